@@ -1,0 +1,138 @@
+"""Sign-in and sign-out pages, and the speakers' personal links."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Request, delete, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.response import Redirect, Template
+from msgspec import Struct
+
+from events.accounts import service as accounts
+from events.accounts.schemas import Me, TokenCreate, TokenCreated, TokenInfo
+from events.web.auth import organiser_guard, sign_in, sign_out, signed_in_guard
+from events.web.deps import ClockDep, CurrentUserDep
+from events.web.errors import DomainError
+from events.web.i18n import N_
+from events.web.routes import safe_next
+
+
+class LoginForm(Struct):
+    email: str = ""
+    password: str = ""
+    next: str = ""
+
+
+@get("/login", include_in_schema=False)
+async def login_page(request: Request, next_: str | None = Parameter(query="next", default=None)) -> Template:
+    return Template("accounts/login.html", context={"next": safe_next(next_, ""), "error": None, "email": ""})
+
+
+@post("/login", include_in_schema=False)
+async def login(
+    request: Request, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Template | Redirect:
+    user = await accounts.authenticate(data.email, data.password)
+    if user is None:
+        return Template(
+            "accounts/login.html",
+            context={"next": safe_next(data.next, ""), "error": "login_failed", "email": data.email},
+            status_code=400,
+        )
+    sign_in(request, user)
+    default = "/organiser" if user.is_organiser else "/speaker"
+    return Redirect(path=safe_next(data.next, default), status_code=303)
+
+
+@post("/logout", include_in_schema=False)
+async def logout(request: Request) -> Redirect:
+    sign_out(request)
+    return Redirect(path="/", status_code=303)
+
+
+@get("/p/{token:str}", include_in_schema=False, opt={"csrf_free": True})
+async def personal_link(request: Request, token: FromPath[str], clock: ClockDep) -> Redirect:
+    """A speaker's personal link: signs them in without a password, then shows their sessions."""
+    user = await accounts.user_for_personal_link(token, clock.now())
+    if user is None:
+        raise DomainError(status_code=404, detail=N_("This link is not valid (any more). Ask the organiser for a new one."))
+    sign_in(request, user)
+    response = Redirect(path="/speaker" if user.role == "speaker" else "/organiser", status_code=303)
+    # The token must not leak through the Referer header of the next page.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- API tokens: an organiser manages their own ---------------------------------------------------------------
+
+
+@get("/api/me", guards=[signed_in_guard], tags=["accounts"], summary="The signed-in user")
+async def api_me(current_user: CurrentUserDep) -> Me:
+    return Me(id=current_user.id, email=current_user.email, name=current_user.name, role=current_user.role)
+
+
+@get("/api/tokens", guards=[organiser_guard], tags=["accounts"], summary="My API tokens")
+async def api_list_tokens(current_user: CurrentUserDep) -> list[TokenInfo]:
+    return [TokenInfo(**row) for row in await accounts.list_api_tokens(current_user.id)]
+
+
+@post("/api/tokens", guards=[organiser_guard], tags=["accounts"], summary="Create an API token (shown once)")
+async def api_create_token(current_user: CurrentUserDep, data: JSONBody[TokenCreate]) -> TokenCreated:
+    label = data.label.strip()[:100]
+    token = await accounts.create_api_token(current_user.id, label=label)
+    rows = await accounts.list_api_tokens(current_user.id)
+    return TokenCreated(id=rows[0]["id"], label=label, token=token)
+
+
+@delete("/api/tokens/{token_id:int}", guards=[organiser_guard], tags=["accounts"], summary="Revoke one of my tokens")
+async def api_revoke_token(current_user: CurrentUserDep, token_id: FromPath[int], clock: ClockDep) -> None:
+    if not await accounts.revoke_api_token_by_id(current_user.id, token_id, clock.now()):
+        raise NotFoundException(detail="No active token with this id")
+
+
+@get("/organiser/tokens", guards=[organiser_guard], include_in_schema=False)
+async def tokens_page(current_user: CurrentUserDep) -> Template:
+    return Template(
+        "accounts/tokens.html",
+        context={"tokens": await accounts.list_api_tokens(current_user.id), "new_token": None},
+    )
+
+
+class TokenForm(Struct):
+    label: str = ""
+
+
+@post("/organiser/tokens", guards=[organiser_guard], include_in_schema=False)
+async def tokens_create(
+    current_user: CurrentUserDep, data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Template:
+    token = await accounts.create_api_token(current_user.id, label=data.label.strip()[:100])
+    return Template(
+        "accounts/tokens.html",
+        context={"tokens": await accounts.list_api_tokens(current_user.id), "new_token": token},
+        status_code=201,
+    )
+
+
+@post("/organiser/tokens/{token_id:int}/revoke", guards=[organiser_guard], include_in_schema=False)
+async def tokens_revoke(current_user: CurrentUserDep, token_id: FromPath[int], clock: ClockDep) -> Redirect:
+    await accounts.revoke_api_token_by_id(current_user.id, token_id, clock.now())
+    return Redirect(path="/organiser/tokens", status_code=303)
+
+
+ROUTES = [
+    login_page,
+    login,
+    logout,
+    personal_link,
+    api_me,
+    api_list_tokens,
+    api_create_token,
+    api_revoke_token,
+    tokens_page,
+    tokens_create,
+    tokens_revoke,
+]

@@ -1,0 +1,222 @@
+"""Accounts: users and roles, argon2 passwords, API tokens and personal (magic) links — secrets only as hashes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from events.accounts.tables import ApiToken, PersonalLink, User
+from events.tokens import hash_token, new_token
+
+ROLES = ("organiser", "speaker", "admin")
+PERSONAL_LINK_LIFETIME = timedelta(days=60)
+
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of a login for an unknown e-mail equal to a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be honoured; the message is for people."""
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """What the web layer knows about the signed-in user."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role in ("organiser", "admin")
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def valid_email(email: str) -> bool:
+    email = normalise_email(email)
+    if len(email) > 254 or email.count("@") != 1:
+        return False
+    local, domain = email.split("@")
+    return bool(local) and "." in domain and not domain.startswith(".") and not domain.endswith(".") and " " not in email
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _as_current(row: dict) -> CurrentUser:
+    return CurrentUser(id=row["id"], email=row["email"], name=row["name"], role=row["role"])
+
+
+async def create_user(email: str, role: str, password: str | None = None, name: str = "") -> CurrentUser:
+    email = normalise_email(email)
+    if not valid_email(email):
+        raise AccountError(f"not a valid e-mail address: {email!r}")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if password is not None and len(password) < 10:
+        raise AccountError("a password needs at least 10 characters")
+    if await User.exists().where(User.email == email):
+        raise AccountError(f"a user with e-mail {email} already exists")
+    user = User(
+        email=email,
+        role=role,
+        name=name.strip(),
+        password_hash=hash_password(password) if password else None,
+    )
+    await user.save()
+    return CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role)
+
+
+async def get_or_create_speaker(email: str, name: str = "", organisation: str = "") -> tuple[CurrentUser, bool]:
+    """The speaker account for this e-mail: reused when it exists (any role), created otherwise."""
+    email = normalise_email(email)
+    row = await User.select(User.id, User.email, User.name, User.role).where(User.email == email).first()
+    if row:
+        return _as_current(row), False
+    user = await create_user(email, "speaker", name=name)
+    if organisation:
+        await User.update({User.organisation: organisation}).where(User.id == user.id)
+    return user, True
+
+
+async def get_user(user_id: int) -> CurrentUser | None:
+    row = (
+        await User.select(User.id, User.email, User.name, User.role)
+        .where((User.id == user_id) & (User.active == True))  # noqa: E712 - Piccolo expression
+        .first()
+    )
+    return _as_current(row) if row else None
+
+
+async def authenticate(email: str, password: str) -> CurrentUser | None:
+    """The user for this e-mail and password, or None; takes the same time whether or not the e-mail exists."""
+    row = (
+        await User.select(User.id, User.email, User.name, User.role, User.password_hash, User.active)
+        .where(User.email == normalise_email(email))
+        .first()
+    )
+    stored = row["password_hash"] if row and row["password_hash"] else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if not row or not row["password_hash"] or not row["active"]:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        await User.update({User.password_hash: hash_password(password)}).where(User.id == row["id"])
+    return _as_current(row)
+
+
+async def set_password(user_id: int, password: str) -> None:
+    if len(password) < 10:
+        raise AccountError("a password needs at least 10 characters")
+    await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+
+
+# --- API tokens ---------------------------------------------------------------------------------------------
+
+
+async def create_api_token(user_id: int, label: str = "") -> str:
+    """A new API token; the plain value is returned once and never stored."""
+    token = new_token()
+    await ApiToken(user=user_id, token_hash=hash_token(token), label=label[:100]).save()
+    return token
+
+
+async def user_for_api_token(token: str, now: datetime) -> CurrentUser | None:
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.user.id, ApiToken.revoked_at, ApiToken.last_used_at)
+        .where(ApiToken.token_hash == hash_token(token))
+        .first()
+    )
+    if not row or row["revoked_at"] is not None:
+        return None
+    # Recording use at most once a minute keeps authenticated API traffic from turning into writes.
+    if row["last_used_at"] is None or now - row["last_used_at"] > timedelta(minutes=1):
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return await get_user(row["user.id"])
+
+
+async def revoke_api_token(token: str, now: datetime) -> bool:
+    updated = (
+        await ApiToken.update({ApiToken.revoked_at: now})
+        .where((ApiToken.token_hash == hash_token(token)) & ApiToken.revoked_at.is_null())
+        .returning(ApiToken.id)
+    )
+    return bool(updated)
+
+
+async def revoke_api_tokens_of(user_id: int, now: datetime) -> int:
+    updated = (
+        await ApiToken.update({ApiToken.revoked_at: now})
+        .where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+        .returning(ApiToken.id)
+    )
+    return len(updated)
+
+
+# --- personal links -----------------------------------------------------------------------------------------
+
+
+async def create_personal_link(user_id: int, now: datetime, lifetime: timedelta = PERSONAL_LINK_LIFETIME) -> str:
+    """A new personal sign-in token for this user; the URL is `/p/<token>`."""
+    token = new_token()
+    await PersonalLink(user=user_id, token_hash=hash_token(token), expires_at=now + lifetime).save()
+    return token
+
+
+async def user_for_personal_link(token: str, now: datetime) -> CurrentUser | None:
+    row = (
+        await PersonalLink.select(PersonalLink.id, PersonalLink.user.id, PersonalLink.expires_at, PersonalLink.revoked_at)
+        .where(PersonalLink.token_hash == hash_token(token))
+        .first()
+    )
+    if not row or row["revoked_at"] is not None or row["expires_at"] <= now:
+        return None
+    await PersonalLink.update({PersonalLink.last_used_at: now}).where(PersonalLink.id == row["id"])
+    return await get_user(row["user.id"])
+
+
+async def revoke_personal_links(user_id: int, now: datetime) -> int:
+    updated = (
+        await PersonalLink.update({PersonalLink.revoked_at: now})
+        .where((PersonalLink.user == user_id) & PersonalLink.revoked_at.is_null())
+        .returning(PersonalLink.id)
+    )
+    return len(updated)
+
+
+async def list_api_tokens(user_id: int) -> list[dict]:
+    return (
+        await ApiToken.select(ApiToken.id, ApiToken.label, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at)
+        .where(ApiToken.user == user_id)
+        .order_by(ApiToken.id, ascending=False)
+    )
+
+
+async def revoke_api_token_by_id(user_id: int, token_id: int, now: datetime) -> bool:
+    """Revoke one of this user's own tokens; False when it is not theirs or already revoked."""
+    updated = (
+        await ApiToken.update({ApiToken.revoked_at: now})
+        .where((ApiToken.id == token_id) & (ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+        .returning(ApiToken.id)
+    )
+    return bool(updated)

@@ -1,0 +1,163 @@
+"""create_app(settings) -> Litestar: the one place where everything is wired."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from piccolo.engine.base import Engine
+
+from events import database
+from events.accounts.service import CurrentUser
+from events.clock import Clock
+from events.settings import Settings
+from events.web.auth import AuthenticationMiddleware
+from events.web.csrf import ScopedCSRFMiddleware, csrf_config
+from events.web.errors import EXCEPTION_HANDLERS
+from events.web.headers import add_security_headers
+from events.web.templating import template_config
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+SESSION_COOKIE = "events_session"
+# The domains, in the order their routes are registered; each may have a `routes.py` with ROUTES (a list of
+# handlers/controllers) and LIFESPAN (a list of async context managers taking the app).
+DOMAINS = ("web", "accounts", "programme", "registration", "ical", "mail", "quiz", "materials", "resources")
+
+log = logging.getLogger("events")
+
+
+def _domain_modules() -> list[Any]:
+    modules = []
+    for domain in DOMAINS:
+        name = f"events.{domain}.routes"
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+def _session_store(settings: Settings) -> Store:
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(url=settings.redis_url, namespace="events-sessions")
+    return FileStore(path=settings.data_dir / "sessions")
+
+
+def _channels_backend(settings: Settings):
+    if settings.redis_url:
+        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+        from redis.asyncio import Redis
+
+        return RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url))
+    return MemoryChannelsBackend()
+
+
+def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | None = None) -> Litestar:
+    clock = clock or Clock()
+    # An engine passed in belongs to the caller (tests), who opens and closes its pool in their own event loop.
+    owns_engine = engine is None
+    engine = engine or database.make_engine(settings.database)
+    database.bind_engine(engine)
+    modules = _domain_modules()
+
+    route_handlers: list[Any] = [create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"csrf_free": True})]
+    lifespans: list[Callable[[Litestar], contextlib.AbstractAsyncContextManager]] = []
+    for module in modules:
+        route_handlers.extend(getattr(module, "ROUTES", []))
+        lifespans.extend(getattr(module, "LIFESPAN", []))
+
+    session_config = ServerSideSessionConfig(
+        key=SESSION_COOKIE,
+        max_age=8 * 3600,
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+        renew_on_access=True,
+    )
+
+    @contextlib.asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        database.bind_engine(engine)
+        if owns_engine:
+            await database.start(engine)
+        try:
+            yield
+        finally:
+            if owns_engine:
+                await database.stop(engine)
+
+    channels = ChannelsPlugin(
+        backend=_channels_backend(settings),
+        arbitrary_channels_allowed=True,
+        create_ws_route_handlers=False,
+        subscriber_max_backlog=1000,
+        subscriber_backlog_strategy="dropleft",
+    )
+
+    def provide_settings() -> Settings:
+        return settings
+
+    def provide_clock() -> Clock:
+        return clock
+
+    def provide_user(request: Request) -> CurrentUser | None:
+        return request.scope.get("user")
+
+    return Litestar(
+        route_handlers=route_handlers,
+        state=State({"settings": settings, "clock": clock, "engine": engine}),
+        dependencies={
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "clock": Provide(provide_clock, sync_to_thread=False),
+            "current_user": Provide(provide_user, sync_to_thread=False),
+            "engine": Provide(lambda: engine, sync_to_thread=False),
+        },
+        middleware=[
+            session_config.middleware,
+            DefineMiddleware(ScopedCSRFMiddleware, config=csrf_config(settings.secret_key, settings.secure_cookies), session_cookie=SESSION_COOKIE),
+            AuthenticationMiddleware,
+        ],
+        stores={"sessions": _session_store(settings)},
+        before_send=[add_security_headers],
+        plugins=[channels],
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database_lifespan, *lifespans],
+        openapi_config=OpenAPIConfig(
+            title="events",
+            version="1.0.0",
+            description="Conferences, webinars and weerbaarheidsfestivals: the public and organiser API.",
+            path="/schema",
+            # JSON only: a UI would load scripts from other hosts, which our CSP (rightly) refuses.
+            render_plugins=[JsonRenderPlugin(path=["/openapi.json", "/"])],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", description="An API token from `events token create`."),
+                }
+            ),
+        ),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/"]),
+        request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
+        debug=settings.debug,
+    )

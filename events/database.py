@@ -1,0 +1,114 @@
+"""The database engine: built from settings, bound to every table, migrated, and transactions that serialise writers.
+
+Piccolo binds tables to the engine in `piccolo_conf.DB` lazily; we bind explicitly so that one process (or one test)
+can point every table at the database it chose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from events.settings import DatabaseURL
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+class _TunedSQLiteConnection(sqlite3.Connection):
+    """Every SQLite connection: WAL-friendly durability and foreign keys on."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # NORMAL is durable across application crashes in WAL mode and much faster than FULL.
+        self.execute("PRAGMA synchronous = NORMAL")
+        self.execute("PRAGMA foreign_keys = ON")
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create the file and switch on WAL; WAL persists in the file and cannot be set inside a transaction."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S)) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")
+
+
+def make_engine(url: DatabaseURL) -> Engine:
+    if url.is_sqlite:
+        assert url.path is not None
+        prepare_sqlite_file(url.path)
+        return SQLiteEngine(path=str(url.path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=_TunedSQLiteConnection)
+    return PostgresEngine(config=url.postgres_config())
+
+
+def all_table_classes() -> list:
+    from piccolo.apps.migrations.tables import Migration
+
+    from events.piccolo_conf import APP_REGISTRY
+
+    tables = [Migration]
+    for app_config in APP_REGISTRY.app_configs.values():
+        tables.extend(app_config.table_classes)
+    return tables
+
+
+def bind_engine(engine: Engine) -> None:
+    """Point every table (and Piccolo's migration table and CLI) at this engine."""
+    from events import piccolo_conf
+
+    piccolo_conf.DB = engine
+    for table in all_table_classes():
+        table._meta.db = engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.engine_type == "sqlite"
+
+
+async def start(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=2, max_size=20)
+
+
+async def stop(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+async def migrate(engine: Engine, quiet: bool = True) -> None:
+    """Run every app's pending migrations against this engine."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    bind_engine(engine)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
+        result = await run_forwards("all")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}\n{out.getvalue()}")
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(engine: Engine) -> AsyncIterator[None]:
+    """A transaction that takes the write lock up front.
+
+    On SQLite a deferred transaction that reads and then writes fails with "database is locked" under
+    contention; IMMEDIATE serialises writers instead. On PostgreSQL callers lock the parent row with
+    `SELECT … FOR UPDATE` (see `lock_row`).
+    """
+    if isinstance(engine, SQLiteEngine):
+        async with engine.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with engine.transaction():
+            yield
+
+
+async def lock_row(engine: Engine, table, pk) -> None:
+    """Serialise writers on one parent row (PostgreSQL); on SQLite the IMMEDIATE transaction already does."""
+    if not isinstance(engine, SQLiteEngine):
+        await table.raw(f"SELECT id FROM {table._meta.tablename} WHERE id = {{}} FOR UPDATE", pk).run()

@@ -1,0 +1,49 @@
+"""The demo scenario (`events demo`): each domain adds its part through `events/<domain>/demo.py`.
+
+Loading is idempotent: every domain looks up what it would create (by slug, e-mail or title) and only adds what
+is missing, so running the demo twice leaves one copy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from events.accounts.tables import User
+from events.clock import Clock
+from events.settings import Settings
+
+DEMO_DOMAINS = ("accounts", "programme", "registration", "resources", "quiz", "materials")
+
+
+@dataclass
+class DemoContext:
+    settings: Settings
+    clock: Clock
+    # What one domain made that another needs (e.g. event slugs -> ids), filled in domain order.
+    refs: dict[str, Any] = field(default_factory=dict)
+    report: list[str] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+async def database_is_empty() -> bool:
+    return await User.count() == 0
+
+
+async def load_demo(settings: Settings, clock: Clock) -> list[str]:
+    context = DemoContext(settings=settings, clock=clock)
+    for domain in DEMO_DOMAINS:
+        name = f"events.{domain}.demo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        await module.load(context)
+    return context.report

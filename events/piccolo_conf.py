@@ -1,0 +1,27 @@
+"""Piccolo's configuration: the engine (from settings) and the registry of the domain apps.
+
+`events.database.bind_engine` replaces DB at run time; the value here serves Piccolo's own CLI
+(`piccolo migrations new <app> --auto`), which reads EVENTS_DATABASE_URL like the app does.
+"""
+
+import os
+
+from piccolo.conf.apps import AppRegistry
+
+from events.database import make_engine
+from events.settings import parse_database_url
+
+DB = make_engine(parse_database_url(os.environ.get("EVENTS_DATABASE_URL") or "sqlite:///var/events.db"))
+
+# Order matters only for readability; migration dependencies decide the order they run in.
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "events.accounts.piccolo_app",
+        "events.programme.piccolo_app",
+        "events.registration.piccolo_app",
+        "events.mail.piccolo_app",
+        "events.quiz.piccolo_app",
+        "events.materials.piccolo_app",
+        "events.resources.piccolo_app",
+    ]
+)

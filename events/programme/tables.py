@@ -1,0 +1,53 @@
+"""Tables of the programme domain: events, their sessions and the speakers of those sessions."""
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from events.accounts.tables import User
+
+
+class Event(Table, tablename="programme_event"):
+    slug = Varchar(length=120, unique=True, index=True)
+    kind = Varchar(length=20, default="conference")  # conference | webinar | festival
+    format = Varchar(length=20, default="online")  # online | onsite | hybrid
+    status = Varchar(length=20, default="draft", index=True)  # draft | published | cancelled
+    title = Varchar(length=200)
+    summary = Text(default="")
+    description = Text(default="")  # markdown, rendered and sanitised on output
+    starts_at = Timestamptz(index=True)
+    ends_at = Timestamptz()
+    timezone = Varchar(length=64, default="Europe/Amsterdam")
+    language = Varchar(length=5, default="nl")  # language of the event's mails and invites
+    venue = Text(default="")
+    join_url = Text(default="")  # only for confirmed registrants, never on public routes
+    capacity = Integer(null=True, default=None)  # None: unlimited
+    registration_opens_at = Timestamptz(null=True, default=None)
+    registration_closes_at = Timestamptz(null=True, default=None)
+    approval_required = Boolean(default=False)
+    upload_deadline = Timestamptz(null=True, default=None)  # speakers' materials
+    reminder_minutes = Varchar(length=100, default="")  # e.g. "1440,15": calendar alarms before start
+    organiser = ForeignKey(references=User, index=True)
+    contact_name = Varchar(length=200, default="")
+    contact_email = Varchar(length=254, default="")
+    sequence = Integer(default=0)  # iCalendar SEQUENCE: rises on every change that matters to a calendar
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Session(Table, tablename="programme_session"):
+    event = ForeignKey(references=Event, index=True)
+    title = Varchar(length=200)
+    abstract = Text(default="")
+    kind = Varchar(length=20, default="talk")  # talk | panel | workshop | quiz | break
+    starts_at = Timestamptz(index=True)
+    ends_at = Timestamptz()
+    room = Varchar(length=100, default="")
+    track = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SessionSpeaker(Table, tablename="programme_session_speaker"):
+    session = ForeignKey(references=Session, index=True)
+    speaker = ForeignKey(references=User, index=True)
+    position = Integer(default=0)

@@ -1,0 +1,97 @@
+"""Who is asking: a middleware that puts the user (or None) on every connection, and the guards for roles.
+
+An `Authorization: Bearer <token>` header wins over the session cookie; HTML routes send anonymous visitors to
+the login page, `/api` routes answer 401 JSON; a signed-in user with the wrong role gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from events.accounts import service as accounts
+from events.accounts.service import CurrentUser
+
+SESSION_USER_KEY = "user_id"
+
+
+def bearer_token(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+class AuthenticationMiddleware:
+    """Loads the user from a bearer token or the session; never refuses by itself (guards do)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope["user"] = await self._user_for(scope)
+            scope["auth"] = "bearer" if bearer_token(scope) else ("session" if scope["user"] else None)
+        await self.app(scope, receive, send)
+
+    async def _user_for(self, scope: Scope) -> CurrentUser | None:
+        token = bearer_token(scope)
+        app_state = scope["litestar_app"].state
+        if token is not None:
+            return await accounts.user_for_api_token(token, app_state.clock.now())
+        session = scope.get("session")
+        if isinstance(session, dict) and session.get(SESSION_USER_KEY):
+            return await accounts.get_user(int(session[SESSION_USER_KEY]))
+        return None
+
+
+def user_of(connection: ASGIConnection) -> CurrentUser | None:
+    return connection.scope.get("user")
+
+
+class LoginRequired(NotAuthorizedException):
+    """An anonymous visitor asked for a page that needs a signed-in user."""
+
+
+def _require(connection: ASGIConnection, allowed: tuple[str, ...]) -> CurrentUser:
+    user = user_of(connection)
+    if user is None:
+        raise LoginRequired(detail="Sign in first")
+    if user.role not in allowed:
+        raise PermissionDeniedException(detail="You do not have access to this page")
+    return user
+
+
+def organiser_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    _require(connection, ("organiser", "admin"))
+
+
+def admin_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    _require(connection, ("admin",))
+
+
+def speaker_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Speakers and the organisers who act for them."""
+    _require(connection, ("speaker", "organiser", "admin"))
+
+
+def signed_in_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    _require(connection, ("speaker", "organiser", "admin"))
+
+
+def sign_in(connection: Any, user: CurrentUser) -> None:
+    """Start a fresh session for this user (a new session id, so a planted one is useless)."""
+    connection.clear_session()
+    connection.set_session({SESSION_USER_KEY: user.id})
+    connection.scope["user"] = user
+
+
+def sign_out(connection: Any) -> None:
+    connection.clear_session()
+    connection.scope["user"] = None

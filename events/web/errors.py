@@ -1,0 +1,85 @@
+"""Errors as people see them: JSON with a message (and the failing fields) under /api, pages in the layout elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from events.web.auth import LoginRequired
+from events.web.i18n import N_
+
+log = logging.getLogger("events.errors")
+
+# Messages from the framework that we show in the visitor's language on HTML pages.
+PAGE_TITLES = {
+    400: N_("The request could not be processed"),
+    401: N_("Sign in first"),
+    403: N_("You do not have access to this page"),
+    404: N_("Page not found"),
+    405: N_("This action is not allowed here"),
+    409: N_("This cannot be done now"),
+    413: N_("The upload is too large"),
+    415: N_("This type of file is not accepted"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong on our side"),
+}
+
+
+class DomainError(HTTPException):
+    """A rule of the domain refused the request; `detail` is a message for people, `extra` the failing fields."""
+
+    status_code = 400
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _json(status: int, detail: str, extra: Any = None, headers: dict | None = None) -> Response:
+    body: dict[str, Any] = {"status_code": status, "detail": detail}
+    if extra:
+        body["extra"] = extra
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    headers = dict(exc.headers or {})
+    if wants_json(request):
+        extra = exc.extra
+        if isinstance(exc, ValidationException) and isinstance(extra, list):
+            extra = [{"key": e.get("key"), "message": e.get("message"), "source": e.get("source")} for e in extra]
+        return _json(status, exc.detail, extra, headers)
+    if isinstance(exc, LoginRequired) or status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=f"/login?next={quote(target, safe='')}")
+    detail = exc.detail if isinstance(exc, DomainError) else None
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "title": PAGE_TITLES.get(status, PAGE_TITLES[400]), "detail": detail},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if wants_json(request):
+        return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error")
+    return Template(
+        template_name="errors/error.html",
+        context={"status": 500, "title": PAGE_TITLES[500], "detail": None},
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+EXCEPTION_HANDLERS = {HTTPException: http_exception_handler, Exception: internal_error_handler}

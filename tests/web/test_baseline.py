@@ -1,0 +1,79 @@
+"""The web baseline: health, security headers, errors, languages, OpenAPI."""
+
+from tests.conftest import login
+
+
+async def test_healthz_checks_the_database(client):
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_security_headers_on_pages_api_and_errors(client):
+    for path in ("/login", "/healthz", "/does-not-exist", "/api/me", "/schema/openapi.json"):
+        response = await client.get(path)
+        csp = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp, path
+        assert "frame-ancestors 'none'" in csp, path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+        assert response.headers["referrer-policy"], path
+
+
+async def test_404_page_is_in_the_layout_and_dutch(client):
+    response = await client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert '<html lang="nl">' in response.text
+    assert "Pagina niet gevonden" in response.text
+    assert 'href="#main"' in response.text
+
+
+async def test_api_errors_are_json_with_a_message(client):
+    response = await client.get("/api/does-not-exist")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["detail"]
+
+
+async def test_language_switch_sets_cookie_and_lang_attribute(client):
+    dutch = await client.get("/login")
+    assert '<html lang="nl">' in dutch.text and "Inloggen" in dutch.text
+    switched = await client.get("/lang/en?next=/login")
+    assert switched.status_code in (302, 303)
+    assert switched.headers["location"] == "/login"
+    english = await client.get("/login")
+    assert '<html lang="en">' in english.text and "Sign in" in english.text
+    assert "Inloggen" not in english.text
+
+
+async def test_language_switch_refuses_unknown_language_and_foreign_next(client):
+    assert (await client.get("/lang/fr")).status_code == 404
+    response = await client.get("/lang/en?next=//evil.example/")
+    assert response.headers["location"] == "/"
+
+
+async def test_openapi_document_is_served(client):
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/me" in document["paths"]
+
+
+async def test_no_assets_from_other_hosts(client):
+    page = (await client.get("/login")).text
+    assert "http://" not in page.replace("http://testserver.local", "") or "src=\"http" not in page
+    assert 'src="https://' not in page and 'href="https://' not in page.split("<body")[0]
+
+
+async def test_html_pages_mint_csrf_cookie_but_api_and_health_do_not(client):
+    await client.get("/healthz")
+    await client.get("/api/me")
+    assert "events_csrf" not in client.cookies
+    await client.get("/login")
+    assert "events_csrf" in client.cookies
+
+
+async def test_signed_in_pages_show_sign_out(client, organiser):
+    await login(client, organiser.email)
+    page = await client.get("/organiser/tokens")
+    assert "Uitloggen" in page.text

@@ -1,0 +1,34 @@
+"""Every message in the interface has a Dutch translation (Dutch is the default language)."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from events.web.i18n import translations
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+METHOD_MAP = [("events/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+
+
+def extracted_messages():
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**": {"trimmed": "true"}}
+    ):
+        messages = message if isinstance(message, tuple) else (message,)
+        for text in messages:
+            if text:
+                yield filename, lineno, text
+
+
+def test_every_message_has_a_dutch_translation():
+    catalog = translations("nl")._catalog  # msgid -> msgstr of every merged .po file
+    missing = sorted(
+        {f"{filename}:{lineno}: {text!r}" for filename, lineno, text in extracted_messages() if not catalog.get(text)}
+    )
+    assert not missing, "add these to locale/nl/LC_MESSAGES/<domain>.po:\n" + "\n".join(missing)
+
+
+def test_messages_are_found():
+    texts = {text for _f, _l, text in extracted_messages()}
+    assert "Skip to content" in texts and "Page not found" in texts
