@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from events.errors import RuleViolation
 from events.web.auth import LoginRequired
 from events.web.i18n import N_
 
@@ -82,4 +83,24 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     )
 
 
-EXCEPTION_HANDLERS = {HTTPException: http_exception_handler, Exception: internal_error_handler}
+def rule_violation_handler(request: Request, exc: RuleViolation) -> Response:
+    if wants_json(request):
+        extra = [{"key": key, "message": message} for key, message in exc.errors.items()]
+        return _json(exc.status_code, exc.message, extra)
+    return Template(
+        template_name="errors/error.html",
+        context={
+            "status": exc.status_code,
+            "title": PAGE_TITLES.get(exc.status_code, PAGE_TITLES[400]),
+            "detail": exc.message,
+            "errors": exc.errors,
+        },
+        status_code=exc.status_code,
+    )
+
+
+EXCEPTION_HANDLERS = {
+    RuleViolation: rule_violation_handler,
+    HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
+}

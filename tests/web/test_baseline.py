@@ -77,3 +77,31 @@ async def test_signed_in_pages_show_sign_out(client, organiser):
     await login(client, organiser.email)
     page = await client.get("/organiser/tokens")
     assert "Uitloggen" in page.text
+
+
+async def test_rule_violations_become_4xx_json_and_pages(app):
+    from litestar import get
+
+    from events.errors import Conflict
+    from tests.conftest import http_client
+
+    @get("/api/_rule", include_in_schema=False)
+    async def api_rule() -> None:
+        raise Conflict("Registration is closed", {"email": "Already registered"})
+
+    @get("/_rule", include_in_schema=False)
+    async def page_rule() -> None:
+        raise Conflict("Page not found")
+
+    app.register(api_rule)
+    app.register(page_rule)
+    async with http_client(app) as test_client:
+        api = await test_client.get("/api/_rule")
+        assert api.status_code == 409
+        assert api.json() == {
+            "status_code": 409,
+            "detail": "Registration is closed",
+            "extra": [{"key": "email", "message": "Already registered"}],
+        }
+        page = await test_client.get("/_rule")
+        assert page.status_code == 409 and "Pagina niet gevonden" in page.text
