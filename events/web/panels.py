@@ -11,6 +11,10 @@ Slots and the keyword arguments their providers get:
 - "manage_page":     event, registration (dict rows), token (the manage token), request
 - "organiser_event": event (dict row), request, current_user   — the organiser's dashboard of one event
 - "speaker_home":    speaker (CurrentUser), request
+- "organiser_event_list": events (list of dict rows), request — return a Panel whose context is
+      {"columns": [label, …], "values": {event_id: [value, …]}}: extra columns on the organiser's event list
+- "registration_mail": event, registration (dict rows), kind ("confirmed", "reminder", …), language — mails render
+      `panel.template + ".txt"` in the text part and `panel.template + ".html"` in the HTML part
 """
 
 from __future__ import annotations
