@@ -1,1 +1,45 @@
-"""Tables of the resources domain."""
+"""Tables of the resources domain: the platform's library and its links into events and sessions.
+
+A resource is never deleted, only retired (`retired_at`): the links stay so history (past events, quiz questions,
+sent mails) still points at something; pages and the public API hide retired resources.
+"""
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from events.accounts.tables import User
+from events.programme.tables import Event, Session
+
+
+class Resource(Table, tablename="resources_resource"):
+    title = Varchar(length=200)
+    url = Text()
+    summary = Text(default="")
+    # fysieke_beveiliging | informatiebeveiliging | personele_beveiliging | continuiteit | voorbereiding | bewustzijn
+    aspect = Varchar(length=40, index=True)
+    kind = Varchar(length=20, index=True)  # story | guide | tool | recording | scan
+    language = Varchar(length=5, default="nl")
+    tags = Text(default="")  # comma-separated, lower case, e.g. "phishing,oefening"
+    retired_at = Timestamptz(null=True, default=None, index=True)
+    created_by = ForeignKey(references=User, null=True, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # Link health, written by `events check-links`
+    last_checked_at = Timestamptz(null=True, default=None)
+    last_status = Integer(null=True, default=None)  # final HTTP status, None when no answer
+    last_error = Text(default="")  # e.g. "timeout", "too many redirects", "HTTP 404"
+    last_elapsed_ms = Integer(null=True, default=None)
+    broken = Boolean(default=False, index=True)
+
+
+class EventResource(Table, tablename="resources_event_resource"):
+    event = ForeignKey(references=Event, index=True)
+    resource = ForeignKey(references=Resource, index=True)
+    position = Integer(default=0)
+
+
+class SessionResource(Table, tablename="resources_session_resource"):
+    session = ForeignKey(references=Session, index=True)
+    resource = ForeignKey(references=Resource, index=True)
+    position = Integer(default=0)
