@@ -26,7 +26,7 @@ test: $(TSTAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(TSTAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check events tests bench
