@@ -33,6 +33,7 @@ from events.web.auth import AuthenticationMiddleware
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS
 from events.web.headers import add_security_headers
+from events.web.ratelimit import RateLimitMiddleware, make_counter
 from events.web.templating import template_config
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -107,6 +108,16 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
             if owns_engine:
                 await database.stop(engine)
 
+    @contextlib.asynccontextmanager
+    async def rate_limit_lifespan(app: Litestar) -> AsyncIterator[None]:
+        # Counters shared by all workers (Redis or a file under the data dir); see events/web/ratelimit.py.
+        app.state.rate_limit_counter = make_counter(settings) if settings.rate_limits else None
+        try:
+            yield
+        finally:
+            if app.state.rate_limit_counter is not None:
+                await app.state.rate_limit_counter.close()
+
     channels = ChannelsPlugin(
         backend=_channels_backend(settings),
         arbitrary_channels_allowed=True,
@@ -134,6 +145,7 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
             "engine": Provide(lambda: engine, sync_to_thread=False),
         },
         middleware=[
+            *([RateLimitMiddleware] if settings.rate_limits else []),
             session_config.middleware,
             DefineMiddleware(ScopedCSRFMiddleware, config=csrf_config(settings.secret_key, settings.secure_cookies), session_cookie=SESSION_COOKIE),
             AuthenticationMiddleware,
@@ -143,7 +155,7 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         plugins=[channels],
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan, *lifespans],
+        lifespan=[database_lifespan, rate_limit_lifespan, *lifespans],
         openapi_config=OpenAPIConfig(
             title="events",
             version="1.0.0",

@@ -115,6 +115,32 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name}: expected true or false, got {raw!r}")
 
 
+# Requests per client address in a fixed window: (count, seconds). EVENTS_RATE_LIMITS=off switches them off
+# (benchmarks); "login=10/60,registration=30/60" overrides some; "quiz_join=off" switches one off.
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {"login": (10, 60), "registration": (30, 60), "quiz_join": (120, 60)}
+
+
+def parse_rate_limits(raw: str | None) -> dict[str, tuple[int, int]]:
+    name = "EVENTS_RATE_LIMITS"
+    if raw is None or raw.strip() == "":
+        return dict(DEFAULT_RATE_LIMITS)
+    if raw.strip().lower() in ("off", "false", "0", "none"):
+        return {}
+    limits = dict(DEFAULT_RATE_LIMITS)
+    for part in raw.split(","):
+        bucket, _, value = part.strip().partition("=")
+        if bucket not in DEFAULT_RATE_LIMITS:
+            raise SettingsError(f"{name}: unknown limit {bucket!r}; use {', '.join(DEFAULT_RATE_LIMITS)} or off")
+        if value.strip().lower() == "off":
+            limits.pop(bucket)
+            continue
+        count, _, seconds = value.partition("/")
+        if not (count.strip().isdigit() and seconds.strip().isdigit()) or int(count) < 1 or int(seconds) < 1:
+            raise SettingsError(f"{name}: expected {bucket}=COUNT/SECONDS (e.g. {bucket}=10/60), got {part.strip()!r}")
+        limits[bucket] = (int(count), int(seconds))
+    return limits
+
+
 @dataclass(frozen=True)
 class Settings:
     database: DatabaseURL
@@ -132,6 +158,7 @@ class Settings:
     # Secure cookies need HTTPS; on by default whenever the base URL is https.
     secure_cookies: bool = False
     debug: bool = False
+    rate_limits: dict = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     extra: dict = field(default_factory=dict)
 
     @property
@@ -189,6 +216,7 @@ class Settings:
             deliver_in_process=_bool(env, "EVENTS_DELIVER_IN_PROCESS", True),
             secure_cookies=_bool(env, "EVENTS_SECURE_COOKIES", base_url.startswith("https://")),
             debug=_bool(env, "EVENTS_DEBUG", False),
+            rate_limits=parse_rate_limits(env.get("EVENTS_RATE_LIMITS")),
         )
 
 

@@ -31,7 +31,7 @@ from events import database
 from events.accounts import service as accounts
 from events.app import create_app
 from events.clock import FrozenClock
-from events.settings import Settings, parse_database_url
+from events.settings import DEFAULT_RATE_LIMITS, Settings, parse_database_url
 
 TEST_DATABASE_URL = os.environ.get("EVENTS_TEST_DATABASE_URL") or ""
 TEST_REDIS_URL = os.environ.get("EVENTS_TEST_REDIS_URL") or ""
@@ -101,6 +101,8 @@ def settings(database_url, tmp_path) -> Settings:
         secret_key=SECRET,
         base_url="http://testserver.local",
         default_language="nl",
+        # Off, so tests that fire many registrations are not throttled; tests/security/test_rate_limits.py turns them on.
+        rate_limits={},
     )
 
 
@@ -214,6 +216,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "EVENTS_DATA_DIR": str(settings.data_dir),
         "EVENTS_SECRET_KEY": settings.secret_key,
         "EVENTS_DEFAULT_LANGUAGE": settings.default_language,
+        "EVENTS_RATE_LIMITS": ",".join(
+            f"{name}={'%d/%d' % settings.rate_limits[name] if name in settings.rate_limits else 'off'}"
+            for name in DEFAULT_RATE_LIMITS
+        ),
     }
     if settings.redis_url:
         env["EVENTS_REDIS_URL"] = settings.redis_url
