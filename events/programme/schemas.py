@@ -1,0 +1,197 @@
+"""API shapes of the programme: public ones never carry the join URL; organiser ones may."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+from msgspec import UNSET, Struct, UnsetType
+
+
+def local(moment: datetime | None, tz_name: str) -> datetime | None:
+    """A UTC instant shown in the event's timezone, so the ISO 8601 text carries the local offset."""
+    return moment.astimezone(ZoneInfo(tz_name)) if moment is not None else None
+
+
+class SpeakerRef(Struct):
+    id: int
+    name: str
+    organisation: str
+
+
+class PublicSession(Struct):
+    id: int
+    title: str
+    abstract: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    track: str
+    speakers: list[SpeakerRef] = []
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], tz_name: str) -> PublicSession:
+        return cls(
+            id=row["id"], title=row["title"], abstract=row["abstract"], kind=row["kind"],
+            starts_at=local(row["starts_at"], tz_name), ends_at=local(row["ends_at"], tz_name),
+            room=row["room"], track=row["track"],
+            speakers=[SpeakerRef(id=s["id"], name=s["name"], organisation=s["organisation"]) for s in row.get("speakers", [])],
+        )
+
+
+class PublicEvent(Struct):
+    """What anyone may know about a published event (no join URL, no organiser account)."""
+
+    slug: str
+    url: str
+    kind: str
+    format: str
+    status: str
+    title: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    language: str
+    venue: str
+    capacity: int | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    contact_name: str
+    contact_email: str
+    sequence: int
+
+    @classmethod
+    def fields_from(cls, row: dict[str, Any], base_url: str) -> dict[str, Any]:
+        tz = row["timezone"]
+        return dict(
+            slug=row["slug"], url=f"{base_url}/events/{row['slug']}", kind=row["kind"], format=row["format"],
+            status=row["status"], title=row["title"], summary=row["summary"],
+            starts_at=local(row["starts_at"], tz), ends_at=local(row["ends_at"], tz), timezone=tz,
+            language=row["language"], venue=row["venue"], capacity=row["capacity"],
+            registration_opens_at=local(row["registration_opens_at"], tz),
+            registration_closes_at=local(row["registration_closes_at"], tz),
+            contact_name=row["contact_name"], contact_email=row["contact_email"], sequence=row["sequence"],
+        )
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], base_url: str) -> PublicEvent:
+        return cls(**cls.fields_from(row, base_url))
+
+
+class PublicEventDetail(PublicEvent):
+    description: str = ""  # markdown as written
+    description_html: str = ""  # rendered and sanitised
+    sessions: list[PublicSession] = []
+
+
+class OrganiserEvent(PublicEvent):
+    """The whole event for its organiser (and admins), join URL included."""
+
+    id: int = 0
+    description: str = ""
+    join_url: str = ""
+    approval_required: bool = False
+    upload_deadline: datetime | None = None
+    reminder_minutes: str = ""
+    organiser_id: int = 0
+
+    @classmethod
+    def from_full_row(cls, row: dict[str, Any], base_url: str) -> OrganiserEvent:
+        return cls(
+            **cls.fields_from(row, base_url),
+            id=row["id"], description=row["description"], join_url=row["join_url"],
+            approval_required=row["approval_required"], upload_deadline=local(row["upload_deadline"], row["timezone"]),
+            reminder_minutes=row["reminder_minutes"], organiser_id=row["organiser"],
+        )
+
+
+class EventWrite(Struct, forbid_unknown_fields=True):
+    """Create an event. Datetimes are ISO 8601; without an offset they are read in the event's timezone."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    kind: str = "conference"
+    format: str = "online"
+    slug: str | None = None
+    summary: str = ""
+    description: str = ""
+    timezone: str = "Europe/Amsterdam"
+    language: str = "nl"
+    venue: str = ""
+    join_url: str = ""
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    approval_required: bool = False
+    upload_deadline: datetime | None = None
+    reminder_minutes: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+class EventPatch(Struct, forbid_unknown_fields=True):
+    """Change an event: only the fields sent change. The slug never changes."""
+
+    title: str | UnsetType = UNSET
+    starts_at: datetime | UnsetType = UNSET
+    ends_at: datetime | UnsetType = UNSET
+    kind: str | UnsetType = UNSET
+    format: str | UnsetType = UNSET
+    summary: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    language: str | UnsetType = UNSET
+    venue: str | UnsetType = UNSET
+    join_url: str | UnsetType = UNSET
+    capacity: int | None | UnsetType = UNSET
+    registration_opens_at: datetime | None | UnsetType = UNSET
+    registration_closes_at: datetime | None | UnsetType = UNSET
+    approval_required: bool | UnsetType = UNSET
+    upload_deadline: datetime | None | UnsetType = UNSET
+    reminder_minutes: str | UnsetType = UNSET
+    contact_name: str | UnsetType = UNSET
+    contact_email: str | UnsetType = UNSET
+
+
+class SessionWrite(Struct, forbid_unknown_fields=True):
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    kind: str = "talk"
+    abstract: str = ""
+    room: str = ""
+    track: str = ""
+
+
+class SessionPatch(Struct, forbid_unknown_fields=True):
+    title: str | UnsetType = UNSET
+    starts_at: datetime | UnsetType = UNSET
+    ends_at: datetime | UnsetType = UNSET
+    kind: str | UnsetType = UNSET
+    abstract: str | UnsetType = UNSET
+    room: str | UnsetType = UNSET
+    track: str | UnsetType = UNSET
+
+
+class SpeakerAdd(Struct, forbid_unknown_fields=True):
+    email: str
+    name: str = ""
+    organisation: str = ""
+
+
+class SpeakerAdded(Struct):
+    id: int
+    email: str
+    name: str
+    created: bool
+    personal_link: str | None  # only when a new link was made: shown once, we keep only its hash
+
+
+def sent_fields(data: Struct) -> dict[str, Any]:
+    """The fields a client actually sent (UNSET ones left out)."""
+    return {name: value for name, value in msgspec.structs.asdict(data).items() if value is not UNSET}
