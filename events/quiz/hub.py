@@ -1,0 +1,240 @@
+"""The quiz's WebSocket hub: one channel per run for everyone, one for its host, and the two socket endpoints.
+
+Messages are JSON objects with a `type`; the protocol is documented in README.md ("Quiz WebSocket protocol").
+Broadcasts are encoded once and go through Litestar's ChannelsPlugin (memory backend in one process, Redis when
+EVENTS_REDIS_URL is set), so a host and players on different workers see the same run. Nothing here is needed
+for correctness: answers are decided by the database (see `service.submit_answer`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath
+
+from events.quiz import service
+from events.web.auth import user_of
+from events.web.i18n import gettext_for, language_of
+
+log = logging.getLogger("events.quiz")
+
+HELLO_TIMEOUT_S = 15
+MAX_MESSAGE_BYTES = 4096
+CLOSE_REFUSED = 4403  # application close codes (4000–4999): the client should not reconnect
+CLOSE_FINISHED = 4000
+
+_encode = msgspec.json.encode
+_decode = msgspec.json.decode
+
+
+def run_channel(run_id: int) -> str:
+    return f"quiz-run-{run_id}"
+
+
+def host_channel(run_id: int) -> str:
+    return f"quiz-host-{run_id}"
+
+
+def channels_of(app: Any) -> ChannelsPlugin:
+    return app.plugins.get(ChannelsPlugin)
+
+
+async def publish(channels: ChannelsPlugin, message: dict[str, Any], to_host_only: bool = False) -> None:
+    """Sends one message to every socket of the run (or its host); waits until the backend has it."""
+    run_id = message["run_id"]
+    message = {"type": message["type"], **message}  # "type" first: forwarders peek at it without decoding
+    await channels.wait_published(_encode(message), host_channel(run_id) if to_host_only else run_channel(run_id))
+
+
+def release_channels(channels: ChannelsPlugin, names: list[str]) -> None:
+    """Drops channel entries nobody listens to any more (Litestar keeps them otherwise, upstream issue #4867)."""
+    registry: dict[str, set] = channels._channels  # noqa: SLF001 - no public API for this yet
+    for name in names:
+        if name in registry and not registry[name]:
+            registry.pop(name, None)
+
+
+def subscriber_count(channels: ChannelsPlugin, run_id: int | None = None) -> int:
+    registry: dict[str, set] = channels._channels  # noqa: SLF001
+    if run_id is None:
+        return sum(len(s) for n, s in registry.items() if n.startswith("quiz-"))
+    return len(registry.get(run_channel(run_id), ())) + len(registry.get(host_channel(run_id), ()))
+
+
+def quiz_channel_names(channels: ChannelsPlugin) -> list[str]:
+    return [name for name in channels._channels if name.startswith("quiz-")]  # noqa: SLF001
+
+
+async def _receive_json(socket: WebSocket) -> Any:
+    raw = await socket.receive_data(mode="text")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ValueError("message too large")
+    return _decode(raw)
+
+
+async def _serve(socket: WebSocket, channels: ChannelsPlugin, names: list[str], welcome, on_message, forward) -> None:
+    """Subscribe first, then send the current state (so no event falls between the two), then forward events
+    while reading the client's messages, until either side ends."""
+    stop = asyncio.Event()
+
+    async def forward_event(event: bytes) -> None:
+        if stop.is_set():
+            return
+        action = forward(event)
+        if action != "skip":
+            await socket.send_data(event.decode(), mode="text")
+        if action == "close":
+            stop.set()
+
+    try:
+        async with channels.start_subscription(names) as subscriber:
+            await socket.send_data(_encode(await welcome()).decode(), mode="text")
+            async with subscriber.run_in_background(forward_event, join=False):
+                stopper = asyncio.create_task(stop.wait())
+                try:
+                    while True:
+                        receiver = asyncio.create_task(_receive_json(socket))
+                        done, _pending = await asyncio.wait({receiver, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                        if stopper in done:
+                            receiver.cancel()
+                            with contextlib.suppress(BaseException):
+                                await receiver
+                            break
+                        try:
+                            message = receiver.result()
+                        except (msgspec.DecodeError, ValueError):
+                            await socket.send_data(_encode({"type": "error", "reason": "invalid"}).decode(), mode="text")
+                            continue
+                        if isinstance(message, dict):
+                            await on_message(message)
+                finally:
+                    stopper.cancel()
+    except WebSocketDisconnect:
+        pass
+    finally:
+        release_channels(channels, names)
+    if stop.is_set():
+        with contextlib.suppress(Exception):
+            await socket.close(code=CLOSE_FINISHED)
+
+
+def _kind(event: bytes) -> bytes:
+    # Messages are encoded by `publish` with "type" first: a cheap look without decoding every broadcast.
+    return event[9 : event.find(b'"', 9)] if event.startswith(b'{"type":"') else b""
+
+
+@websocket("/ws/quiz/play", opt={"csrf_free": True})
+async def play_socket(socket: WebSocket) -> None:
+    """A player's phone: sends {"type":"hello","token":…} first; then answers; receives the run's broadcasts."""
+    await socket.accept()
+    app = socket.app
+    clock = app.state.clock
+    channels = channels_of(app)
+    language = language_of(socket)
+    try:
+        hello = await asyncio.wait_for(_receive_json(socket), HELLO_TIMEOUT_S)
+    except (TimeoutError, WebSocketDisconnect, msgspec.DecodeError, ValueError):
+        with contextlib.suppress(Exception):
+            await socket.close(code=CLOSE_REFUSED)
+        return
+    token = hello.get("token") if isinstance(hello, dict) else None
+    player = await service.player_by_token(token if isinstance(token, str) else "")
+    if player is None or player["removed"]:
+        reason = "removed" if player else "unknown_player"
+        message = "The host removed you from this quiz" if player else "This quiz link is not valid (any more)"
+        await socket.send_data(
+            _encode({"type": "refused", "reason": reason, "message": gettext_for(language, message)}).decode(), mode="text"
+        )
+        await socket.close(code=CLOSE_REFUSED)
+        return
+    player_id, run_id = player["id"], player["run"]
+    removed_marker = b'"player_id":%d}' % player_id
+
+    def forward(event: bytes) -> str:
+        kind = _kind(event)
+        if kind == b"finished":
+            return "close"
+        if kind == b"player_removed":
+            return "close" if event.endswith(removed_marker) else "skip"
+        return "send"
+
+    async def welcome() -> dict[str, Any]:
+        return await service.player_view(player, clock.now())
+
+    async def on_message(message: dict[str, Any]) -> None:
+        if message.get("type") == "answer":
+            question_id, choices = message.get("question_id"), message.get("choices")
+            if not isinstance(question_id, int) or not isinstance(choices, list) or not all(
+                isinstance(c, int) for c in choices
+            ) or len(choices) > 10:
+                await socket.send_data(_encode({"type": "error", "reason": "invalid"}).decode(), mode="text")
+                return
+            result = await service.submit_answer(run_id, player_id, question_id, choices, clock.now())
+            if result.accepted:
+                await socket.send_data(
+                    _encode({"type": "ack", "question_id": question_id, "response_ms": result.response_ms}).decode(),
+                    mode="text",
+                )
+                await publish(channels, {"run_id": run_id, "type": "answer_in", "question_id": question_id}, to_host_only=True)
+            else:
+                await socket.send_data(
+                    _encode(
+                        {
+                            "type": "refused",
+                            "question_id": question_id,
+                            "reason": result.reason,
+                            "message": gettext_for(language, result.message),
+                        }
+                    ).decode(),
+                    mode="text",
+                )
+        elif message.get("type") == "ping":
+            await socket.send_data('{"type":"pong"}', mode="text")
+
+    await _serve(socket, channels, [run_channel(run_id)], welcome, on_message, forward)
+
+
+def _same_origin(socket: WebSocket) -> bool:
+    """Browsers send cookies with cross-site WebSocket handshakes: the host socket only answers its own pages."""
+    origin = socket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser
+    host = socket.headers.get("host", "")
+    return urlsplit(origin).netloc == host
+
+
+@websocket("/ws/quiz/host/{run_id:int}", opt={"csrf_free": True})
+async def host_socket(socket: WebSocket, run_id: FromPath[int]) -> None:
+    """The host screen: the run's broadcasts plus lobby joins and answer counts. Host actions go through HTTP POST."""
+    await socket.accept()
+    user = user_of(socket)
+    app = socket.app
+    try:
+        if user is None or not _same_origin(socket):
+            raise service.Forbidden("Sign in first")
+        run, quiz, _event = await service.run_for_host(run_id, user)
+    except service.RuleViolation:
+        await socket.send_data(_encode({"type": "refused", "reason": "forbidden"}).decode(), mode="text")
+        await socket.close(code=CLOSE_REFUSED)
+        return
+
+    async def welcome() -> dict[str, Any]:
+        current = await service.run_by_id(run_id)
+        return await service.host_view(current or run, quiz, app.state.clock.now())
+
+    async def on_message(message: dict[str, Any]) -> None:
+        if message.get("type") == "ping":
+            await socket.send_data('{"type":"pong"}', mode="text")
+
+    def forward(event: bytes) -> str:
+        return "close" if _kind(event) == b"finished" else "send"
+
+    await _serve(socket, channels_of(app), [run_channel(run_id), host_channel(run_id)], welcome, on_message, forward)

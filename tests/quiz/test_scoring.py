@@ -1,0 +1,178 @@
+"""Scoring, the server's deadline, one answer per question, standings and reconnect state (service level)."""
+
+from __future__ import annotations
+
+import pytest
+
+from events.errors import Conflict, NotFound, RuleViolation
+from events.quiz import service
+from events.quiz.service import GRACE_MS, score_answer
+from tests.conftest import NOW
+from tests.quiz.conftest import option_ids
+
+
+def test_score_formula_follows_kahoot():
+    assert score_answer(True, 0, 20, 1000) == 1000
+    assert score_answer(True, 10_000, 20, 1000) == 750  # half the time: 1 - 0.25
+    assert score_answer(True, 20_000, 20, 1000) == 500
+    assert score_answer(True, 25_000, 20, 1000) == 500  # grace answers are capped at the limit
+    assert score_answer(True, 1_000, 20, 1000) == 975
+    assert score_answer(True, 3_000, 20, 999) == 924  # round((1 - 0.075) × 999) = round(924.075)
+    assert score_answer(True, 5_000, 10, 3) == 2  # 2.25 → 2
+    assert score_answer(True, 1, 2, 3) == 3  # half-up, not banker's rounding: 2.99925 → 3
+    assert score_answer(False, 0, 20, 1000) == 0
+    assert score_answer(True, 19_000, 20, 1000, accuracy_only=True) == 1000
+
+
+async def _run_with_players(quiz, organiser, *nicknames):
+    run = await service.open_run(quiz["id"], organiser.id, NOW)
+    players = [await service.join_run(run["join_code"], n, NOW) for n in nicknames]
+    return run, players
+
+
+async def test_answers_scored_on_server_time_and_tie_broken_by_response_time(engine, clock, quiz, organiser):
+    run, (anna, bram, cas) = await _run_with_players(quiz, organiser, "Anna", "Bram", "Cas")
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    clock.advance(seconds=2)
+    assert (await service.submit_answer(run["id"], anna.player_id, qids[0], [options[0][1]], clock.now())).accepted
+    clock.advance(seconds=3)
+    result = await service.submit_answer(run["id"], bram.player_id, qids[0], [options[0][0]], clock.now())
+    assert result.accepted and result.response_ms == 5000
+    await service.reveal(engine, run["id"], clock.now())
+    await service.show_leaderboard(engine, run["id"])
+    # question 2 (multiple choice): Bram answers all and only the right ones fast, Anna only one of them.
+    await service.start_next_question(engine, run["id"], clock.now())
+    clock.advance(seconds=3)
+    assert (await service.submit_answer(run["id"], bram.player_id, qids[1], [options[1][0], options[1][1]], clock.now())).accepted
+    assert (await service.submit_answer(run["id"], anna.player_id, qids[1], [options[1][0]], clock.now())).accepted
+    message = await service.reveal(engine, run["id"], clock.now())
+    assert message["correct"] == [options[1][0], options[1][1]]
+    assert [d["count"] for d in message["distribution"]] == [2, 1, 0]
+    board = await service.standings(run["id"])
+    # Anna: round((1 - (2/20)/2) × 1000) = 950; Bram: 0 + round((1 - (3/30)/2) × 500) = 475
+    assert [(r["nickname"], r["score"], r["correct"]) for r in board] == [("Anna", 950, 1), ("Bram", 475, 1), ("Cas", 0, 0)]
+
+
+async def test_equal_scores_rank_the_faster_player_first(engine, clock, organiser, event):
+    from tests.quiz.conftest import make_quiz
+
+    quiz = await make_quiz(engine, event, accuracy_only=True)
+    run, (slow, fast) = await _run_with_players(quiz, organiser, "Langzaam", "Snel")
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    clock.advance(seconds=4)
+    await service.submit_answer(run["id"], fast.player_id, qids[0], [options[0][1]], clock.now())
+    clock.advance(seconds=4)
+    await service.submit_answer(run["id"], slow.player_id, qids[0], [options[0][1]], clock.now())
+    board = await service.standings(run["id"])
+    assert [(r["nickname"], r["score"], r["total_response_ms"]) for r in board] == [("Snel", 1000, 4000), ("Langzaam", 1000, 8000)]
+
+
+async def test_answer_after_deadline_and_grace_is_refused(engine, clock, quiz, organiser):
+    run, (anna, bram) = await _run_with_players(quiz, organiser, "Anna", "Bram")
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    clock.advance(seconds=20, milliseconds=GRACE_MS)  # exactly at the end of the grace: still taken, half points
+    in_grace = await service.submit_answer(run["id"], anna.player_id, qids[0], [options[0][1]], clock.now())
+    assert in_grace.accepted
+    clock.advance(milliseconds=1)
+    late = await service.submit_answer(run["id"], bram.player_id, qids[0], [options[0][1]], clock.now())
+    assert not late.accepted and late.reason == "too_late"
+    assert await service.Answer.count().where(service.Answer.player == bram.player_id) == 0
+    board = {r["nickname"]: r["score"] for r in await service.standings(run["id"])}
+    assert board == {"Anna": 500, "Bram": 0}
+
+
+async def test_answer_after_reveal_is_refused_even_before_deadline(engine, clock, quiz, organiser):
+    run, (anna,) = await _run_with_players(quiz, organiser, "Anna")
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    await service.reveal(engine, run["id"], clock.now())
+    result = await service.submit_answer(run["id"], anna.player_id, qids[0], [options[0][1]], clock.now())
+    assert not result.accepted and result.reason == "closed"
+
+
+async def test_second_answer_is_refused_by_the_database(engine, clock, quiz, organiser):
+    run, (anna,) = await _run_with_players(quiz, organiser, "Anna")
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    assert (await service.submit_answer(run["id"], anna.player_id, qids[0], [options[0][0]], clock.now())).accepted
+    second = await service.submit_answer(run["id"], anna.player_id, qids[0], [options[0][1]], clock.now())
+    assert not second.accepted and second.reason == "already_answered"
+    rows = await service.Answer.select().where(service.Answer.player == anna.player_id)
+    assert len(rows) == 1 and rows[0]["correct"] is False
+    # and the constraint itself, bypassing the service's statement
+    with pytest.raises(service.UNIQUE_VIOLATIONS):
+        await service.Answer.insert(
+            service.Answer(run=run["id"], question=options and rows[0]["question"], player=anna.player_id, choices="1",
+                           received_at=NOW, response_ms=1, points=0)
+        )
+
+
+async def test_invalid_choices_and_other_questions_are_refused(engine, clock, quiz, organiser):
+    run, (anna,) = await _run_with_players(quiz, organiser, "Anna")
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    assert (await service.submit_answer(run["id"], anna.player_id, qids[0], [options[1][0]], clock.now())).reason == "invalid"
+    assert (await service.submit_answer(run["id"], anna.player_id, qids[0], options[0][:2], clock.now())).reason == "invalid"
+    assert (await service.submit_answer(run["id"], anna.player_id, qids[1], [options[1][0]], clock.now())).reason == "closed"
+
+
+async def test_reconnect_view_keeps_score_and_hides_open_question_points(engine, clock, quiz, organiser):
+    run, (anna,) = await _run_with_players(quiz, organiser, "Anna")
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    await service.submit_answer(run["id"], anna.player_id, qids[0], [options[0][1]], clock.now())
+    await service.reveal(engine, run["id"], clock.now())
+    await service.start_next_question(engine, run["id"], clock.now())
+    clock.advance(seconds=3)
+    await service.submit_answer(run["id"], anna.player_id, qids[1], [options[1][0], options[1][1]], clock.now())
+    player = await service.player_by_token(anna.token)
+    view = await service.player_view(player, clock.now())
+    assert view["nickname"] == "Anna" and view["score"] == 1000  # question 2's points stay hidden until the reveal
+    assert view["status"] == "question" and view["answered"] and view["question"]["remaining_ms"] == 27000
+    assert "correct" not in str(view["question"])
+    await service.reveal(engine, run["id"], clock.now())
+    assert (await service.player_view(player, clock.now()))["score"] == 1000 + 475
+
+
+async def test_nicknames_are_unique_per_run_and_limited(engine, clock, quiz, organiser):
+    run, _ = await _run_with_players(quiz, organiser, "Anna")
+    with pytest.raises(Conflict):
+        await service.join_run(run["join_code"], "  anna ", NOW)
+    with pytest.raises(RuleViolation):
+        await service.join_run(run["join_code"], "x" * 21, NOW)
+    with pytest.raises(RuleViolation):
+        await service.join_run(run["join_code"], "   ", NOW)
+    with pytest.raises(NotFound):
+        await service.join_run("000000" if run["join_code"] != "000000" else "111111", "Bram", NOW)
+    other = await service.open_run(quiz["id"], organiser.id, NOW)
+    assert (await service.join_run(other["join_code"], "Anna", NOW)).run_id == other["id"]
+
+
+async def test_finished_run_frees_its_code_and_refuses_joins(engine, clock, quiz, organiser):
+    run, _ = await _run_with_players(quiz, organiser, "Anna")
+    await service.finish_run(engine, run["id"], clock.now())
+    with pytest.raises(NotFound):
+        await service.join_run(run["join_code"], "Bram", NOW)
+    with pytest.raises(Conflict):
+        await service.start_next_question(engine, run["id"], clock.now())
+
+
+async def test_host_steps_follow_the_order(engine, clock, quiz, organiser):
+    run, _ = await _run_with_players(quiz, organiser, "Anna")
+    with pytest.raises(Conflict):
+        await service.reveal(engine, run["id"], clock.now())
+    for _ in range(3):
+        await service.start_next_question(engine, run["id"], clock.now())
+        await service.reveal(engine, run["id"], clock.now())
+    with pytest.raises(Conflict):
+        await service.start_next_question(engine, run["id"], clock.now())  # no fourth question
