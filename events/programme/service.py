@@ -338,9 +338,15 @@ def clean_session(data: dict[str, Any], event: dict[str, Any], current: dict[str
 # --- slugs --------------------------------------------------------------------------------------------------
 
 
+# Letters that Unicode does not decompose into a base letter plus accent.
+_UNDECOMPOSABLE = str.maketrans(
+    {"æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d", "ı": "i"}
+)
+
+
 def slugify(title: str) -> str:
     """A readable address from a title: diacritics folded ("Café Één" -> "cafe-een"), lower case, hyphens."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    folded = unicodedata.normalize("NFKD", title.translate(_UNDECOMPOSABLE)).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     slug = slug[:80].rstrip("-")
     return slug or "evenement"
