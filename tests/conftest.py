@@ -271,3 +271,42 @@ def live_server(settings, engine) -> Iterator[LiveServer]:
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on a free port that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []  # email.message.EmailMessage, parsed with the default policy
+        self.envelopes: list = []
+        self.port = free_port()
+        self.url = f"smtp://127.0.0.1:{self.port}"
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import email
+        import email.policy
+
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    """A running aiosmtpd server collecting messages: `smtp_server.url` for EVENTS_SMTP_URL, `.messages`."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()

@@ -1,1 +1,28 @@
-"""Tables of the mail domain."""
+"""Tables of the mail domain: the outbox. A message is a row written in the transaction of the change that causes it."""
+
+from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from events.programme.tables import Event
+
+
+class OutboxMessage(Table, tablename="mail_outbox"):
+    event = ForeignKey(references=Event, null=True, index=True)
+    registration_id = Integer(null=True, default=None, index=True)
+    kind = Varchar(length=40)  # confirmed | waitlisted | pending | promoted | cancelled | event_changed | …
+    to_address = Varchar(length=254)
+    subject = Varchar(length=300)
+    text_body = Text()
+    html_body = Text(default="")
+    language = Varchar(length=5, default="nl")
+    calendar_method = Varchar(length=20, null=True, default=None)  # REQUEST | CANCEL, with calendar_ics
+    calendar_ics = Text(null=True, default=None)
+    status = Varchar(length=20, default="queued", index=True)  # queued | sending | sent | failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
+    lease_until = Timestamptz(null=True, default=None)  # a deliverer owns a 'sending' row until then
+    last_error = Text(default="")
+    message_id = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)

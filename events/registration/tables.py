@@ -1,1 +1,56 @@
-"""Tables of the registration domain."""
+"""Tables of the registration domain: registrations, the event's own questions and the audit trail."""
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from events.accounts.tables import User
+from events.programme.tables import Event
+
+STATUSES = ("confirmed", "waitlisted", "pending", "cancelled", "rejected")
+
+
+class Registration(Table, tablename="registration_registration"):
+    event = ForeignKey(references=Event, index=True)
+    name = Varchar(length=200)
+    email = Varchar(length=254)
+    # Trimmed and lower-cased; UNIQUE together with `event` (see the migration), so one e-mail registers once.
+    email_normalised = Varchar(length=254, index=True)
+    organisation = Varchar(length=200, default="")
+    answers = Text(default="{}")  # {question_id: "text" | ["a", "b"] | true}
+    language = Varchar(length=5, default="nl")
+    status = Varchar(length=20, default="confirmed", index=True)
+    # Only the SHA-256 of the manage token is stored; the token is an HMAC of `token_nonce` under the site's
+    # secret key, so later mails (promotion, reminder) can carry the link while the database alone cannot.
+    token_hash = Varchar(length=64, unique=True, index=True)
+    token_nonce = Varchar(length=64)
+    queued_at = Timestamptz(default=TimestamptzNow())  # the waiting list is ordered by this, then id
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    cancelled_at = Timestamptz(null=True, default=None)
+    checked_in_at = Timestamptz(null=True, default=None)
+    reminder_sent_at = Timestamptz(null=True, default=None)
+    link_resent_at = Timestamptz(null=True, default=None)
+    anonymised_at = Timestamptz(null=True, default=None)
+
+
+class Question(Table, tablename="registration_question"):
+    """A question an organiser asks in the registration form of one event."""
+
+    event = ForeignKey(references=Event, index=True)
+    position = Integer(default=0)
+    label = Varchar(length=300)
+    kind = Varchar(length=20, default="text")  # text | choice | multiple | checkbox
+    options = Text(default="")  # one option per line (choice, multiple)
+    required = Boolean(default=False)
+
+
+class AuditEntry(Table, tablename="registration_audit_log"):
+    """Who did what with participant data, and when: exports, deletes, purges, moves."""
+
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(references=User, null=True, index=True)
+    actor_label = Varchar(length=254, default="")  # e.g. "events purge" when no user acted
+    action = Varchar(length=40)
+    event = ForeignKey(references=Event, null=True, index=True)
+    detail = Text(default="")

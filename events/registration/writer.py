@@ -1,0 +1,67 @@
+"""One writer task per process that commits waiting registrations in batches.
+
+Piccolo's SQLite engine opens a connection per query outside a transaction, and every capacity-checked insert
+needs the event's write lock; serialising requests one by one caps out at a few hundred per second. The writer
+takes everything that queued up while the previous batch committed and registers it in ONE write transaction
+(`service.register_batch`), so the lock, the connection and the commit are shared by the whole batch. Correctness
+does not depend on the writer being alone: each batch still locks the event, so several processes stay exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+from events.registration import service
+from events.registration.service import Applicant, Outcome, Site
+
+log = logging.getLogger("events.registration")
+MAX_BATCH = 256
+
+
+class RegistrationWriter:
+    def __init__(self, site: Site, max_batch: int = MAX_BATCH):
+        self.site = site
+        self.max_batch = max_batch
+        self.queue: asyncio.Queue[tuple[str, Applicant, datetime, asyncio.Future]] = asyncio.Queue()
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self._run(), name="registration-writer")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+            self.task = None
+        while not self.queue.empty():  # never leave a caller waiting forever
+            *_rest, future = self.queue.get_nowait()
+            if not future.done():
+                future.set_exception(RuntimeError("the server is shutting down"))
+
+    async def register(self, slug: str, applicant: Applicant, now: datetime) -> Outcome:
+        if self.task is None or self.task.done():
+            return await service.register(slug, applicant, now, self.site)
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        await self.queue.put((slug, applicant, now, future))
+        result = await future
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self.queue.get()]
+            while len(batch) < self.max_batch and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            try:
+                results = await service.register_batch([(s, a, n) for s, a, n, _f in batch], self.site)
+            except Exception as exc:  # noqa: BLE001 - hand the failure to every waiting request, keep serving
+                log.exception("registration batch of %s failed", len(batch))
+                results = [exc] * len(batch)
+            for (_s, _a, _n, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
