@@ -176,5 +176,64 @@ def token_revoke(value: str) -> None:
     click.echo("revoked")
 
 
+@main.command("check-links")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64), help="Requests at once.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 120), help="Seconds per request.")
+@click.option("--max-redirects", default=5, show_default=True, type=click.IntRange(0, 20))
+@click.option("--only-broken", is_flag=True, help="Re-check only the links found broken last time.")
+def check_links(concurrency: int, timeout: float, max_redirects: int, only_broken: bool) -> None:
+    """Check every library resource's address and record which links are broken."""
+    from events.clock import Clock
+    from events.resources.cli import run_check_links
+
+    settings = load_settings()
+    broken = run_with_database(
+        settings, lambda: run_check_links(Clock(), concurrency, timeout, max_redirects, only_broken)
+    )
+    sys.exit(1 if broken else 0)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 60), help="Seconds between rounds.")
+def worker(once: bool, interval: float) -> None:
+    """Deliver the mail outbox and queue reminders (run with EVENTS_DELIVER_IN_PROCESS=false on the servers)."""
+    import signal
+
+    from events.clock import Clock
+    from events.mail import worker as mail_worker
+
+    settings = load_settings()
+
+    async def work() -> int:
+        from events.piccolo_conf import DB
+
+        clock = Clock()
+        if once:
+            return await mail_worker.work_once(settings, clock, mail_worker.deliverer_for(settings, clock, DB))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        click.echo(f"events: delivering mail ({'SMTP' if settings.smtp_url else settings.mail_dir})", err=True)
+        await mail_worker.run_worker(settings, clock, DB, stop, interval=interval)
+        return 0
+
+    sent = run_with_database(settings, work)
+    if once:
+        click.echo(f"sent {sent} messages")
+
+
+@main.command()
+def purge() -> None:
+    """Anonymise participant data of events that ended more than EVENTS_RETENTION_DAYS ago."""
+    from events.clock import Clock
+    from events.registration import service as registration
+
+    settings = load_settings()
+    touched = run_with_database(settings, lambda: registration.purge(Clock().now(), settings.retention_days))
+    click.echo(f"anonymised {touched} registrations of events that ended more than {settings.retention_days} days ago")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
