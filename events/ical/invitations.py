@@ -53,13 +53,16 @@ def build_invitation(
     method = method.upper()
     if method not in METHODS:
         raise InvitationError(f"Unknown iTIP method {method!r}")
+    if method == "REQUEST" and registration.get("status") not in (None, "confirmed"):
+        # A waiting-list or pending place is no meeting yet: a REQUEST would put it in the calendar as accepted.
+        raise InvitationError("Only a confirmed registration gets a calendar invitation")
     event = dict(event)
     if not (event.get("contact_email") or "").strip():
         if not organiser_email:
             raise InvitationError("The event has no contact address to put in ORGANIZER")
         event["contact_email"] = organiser_email
         event["contact_name"] = event.get("contact_name") or organiser_name or ""
-    language = registration.get("language") or event.get("language") or "nl"
+    language = event.get("language") or registration.get("language") or "nl"  # the language of the mail it rides in
     cancel = method == "CANCEL"
     extra = []
     if cancel and event.get("status") != "cancelled":

@@ -17,7 +17,7 @@ from events.web.deps import ClockDep, SettingsDep
 from events.web.i18n import N_, language_of
 from events.web.panels import Panel, panel
 
-CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/* types
 PUBLIC_CACHE = "public, max-age=300"
 PRIVATE_CACHE = "private, no-cache"
 

@@ -1,0 +1,211 @@
+"""Invitations and the personal feed: the manage page's invite.ics, the personal webcal feed, and the real mails
+(REQUEST on confirmation/promotion/change, CANCEL on cancellation) received through an SMTP server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from events.ical import service as ical
+from events.mail.service import Deliverer
+from events.programme.tables import Event
+from events.registration import service as registration
+from events.registration.service import Applicant, Site
+from events.registration.tables import Registration
+from tests.conftest import NOW
+from tests.ical.checks import JOIN_URL, check_calendar, make_event, only_event, utc
+
+
+@pytest.fixture
+def site(settings) -> Site:
+    return Site.from_settings(settings)
+
+
+async def sign_up(event, email, site, name="Piet de Vries"):
+    return await registration.register(event["slug"], Applicant(name=name, email=email, organisation="Gemeente Utrecht"), NOW, site)
+
+
+async def test_manage_page_invite_is_a_request_with_organizer_attendee_and_join_url(client, organiser, site):
+    event = await make_event(organiser, format="online", venue="")
+    outcome = await sign_up(event, "piet@gemeente.nl", site)
+    response = await client.get(f"/registrations/{outcome.token}/invite.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "no-store" in response.headers["cache-control"]
+    calendar, _ = check_calendar(response.content, "REQUEST")
+    vevent = only_event(calendar)
+    assert str(vevent["UID"]) == f"event-{event['id']}@testserver.local"
+    assert str(vevent["ORGANIZER"]) == "mailto:events@gemeente.nl"
+    assert str(vevent["ATTENDEE"]) == "mailto:piet@gemeente.nl"
+    assert vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert str(vevent["LOCATION"]) == JOIN_URL and str(vevent["CONFERENCE"]) == JOIN_URL
+    assert f"http://testserver.local/registrations/{outcome.token}" in str(vevent["DESCRIPTION"])
+
+
+async def test_invite_of_a_cancelled_registration_or_event_is_a_cancel(client, organiser, site):
+    event = await make_event(organiser)
+    outcome = await sign_up(event, "piet@gemeente.nl", site)
+    await registration.cancel_by_token(outcome.token, NOW, site)
+    response = await client.get(f"/registrations/{outcome.token}/invite.ics")
+    calendar, _ = check_calendar(response.content, "CANCEL")
+    assert b"meet.example.org" not in response.content
+
+    other = await sign_up(event, "anna@gemeente.nl", site)
+    await Event.update({Event.status: "cancelled", Event.sequence: 1}).where(Event.id == event["id"])
+    response = await client.get(f"/registrations/{other.token}/invite.ics")
+    vevent = only_event(check_calendar(response.content, "CANCEL")[0])
+    assert int(vevent["SEQUENCE"]) == 1
+
+
+async def test_invite_needs_a_valid_token_and_a_confirmed_place(client, organiser, site):
+    event = await make_event(organiser, capacity=1)
+    await sign_up(event, "eerste@gemeente.nl", site)
+    waiting = await sign_up(event, "tweede@gemeente.nl", site)
+    assert waiting.status == "waitlisted"
+    assert (await client.get(f"/registrations/{waiting.token}/invite.ics")).status_code == 404
+    for token in ("not-a-token", "x" * 300, waiting.token[:-2] + "aa"):
+        assert (await client.get(f"/registrations/{token}/invite.ics")).status_code == 404
+
+
+async def test_manage_page_offers_the_invite_and_the_personal_feed(client, organiser, site, settings):
+    event = await make_event(organiser)
+    outcome = await sign_up(event, "piet@gemeente.nl", site)
+    response = await client.get(f"/registrations/{outcome.token}")
+    assert response.status_code == 200
+    assert f'href="/registrations/{outcome.token}/invite.ics"' in response.text
+    row = await Registration.select().where(Registration.id == outcome.id).first()
+    key = ical.feed_key(row, settings.secret_key)
+    assert f'href="webcal://testserver.local/calendar/personal/{key}/feed.ics"' in response.text
+    assert outcome.token not in key
+
+
+async def test_personal_feed_lists_current_registrations_of_the_address_join_url_only_when_confirmed(client, organiser, site, settings):
+    first = await make_event(organiser, format="online", venue="")
+    full = await make_event(organiser, slug="vol", title="Vol webinar", format="online", venue="", capacity=1,
+                            join_url="https://meet.example.org/j/waiting-room")
+    left = await make_event(organiser, slug="afgemeld", title="Afgemeld")
+    other_person = await make_event(organiser, slug="ander", title="Van een ander")
+    mine = await sign_up(first, "Piet@Gemeente.nl", site)
+    await sign_up(full, "someone@else.nl", site)
+    waiting = await sign_up(full, "piet@gemeente.nl", site)
+    assert waiting.status == "waitlisted"
+    gone = await sign_up(left, "piet@gemeente.nl", site)
+    await registration.cancel_by_token(gone.token, NOW, site)
+    await sign_up(other_person, "anna@gemeente.nl", site)
+
+    row = await Registration.select().where(Registration.id == mine.id).first()
+    key = ical.feed_key(row, settings.secret_key)
+    response = await client.get(f"/calendar/personal/{key}/feed.ics")
+    assert response.status_code == 200
+    assert response.headers["x-robots-tag"] == "noindex"
+    calendar, _ = check_calendar(response.content, "PUBLISH")
+    events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {first["title"], "Vol webinar"}
+    assert JOIN_URL in str(events[first["title"]]["DESCRIPTION"])
+    assert str(events["Vol webinar"]["STATUS"]) == "TENTATIVE"
+    assert b"waiting-room" not in response.content
+    assert mine.token.encode() not in response.content  # the feed cannot be used to cancel
+    assert str(calendar["X-WR-CALNAME"]) == "Mijn evenementen"
+
+    # conditional GET works on the personal feed too
+    again = await client.get(f"/calendar/personal/{key}/feed.ics", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+async def test_personal_feed_refuses_forged_keys(client, organiser, site, settings):
+    event = await make_event(organiser)
+    outcome = await sign_up(event, "piet@gemeente.nl", site)
+    row = await Registration.select().where(Registration.id == outcome.id).first()
+    key = ical.feed_key(row, settings.secret_key)
+    forged = ical.feed_key(row, "another-secret-key-that-is-long-enough-000000")
+    for bad in (forged, f"{outcome.id}-", key[:-1] + ("0" if key[-1] != "0" else "1"), "abc", f"{outcome.id + 1}-{key.split('-')[1]}"):
+        assert (await client.get(f"/calendar/personal/{bad}/feed.ics")).status_code == 404, bad
+
+
+# -- mails through a real SMTP server --------------------------------------------------------------------------
+
+
+def calendar_parts(message):
+    """(the text/calendar alternative, the invite.ics attachment) of a received mail, checking the MIME tree."""
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.get_payload()
+    assert alternative.get_content_type() == "multipart/alternative"
+    kinds = [part.get_content_type() for part in alternative.get_payload()]
+    assert kinds == ["text/plain", "text/html", "text/calendar"]
+    inline = alternative.get_payload()[2]
+    assert inline.get_content_charset().lower() == "utf-8"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_content_disposition() == "attachment"
+    return inline, attachment
+
+
+def ics_of(part) -> bytes:
+    return part.get_payload(decode=True)
+
+
+async def deliver(settings, smtp_server, clock, engine) -> None:
+    deliverer = Deliverer(smtp_url=smtp_server.url, mail_dir=settings.data_dir / "mail", mail_from="Evenementen <events@gemeente.nl>",
+                          clock=clock, engine=engine)
+    while await deliverer.deliver_due():
+        pass
+
+
+async def test_mails_carry_request_update_and_cancel_invitations(organiser, settings, smtp_server, clock, engine):
+    settings = replace(settings, smtp_url=smtp_server.url)
+    site = Site.from_settings(settings)
+    event = await make_event(organiser, format="hybrid", capacity=1)
+    first = await sign_up(event, "piet@gemeente.nl", site)
+    waiting = await sign_up(event, "anna@gemeente.nl", site, name="Anna")
+    assert waiting.status == "waitlisted"
+    await deliver(settings, smtp_server, clock, engine)
+
+    (confirmation,) = smtp_server.to("piet@gemeente.nl")
+    inline, attachment = calendar_parts(confirmation)
+    assert inline.get_param("method") == "REQUEST"
+    request = ics_of(inline)
+    assert ics_of(attachment) == request
+    vevent = only_event(check_calendar(request, "REQUEST")[0])
+    assert str(vevent["ATTENDEE"]) == "mailto:piet@gemeente.nl" and vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert str(vevent["CONFERENCE"]) == JOIN_URL
+    assert f"/registrations/{first.token}" in str(vevent["DESCRIPTION"])
+    uid, sequence = str(vevent["UID"]), int(vevent["SEQUENCE"])
+    # the waiting list mail has no invitation: there is no place (yet)
+    (waitlisted,) = smtp_server.to("anna@gemeente.nl")
+    assert "text/calendar" not in [p.get_content_type() for p in waitlisted.walk()]
+
+    # the organiser moves the event: an update with the same UID and a higher SEQUENCE
+    moved = event["starts_at"] + timedelta(hours=1)
+    await Event.update({Event.starts_at: moved, Event.ends_at: event["ends_at"] + timedelta(hours=1), Event.sequence: sequence + 1}).where(Event.id == event["id"])
+    changed = await Event.select().where(Event.id == event["id"]).first()
+    await registration.on_event_change(changed, frozenset({"starts_at", "ends_at"}), NOW, site)
+    await deliver(settings, smtp_server, clock, engine)
+    update_mail = smtp_server.to("piet@gemeente.nl")[-1]
+    inline, attachment = calendar_parts(update_mail)
+    update = only_event(check_calendar(ics_of(inline), "REQUEST")[0])
+    assert str(update["UID"]) == uid and int(update["SEQUENCE"]) > sequence
+    assert utc(update["DTSTART"].dt) == moved
+    assert all("text/calendar" not in [p.get_content_type() for p in m.walk()] for m in smtp_server.to("anna@gemeente.nl"))
+
+    # Piet cancels: a CANCEL for him; Anna is promoted: a REQUEST for her
+    await registration.cancel_by_token(first.token, NOW, site)
+    await deliver(settings, smtp_server, clock, engine)
+    inline, attachment = calendar_parts(smtp_server.to("piet@gemeente.nl")[-1])
+    assert inline.get_param("method") == "CANCEL" and attachment.get_param("method") == "CANCEL"
+    cancel = only_event(check_calendar(ics_of(inline), "CANCEL")[0])
+    assert str(cancel["UID"]) == uid and str(cancel["STATUS"]) == "CANCELLED"
+    assert b"BEGIN:VALARM" not in ics_of(inline)
+    inline, _ = calendar_parts(smtp_server.to("anna@gemeente.nl")[-1])
+    promoted = only_event(check_calendar(ics_of(inline), "REQUEST")[0])
+    assert str(promoted["ATTENDEE"]) == "mailto:anna@gemeente.nl" and str(promoted["UID"]) == uid
+
+    # the event is cancelled: Anna gets a CANCEL with the event's raised sequence
+    await Event.update({Event.status: "cancelled", Event.sequence: sequence + 2}).where(Event.id == event["id"])
+    cancelled = await Event.select().where(Event.id == event["id"]).first()
+    await registration.on_event_change(cancelled, frozenset({"status"}), NOW, site)
+    await deliver(settings, smtp_server, clock, engine)
+    inline, _ = calendar_parts(smtp_server.to("anna@gemeente.nl")[-1])
+    gone = only_event(check_calendar(ics_of(inline), "CANCEL")[0])
+    assert str(gone["UID"]) == uid and int(gone["SEQUENCE"]) == sequence + 2

@@ -1,0 +1,137 @@
+"""The public .ics routes: downloads, programme, feed (conditional GET), and the "add to calendar" panel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+from events.accounts import service as accounts
+from events.programme.tables import Event, Session, SessionSpeaker
+from tests.conftest import NOW
+from tests.ical.checks import JOIN_URL, check_calendar, make_event, only_event, utc
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+async def test_event_download_is_a_publish_calendar_without_join_url(client, organiser):
+    event = await make_event(organiser)
+    response = await client.get(f"/events/{event['slug']}/event.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == CALENDAR_TYPE
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert "events_csrf" not in response.headers.get("set-cookie", "")  # csrf_free: no token minted for a download
+    calendar, _ = check_calendar(response.content, "PUBLISH")
+    vevent = only_event(calendar)
+    assert str(vevent["UID"]) == f"event-{event['id']}@testserver.local"
+    assert utc(vevent["DTSTART"].dt) == event["starts_at"]
+    assert JOIN_URL.encode() not in response.content and b"meet.example.org" not in response.content
+
+
+async def test_drafts_and_unknown_events_have_no_download(client, organiser):
+    draft = await make_event(organiser, slug="concept", status="draft")
+    for path in (f"/events/{draft['slug']}/event.ics", "/events/bestaat-niet/event.ics", f"/events/{draft['slug']}/programme.ics"):
+        response = await client.get(path)
+        assert response.status_code == 404, path
+
+
+async def test_programme_download_has_each_session_and_no_join_url(client, organiser):
+    event = await make_event(organiser)
+    assert (await client.get(f"/events/{event['slug']}/programme.ics")).status_code == 404  # no sessions yet
+    speaker = await accounts.create_user("onderzoeker@universiteit.nl", "speaker", name="Ada Onderzoeker")
+    start = event["starts_at"]
+    for i, title in enumerate(("Opening door de dagvoorzitter", "Panel: drie onderzoekers", "Quizronde")):
+        session = Session(event=event["id"], title=title, kind="talk", room="Zaal 2",
+                          starts_at=start + timedelta(hours=i), ends_at=start + timedelta(hours=i, minutes=45))
+        await session.save()
+        if i == 1:
+            await SessionSpeaker(session=session.id, speaker=speaker.id).save()
+    response = await client.get(f"/events/{event['slug']}/programme.ics")
+    assert response.status_code == 200 and response.headers["content-type"] == CALENDAR_TYPE
+    calendar, _ = check_calendar(response.content, "PUBLISH")
+    sessions = calendar.walk("VEVENT")
+    assert [str(s["SUMMARY"]) for s in sessions] == ["Opening door de dagvoorzitter", "Panel: drie onderzoekers", "Quizronde"]
+    assert all(s["DTSTART"].params["TZID"] == "Europe/Amsterdam" for s in sessions)
+    assert "Ada Onderzoeker" in str(sessions[1]["DESCRIPTION"])
+    assert b"onderzoeker@universiteit.nl" not in response.content  # speakers' addresses are not public
+    assert b"meet.example.org" not in response.content
+
+
+async def test_feed_lists_published_and_cancelled_events_filters_by_kind_and_hides_drafts(client, organiser):
+    conference = await make_event(organiser)
+    webinar = await make_event(organiser, slug="webinar-integrale-veiligheid", kind="webinar", format="online",
+                               title="Webinar integrale veiligheid", starts_at=datetime(2027, 1, 21, 12, 0, tzinfo=UTC),
+                               ends_at=datetime(2027, 1, 21, 14, 0, tzinfo=UTC))
+    cancelled = await make_event(organiser, slug="festival", kind="festival", status="cancelled", sequence=2, title="Festival")
+    await make_event(organiser, slug="concept", status="draft", title="Concept")
+    await make_event(organiser, slug="lang-geleden", title="Oud", starts_at=NOW - timedelta(days=400), ends_at=NOW - timedelta(days=400) + timedelta(hours=2))
+
+    response = await client.get("/calendar.ics")
+    assert response.status_code == 200 and response.headers["content-type"] == CALENDAR_TYPE
+    assert "events_csrf" not in response.headers.get("set-cookie", "")
+    calendar, _ = check_calendar(response.content, "PUBLISH")
+    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    assert sorted(uids) == sorted(f"event-{e['id']}@testserver.local" for e in (conference, webinar, cancelled))
+    assert len(set(uids)) == 3
+    by_uid = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    gone = by_uid[f"event-{cancelled['id']}@testserver.local"]
+    assert str(gone["STATUS"]) == "CANCELLED" and int(gone["SEQUENCE"]) == 2
+    assert str(calendar["X-WR-CALNAME"]) == "Evenementen over weerbare overheid"  # Dutch first
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in response.content
+    assert b"meet.example.org" not in response.content and b"Concept" not in response.content
+
+    webinars = await client.get("/calendar.ics?kind=webinar")
+    calendar, _ = check_calendar(webinars.content, "PUBLISH")
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [f"event-{webinar['id']}@testserver.local"]
+    assert str(calendar["X-WR-CALNAME"]) == "Webinars over weerbare overheid"
+
+    bad = await client.get("/calendar.ics?kind=<script>")
+    assert bad.status_code == 400
+    assert b"<script>" not in bad.content
+
+
+async def test_feed_answers_conditional_requests_with_304_until_something_changes(client, organiser):
+    event = await make_event(organiser)
+    first = await client.get("/calendar.ics")
+    etag, last_modified = first.headers["etag"], first.headers["last-modified"]
+    assert etag.startswith('"') and last_modified.endswith("GMT")
+    assert "max-age" in first.headers["cache-control"]
+
+    again = await client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    weak = await client.get("/calendar.ics", headers={"If-None-Match": f'"other", W/{etag}'})
+    assert weak.status_code == 304
+    since = await client.get("/calendar.ics", headers={"If-Modified-Since": last_modified})
+    assert since.status_code == 304
+    other = await client.get("/calendar.ics", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.content == first.content
+    older = format_datetime(event["updated_at"] - timedelta(days=1), usegmt=True)
+    assert (await client.get("/calendar.ics", headers={"If-Modified-Since": older})).status_code == 200
+    assert (await client.get("/calendar.ics", headers={"If-Modified-Since": "not a date"})).status_code == 200
+
+    # the organiser moves the event: the feed changes, and so do its validators
+    later = event["updated_at"] + timedelta(minutes=5)
+    await Event.update({Event.starts_at: event["starts_at"] + timedelta(hours=1), Event.sequence: 1, Event.updated_at: later}).where(Event.id == event["id"])
+    changed = await client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert (await client.get("/calendar.ics", headers={"If-Modified-Since": last_modified})).status_code == 200
+    vevent = only_event(check_calendar(changed.content, "PUBLISH")[0])
+    assert int(vevent["SEQUENCE"]) == 1
+
+
+async def test_event_download_supports_conditional_get(client, organiser):
+    event = await make_event(organiser)
+    first = await client.get(f"/events/{event['slug']}/event.ics")
+    assert (await client.get(f"/events/{event['slug']}/event.ics", headers={"If-None-Match": first.headers["etag"]})).status_code == 304
+
+
+async def test_event_page_offers_download_and_webcal_subscription(client, organiser):
+    event = await make_event(organiser, kind="webinar")
+    response = await client.get(f"/events/{event['slug']}")
+    assert response.status_code == 200
+    html = response.text
+    assert f'href="/events/{event["slug"]}/event.ics"' in html
+    assert 'href="webcal://testserver.local/calendar.ics"' in html
+    assert 'href="webcal://testserver.local/calendar.ics?kind=webinar"' in html
+    assert "Zet in uw agenda" in html
+    assert f"/events/{event['slug']}/programme.ics" not in html  # no sessions, no programme link
+    assert JOIN_URL not in html
