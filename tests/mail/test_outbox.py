@@ -1,0 +1,196 @@
+"""The outbox: every registration mail through a real SMTP server (aiosmtpd), retries with backoff when SMTP is
+down, bounded attempts, no duplicate sends with two deliverers, .eml files without SMTP, the calendar hook."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from datetime import timedelta
+
+from events.mail.service import Deliverer, build_mime
+from events.mail.tables import OutboxMessage
+from events.registration import service
+from events.registration.service import Applicant
+from tests.conftest import NOW, free_port, settings_env
+
+
+def deliverer(settings, clock, engine, smtp_url=None, **kwargs) -> Deliverer:
+    return Deliverer(smtp_url=smtp_url, mail_dir=settings.mail_dir, mail_from=settings.mail_from, clock=clock,
+                     engine=engine, **kwargs)
+
+
+def parts(message) -> dict[str, str]:
+    return {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
+
+
+async def test_every_registration_mail_goes_through_smtp(settings, clock, engine, site, make_event, smtp_server):
+    event = await make_event(capacity=1, title="Weerbare organisatie")
+    anna = await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)
+    bob = await service.register(event["slug"], Applicant("Bob", "bob@x.nl"), NOW, site)
+    await service.cancel_registration(anna.id, NOW, site)  # anna: cancelled; bob: promoted
+    approval = await make_event(approval_required=True)
+    await service.register(approval["slug"], Applicant("Carla", "carla@x.nl"), NOW, site)
+    await service.notify_event_changed(event["id"], NOW, site)
+    clock.set(event["starts_at"] - timedelta(hours=23))
+    assert await service.queue_due_reminders(clock.now(), site) == 1
+    assert await service.queue_due_reminders(clock.now(), site) == 0  # once per registration
+    await service.notify_event_cancelled(event["id"], clock.now(), site)
+
+    sender = deliverer(settings, clock, engine, smtp_server.url)
+    assert await sender.deliver_due() == 8
+    subjects = {(str(m["To"]), str(m["Subject"]).strip()) for m in smtp_server.messages}  # long subjects are folded
+    assert subjects == {
+        ("anna@x.nl", "Uw aanmelding voor Weerbare organisatie is bevestigd"),
+        ("bob@x.nl", "U staat op de wachtlijst voor Weerbare organisatie"),
+        ("anna@x.nl", "Uw aanmelding voor Weerbare organisatie is geannuleerd"),
+        ("bob@x.nl", "Er is een plaats vrijgekomen: u bent aangemeld voor Weerbare organisatie"),
+        ("carla@x.nl", f"We hebben uw aanmelding voor {approval['title']} ontvangen"),
+        ("bob@x.nl", "Gewijzigd: Weerbare organisatie"),
+        ("bob@x.nl", "Herinnering: Weerbare organisatie begint binnenkort"),
+        ("bob@x.nl", "Geannuleerd: Weerbare organisatie"),
+    }
+    assert len(smtp_server.messages) == 8
+    for message in smtp_server.messages:
+        body = parts(message)
+        assert "text/plain" in body and "text/html" in body
+    reminder = next(m for m in smtp_server.messages if "Herinnering" in str(m["Subject"]))
+    assert "https://meet.example.nl/secret-room-42" in parts(reminder)["text/plain"]
+    waitlisted = next(m for m in smtp_server.messages if "wachtlijst" in str(m["Subject"]))
+    assert "secret-room-42" not in waitlisted.as_string()  # the join URL only for confirmed registrants
+    assert "op plaats 1" in parts(waitlisted)["text/plain"]
+    assert "/registrations/" in parts(waitlisted)["text/plain"]
+    assert await OutboxMessage.count().where(OutboxMessage.status != "sent") == 0
+
+
+async def test_english_event_gets_english_mail_and_html_is_escaped(settings, clock, engine, site, make_event, smtp_server):
+    event = await make_event(language="en", title="Resilience <b>day</b>")
+    await service.register(event["slug"], Applicant("<script>x</script>", "e@x.nl"), NOW, site)
+    await deliverer(settings, clock, engine, smtp_server.url).deliver_due()
+    (message,) = smtp_server.messages
+    assert str(message["Subject"]) == "Your registration for Resilience <b>day</b> is confirmed"
+    html = parts(message)["text/html"]
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html
+    assert "Dear <script>x</script>," in parts(message)["text/plain"]
+
+
+async def test_smtp_down_registration_succeeds_and_mail_goes_out_later(api, settings, clock, engine, make_event, smtp_server):
+    event = await make_event()
+    response = await api.post(f"/api/events/{event['slug']}/registrations", json={"name": "A", "email": "a@x.nl"})
+    assert response.status_code == 201
+    down = f"smtp://127.0.0.1:{free_port()}"
+    sender = deliverer(settings, clock, engine, down, timeout=2)
+    assert await sender.deliver_due() == 0
+    row = await OutboxMessage.select().first()
+    assert row["status"] == "queued" and row["attempts"] == 1 and "connection" in row["last_error"]
+    assert row["next_attempt_at"] == NOW + timedelta(seconds=60)
+    assert await sender.deliver_due() == 0 and (await OutboxMessage.select().first())["attempts"] == 1  # backoff
+    clock.advance(seconds=61)
+    assert await sender.deliver_due() == 0
+    assert (await OutboxMessage.select().first())["next_attempt_at"] == clock.now() + timedelta(seconds=120)
+    clock.advance(seconds=121)
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 1  # SMTP is back
+    assert (await OutboxMessage.select().first())["status"] == "sent"
+    assert [str(m["To"]) for m in smtp_server.messages] == ["a@x.nl"]
+
+
+async def test_attempts_are_bounded_and_organiser_sees_failures(organiser_client, settings, clock, engine, site, make_event):
+    event = await make_event()
+    await service.register(event["slug"], Applicant("A", "a@x.nl"), NOW, site)
+    sender = deliverer(settings, clock, engine, f"smtp://127.0.0.1:{free_port()}", max_attempts=3, timeout=2)
+    for _ in range(5):
+        await sender.deliver_due()
+        clock.advance(hours=1)
+    row = await OutboxMessage.select().first()
+    assert row["status"] == "failed" and row["attempts"] == 3
+    page = await organiser_client.get(f"/organiser/events/{event['slug']}/mail")
+    assert page.status_code == 200 and "a@x.nl" in page.text
+    panel_page = await organiser_client.get(f"/organiser/events/{event['slug']}/registrations")
+    assert panel_page.status_code == 200
+    from tests.conftest import post_form
+
+    retried = await post_form(organiser_client, f"/organiser/events/{event['slug']}/mail/retry", {})
+    assert retried.status_code == 303
+    assert (await OutboxMessage.select().first())["status"] == "queued"
+
+
+async def test_failed_mail_page_is_for_the_events_organiser_only(client, app, make_event, other_organiser):
+    from tests.conftest import http_client, login
+
+    event = await make_event()
+    anonymous = await client.get(f"/organiser/events/{event['slug']}/mail")
+    assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["location"]
+    async with http_client(app) as other:
+        await login(other, other_organiser.email)
+        assert (await other.get(f"/organiser/events/{event['slug']}/mail")).status_code == 403
+
+
+async def test_two_deliverers_never_send_one_message_twice(settings, clock, engine, site, make_event, smtp_server):
+    event = await make_event()
+    for i in range(60):
+        await service.register(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW, site)
+    first = deliverer(settings, clock, engine, smtp_server.url, batch_size=7)
+    second = deliverer(settings, clock, engine, smtp_server.url, batch_size=7)
+
+    async def drain(d):
+        total = 0
+        while (n := await d.deliver_due()) > 0:
+            total += n
+        return total
+
+    sent = await asyncio.gather(drain(first), drain(second))
+    assert sum(sent) == 60
+    recipients = [str(m["To"]) for m in smtp_server.messages]
+    assert len(recipients) == 60 and len(set(recipients)) == 60
+
+
+async def test_two_worker_processes_never_send_one_message_twice(settings, clock, engine, site, make_event, smtp_server):
+    event = await make_event()
+    for i in range(80):
+        await service.register(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW, site)
+    env = {**settings_env(settings), "EVENTS_SMTP_URL": smtp_server.url}
+    command = [sys.executable, "-m", "events.cli", "worker", "--once"]
+    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outputs = [w.communicate(timeout=60) for w in workers]
+    assert all(w.returncode == 0 for w in workers), outputs
+    recipients = [str(m["To"]) for m in smtp_server.messages]
+    assert len(recipients) == 80 and len(set(recipients)) == 80
+
+
+async def test_expired_lease_is_claimed_again(settings, clock, engine, site, make_event, smtp_server):
+    event = await make_event()
+    await service.register(event["slug"], Applicant("A", "a@x.nl"), NOW, site)
+    crashed = deliverer(settings, clock, engine, smtp_server.url)
+    assert len(await crashed.claim()) == 1  # claimed, then the process "dies" before sending
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 0
+    clock.advance(minutes=6)
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 1
+
+
+async def test_without_smtp_messages_become_eml_files(settings, clock, engine, site, make_event):
+    event = await make_event()
+    await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)
+    assert await deliverer(settings, clock, engine, None).deliver_due() == 1
+    (path,) = settings.mail_dir.glob("*.eml")
+    assert path.name.endswith("-confirmed.eml")
+    assert b"anna@x.nl" in path.read_bytes()
+
+
+def test_calendar_hook_builds_mixed_with_alternative_and_attachment():
+    ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    mime = build_mime(
+        {"to_address": "a@x.nl", "subject": "S", "text_body": "tekst", "html_body": "<p>html</p>", "language": "nl",
+         "calendar_method": "REQUEST", "calendar_ics": ics},
+        "Evenementen <noreply@events.local>", NOW,
+    )
+    assert mime.get_content_type() == "multipart/mixed"
+    alternative, attachment = mime.get_payload()
+    assert alternative.get_content_type() == "multipart/alternative"
+    types = [p.get_content_type() for p in alternative.get_payload()]
+    assert types == ["text/plain", "text/html", "text/calendar"]
+    calendar_part = alternative.get_payload()[2]
+    assert calendar_part.get_param("method") == "REQUEST" and calendar_part.get_content_charset().lower() == "utf-8"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_payload(decode=True) == ics.encode()
+    plain = build_mime({"to_address": "a@x.nl", "subject": "S", "text_body": "t", "html_body": "<p>h</p>"}, "x@y.nl", NOW)
+    assert plain.get_content_type() == "multipart/alternative"
