@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from litestar import Request, Response, get
 from litestar.params import FromPath, Parameter
@@ -138,6 +138,10 @@ async def add_to_calendar(event: dict[str, Any], request: Request, **_: Any) -> 
             "webcal_url": webcal(feed),
             "kind_webcal_url": webcal(kind_feed) if kind_feed != feed else None,
             "kind": event.get("kind"),
+            # Google and Outlook on the web do not open webcal links: they subscribe through their own pages.
+            "google_url": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal(feed)}, quote_via=quote),
+            "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?"
+            + urlencode({"url": feed, "name": translate(language_of(request), FEED_NAMES[None])}, quote_via=quote),
         },
         order=50,
     )
