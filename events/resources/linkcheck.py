@@ -90,7 +90,7 @@ async def check_link(
         error = f"cannot connect: {exc}"[:500] if str(exc) else "cannot connect"
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
-    except ValueError as exc:  # e.g. an address httpx cannot parse
+    except (httpx.InvalidURL, ValueError) as exc:  # e.g. a Location header httpx cannot parse
         error = f"invalid address: {exc}"[:500]
     elapsed_ms = int((time.perf_counter() - started) * 1000)
     return LinkResult(url=url, status=status, error=error, elapsed_ms=elapsed_ms, final_url=final)

@@ -459,8 +459,13 @@ async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Pane
     )
 
 
+MAIL_KINDS_WITH_RESOURCES = ("confirmed", "promoted", "reminder")  # the confirmation (also after the waiting list) and the reminder
+
+
 @panel("registration_mail")
-async def registration_mail_panel(event: dict, language: str = "nl", **_: Any) -> Panel | None:
+async def registration_mail_panel(event: dict, kind: str = "", language: str = "nl", **_: Any) -> Panel | None:
+    if kind not in MAIL_KINDS_WITH_RESOURCES:
+        return None
     rows = await service.resources_of_event(event["id"])
     if not rows:
         return None

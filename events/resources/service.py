@@ -342,23 +342,42 @@ def parse_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
+def _element_lines(text: str) -> list[int]:
+    """The line on which each element of a top-level JSON array starts (the text is known to be valid JSON)."""
+    decoder = json.JSONDecoder()
+    i = text.index("[") + 1
+    lines: list[int] = []
+    while True:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        if i >= len(text) or text[i] == "]":
+            return lines
+        lines.append(text.count("\n", 0, i) + 1)
+        _, i = decoder.raw_decode(text, i)
+
+
 def parse_json(text: str) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of a JSON array of objects (or {"resources": [...]}); "line" is the 1-based position in the array."""
+    """Rows of a JSON array of objects, each with the line its object starts on (or {"resources": [...]}, where
+    the number is the position in the list)."""
+    text = text.lstrip("\ufeff")
     try:
-        data = json.loads(text.lstrip("\ufeff"))
+        data = json.loads(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", 1)
         raise ImportRefused(N_("This is not valid JSON"), {line: [("json", str(exc))]}) from None
-    if isinstance(data, dict) and isinstance(data.get("resources"), list):
+    if isinstance(data, list):
+        lines = _element_lines(text)
+    elif isinstance(data, dict) and isinstance(data.get("resources"), list):
         data = data["resources"]
-    if not isinstance(data, list):
+        lines = list(range(1, len(data) + 1))
+    else:
         raise ImportRefused(N_("Expected a list of resources"), {1: [("json", N_("Expected a list of resources"))]})
     rows: list[tuple[int, dict[str, Any]]] = []
-    for position, item in enumerate(data, start=1):
+    for line, item in zip(lines, data, strict=True):
         if not isinstance(item, dict):
-            rows.append((position, {"__error__": N_("Expected an object with the fields of a resource")}))
+            rows.append((line, {"__error__": N_("Expected an object with the fields of a resource")}))
         else:
-            rows.append((position, item))
+            rows.append((line, item))
     return rows
 
 
