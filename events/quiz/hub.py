@@ -22,7 +22,7 @@ from litestar.params import FromPath
 
 from events.quiz import service
 from events.web.auth import user_of
-from events.web.i18n import gettext_for, language_of
+from events.web.i18n import N_, gettext_for, language_of
 
 log = logging.getLogger("events.quiz")
 
@@ -149,7 +149,7 @@ async def play_socket(socket: WebSocket) -> None:
     player = await service.player_by_token(token if isinstance(token, str) else "")
     if player is None or player["removed"]:
         reason = "removed" if player else "unknown_player"
-        message = "The host removed you from this quiz" if player else "This quiz link is not valid (any more)"
+        message = N_("The host removed you from this quiz") if player else N_("This quiz link is not valid (any more)")
         await socket.send_data(
             _encode({"type": "refused", "reason": reason, "message": gettext_for(language, message)}).decode(), mode="text"
         )

@@ -504,6 +504,9 @@ async def play_join(
 
 
 async def _announce(request: Request, joined: quiz_service.JoinedPlayer) -> None:
+    if not request.scope.get("session"):
+        # Players have no account: do not write an empty server-side session (and cookie) for each of them.
+        request.clear_session()
     await hub.publish(
         request.app.plugins.get(ChannelsPlugin),
         {"type": "player_joined", "run_id": joined.run_id, "player_id": joined.player_id, "nickname": joined.nickname},
