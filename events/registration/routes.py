@@ -194,7 +194,7 @@ async def check_in_qr(request: Request, token: FromPath[str]) -> Response:
     if row["status"] != "confirmed":
         raise NotFound("Only confirmed participants have a check-in code.")
     event = await programme.event_by_id(row["event"])
-    url = f"{request.app.state.settings.base_url}/organiser/events/{event['slug']}/registrations/{row['id']}/check-in"
+    url = f"{request.app.state.settings.base_url}/organiser/events/{event['slug']}/registrations/{row['id']}/scan"
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     return Response(
         image.to_string(encoding="unicode"),
@@ -272,7 +272,7 @@ def _csv_response(event: dict[str, Any], body: bytes) -> Response:
     )
 
 
-@get("/organiser/events/{slug:str}/registrations/{registration_id:int}/check-in", guards=[organiser_guard],
+@get("/organiser/events/{slug:str}/registrations/{registration_id:int}/scan", guards=[organiser_guard],
      name="registration:check_in_page")
 async def check_in_page(current_user: CurrentUserDep, slug: FromPath[str], registration_id: FromPath[int]) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
@@ -299,7 +299,7 @@ async def registration_action(
     if action == "check-in":
         await service.set_checked_in(event, registration_id, data.get("undo") != "1", now)
         if data.get("from") == "scan":
-            return Redirect(path=f"/organiser/events/{slug}/registrations/{registration_id}/check-in", status_code=303)
+            return Redirect(path=f"/organiser/events/{slug}/registrations/{registration_id}/scan", status_code=303)
     elif action == "cancel":
         await service.registration_of_event(event["id"], registration_id)
         await service.cancel_registration(registration_id, now, site, by_organiser=True)

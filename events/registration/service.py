@@ -200,8 +200,12 @@ async def registrations_of(event_id: int, status: str | None = None, search: str
         where = where & (Registration.status == status)
     if search.strip():
         needle = f"%{search.strip()}%"
+        # SQLite's LIKE already ignores case (ASCII); PostgreSQL needs ILIKE
+        like = "like" if is_sqlite(Registration._meta.db) else "ilike"
         where = where & (
-            Registration.name.ilike(needle) | Registration.email.ilike(needle) | Registration.organisation.ilike(needle)
+            getattr(Registration.name, like)(needle)
+            | getattr(Registration.email, like)(needle)
+            | getattr(Registration.organisation, like)(needle)
         )
     rows = await Registration.select().where(where).order_by(Registration.queued_at).order_by(Registration.id)
     position = 0

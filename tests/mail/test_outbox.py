@@ -27,7 +27,7 @@ def parts(message) -> dict[str, str]:
 async def test_every_registration_mail_goes_through_smtp(settings, clock, engine, site, make_event, smtp_server):
     event = await make_event(capacity=1, title="Weerbare organisatie")
     anna = await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)
-    bob = await service.register(event["slug"], Applicant("Bob", "bob@x.nl"), NOW, site)
+    await service.register(event["slug"], Applicant("Bob", "bob@x.nl"), NOW, site)
     await service.cancel_registration(anna.id, NOW, site)  # anna: cancelled; bob: promoted
     approval = await make_event(approval_required=True)
     await service.register(approval["slug"], Applicant("Carla", "carla@x.nl"), NOW, site)
@@ -150,8 +150,11 @@ async def test_two_worker_processes_never_send_one_message_twice(settings, clock
         await service.register(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW, site)
     env = {**settings_env(settings), "EVENTS_SMTP_URL": smtp_server.url}
     command = [sys.executable, "-m", "events.cli", "worker", "--once"]
-    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
-    outputs = [w.communicate(timeout=60) for w in workers]
+    workers = [
+        await asyncio.create_subprocess_exec(*command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    outputs = await asyncio.wait_for(asyncio.gather(*(w.communicate() for w in workers)), timeout=60)
     assert all(w.returncode == 0 for w in workers), outputs
     recipients = [str(m["To"]) for m in smtp_server.messages]
     assert len(recipients) == 80 and len(set(recipients)) == 80
