@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from litestar import Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, Parameter
 
 from events.ical import service
@@ -20,6 +21,12 @@ from events.web.panels import Panel, panel
 CALENDAR_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/* types
 PUBLIC_CACHE = "public, max-age=300"
 PRIVATE_CACHE = "private, no-cache"
+# What the OpenAPI document says besides the 200 text/calendar body.
+ICS = {
+    "media_type": "text/calendar",
+    "response_description": "An iCalendar (RFC 5545) file",
+    "responses": {304: ResponseSpec(data_container=None, description="Not modified: the copy named by If-None-Match / If-Modified-Since is current")},
+}
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -58,13 +65,13 @@ def calendar_response(request: Request, document: service.CalendarDocument, *, c
     return Response(content=document.data, media_type=CALENDAR_TYPE, headers=headers)
 
 
-@get("/events/{slug:str}/event.ics", opt={"csrf_free": True}, tags=["calendar"], summary="The event as an .ics download")
+@get("/events/{slug:str}/event.ics", opt={"csrf_free": True}, tags=["calendar"], summary="The event as an .ics download", **ICS)
 async def event_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
     document = await service.event_download(slug, settings.base_url)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
 
 
-@get("/events/{slug:str}/programme.ics", opt={"csrf_free": True}, tags=["calendar"], summary="The programme: one entry per session")
+@get("/events/{slug:str}/programme.ics", opt={"csrf_free": True}, tags=["calendar"], summary="The programme: one entry per session", **ICS)
 async def programme_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
     document = await service.programme_download(slug, settings.base_url)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
@@ -78,12 +85,12 @@ FEED_NAMES = {
 }
 
 
-@get("/calendar.ics", opt={"csrf_free": True}, tags=["calendar"], summary="Feed of published events (subscribe with webcal://)")
+@get("/calendar.ics", opt={"csrf_free": True}, tags=["calendar"], summary="Feed of published events (subscribe with webcal://)", **ICS)
 async def calendar_feed(
     request: Request,
     settings: SettingsDep,
     clock: ClockDep,
-    kind: str | None = Parameter(query="kind", default=None, description="conference, webinar or festival"),
+    kind: Literal["conference", "webinar", "festival"] | None = Parameter(query="kind", default=None, description="Only events of this kind"),
 ) -> Response:
     language = language_of(request)
     kind = kind or None
@@ -93,7 +100,7 @@ async def calendar_feed(
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="inline")
 
 
-@get("/registrations/{token:str}/invite.ics", opt={"csrf_free": True}, tags=["calendar"], summary="A participant's invitation")
+@get("/registrations/{token:str}/invite.ics", opt={"csrf_free": True}, tags=["calendar"], summary="A participant's invitation", **ICS)
 async def invite_ics(request: Request, token: FromPath[str], settings: SettingsDep, clock: ClockDep) -> Response:
     document = await service.invitation_download(token, settings.base_url, clock.now())
     response = calendar_response(request, document, cache="private, no-store", disposition="attachment")
@@ -101,7 +108,7 @@ async def invite_ics(request: Request, token: FromPath[str], settings: SettingsD
     return response
 
 
-@get("/calendar/personal/{key:str}/feed.ics", opt={"csrf_free": True}, tags=["calendar"], summary="A participant's personal feed")
+@get("/calendar/personal/{key:str}/feed.ics", opt={"csrf_free": True}, tags=["calendar"], summary="A participant's personal feed", **ICS)
 async def personal_feed_ics(request: Request, key: FromPath[str], settings: SettingsDep) -> Response:
     registration = await service.registration_by_feed_key(key, settings.secret_key)
     language = (registration or {}).get("language") or settings.default_language
