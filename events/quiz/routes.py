@@ -28,10 +28,16 @@ from events.quiz.schemas import (
 )
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, SettingsDep
-from events.web.i18n import N_, language_of
+from events.web.i18n import N_, gettext_for, language_of
 from events.web.panels import Panel, panel
 
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _translated(request: Request | None, errors: dict[str, str] | None) -> dict[str, str]:
+    """Field messages are English msgids in the service; forms show them in the visitor's language."""
+    language = language_of(request) if request is not None else "nl"
+    return {key: gettext_for(language, message) for key, message in (errors or {}).items()}
 
 
 # --- panels on other domains' pages --------------------------------------------------------------------------
@@ -109,14 +115,16 @@ async def _quiz_in_event(slug: str, quiz_id: int, user) -> tuple[dict[str, Any],
     return quiz, event
 
 
-async def _list_page(event: dict[str, Any], errors: dict | None = None, form: dict | None = None, status: int = 200):
+async def _list_page(
+    request: Request, event: dict[str, Any], errors: dict | None = None, form: dict | None = None, status: int = 200
+):
     return Template(
         "quiz/quizzes.html",
         context={
             "event": event,
             "quizzes": await quiz_service.quizzes_of_event(event["id"]),
             "sessions": await programme.sessions_of(event["id"]),
-            "errors": errors or {},
+            "errors": _translated(request, errors),
             "form": form or {},
         },
         status_code=status,
@@ -124,12 +132,13 @@ async def _list_page(event: dict[str, Any], errors: dict | None = None, form: di
 
 
 @get("/organiser/events/{slug:str}/quizzes", guards=[organiser_guard], include_in_schema=False)
-async def quizzes_page(slug: FromPath[str], current_user: CurrentUserDep) -> Template:
-    return await _list_page(await programme.event_for_organiser(slug, current_user))
+async def quizzes_page(request: Request, slug: FromPath[str], current_user: CurrentUserDep) -> Template:
+    return await _list_page(request, await programme.event_for_organiser(slug, current_user))
 
 
 @post("/organiser/events/{slug:str}/quizzes", guards=[organiser_guard], include_in_schema=False)
 async def quiz_create(
+    request: Request,
     slug: FromPath[str],
     current_user: CurrentUserDep,
     data: Annotated[QuizForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
@@ -138,12 +147,13 @@ async def quiz_create(
     try:
         quiz_id = await quiz_service.create_quiz(event["id"], data.title, _session_id(data.session), bool(data.accuracy_only))
     except RuleViolation as exc:
-        return await _list_page(event, exc.errors or {"title": exc.message}, msgspec.structs.asdict(data), 400)
+        return await _list_page(request, event, exc.errors or {"title": exc.message}, msgspec.structs.asdict(data), 400)
     return Redirect(path=f"/organiser/events/{slug}/quizzes/{quiz_id}", status_code=303)
 
 
 @post("/organiser/events/{slug:str}/quizzes/import", guards=[organiser_guard], include_in_schema=False)
 async def quiz_import_form(
+    request: Request,
     slug: FromPath[str],
     current_user: CurrentUserDep,
     engine: EngineDep,
@@ -157,12 +167,15 @@ async def quiz_import_form(
             raise RuleViolation(N_("This is not an exported quiz (JSON with a list of questions)")) from None
         quiz_id = await quiz_service.import_quiz(engine, event, parsed)
     except RuleViolation as exc:
-        message = exc.message + (f" ({exc.errors['questions']})" if "questions" in exc.errors else "")
-        return await _list_page(event, {"quiz_json": message}, {"quiz_json": data.quiz_json}, 400)
+        message = gettext_for(language_of(request), exc.message)
+        if "questions" in exc.errors:
+            number, _sep, problem = exc.errors["questions"].partition(": ")
+            message += f" ({number}: {gettext_for(language_of(request), problem)})" if problem else f" ({number})"
+        return await _list_page(request, event, {"quiz_json": message}, {"quiz_json": data.quiz_json}, 400)
     return Redirect(path=f"/organiser/events/{slug}/quizzes/{quiz_id}", status_code=303)
 
 
-async def _quiz_page(event, quiz, errors=None, form=None, editing=None, status=200) -> Template:
+async def _quiz_page(request, event, quiz, errors=None, form=None, editing=None, status=200) -> Template:
     return Template(
         "quiz/quiz.html",
         context={
@@ -171,7 +184,7 @@ async def _quiz_page(event, quiz, errors=None, form=None, editing=None, status=2
             "questions": await quiz_service.questions_of(quiz["id"]),
             "sessions": await programme.sessions_of(event["id"]),
             "runs": await quiz_service.runs_of_quiz(quiz["id"]),
-            "errors": errors or {},
+            "errors": _translated(request, errors),
             "form": form or {},
             "editing": editing,
             "kinds": quiz_service.KINDS,
@@ -181,9 +194,9 @@ async def _quiz_page(event, quiz, errors=None, form=None, editing=None, status=2
 
 
 @get("/organiser/events/{slug:str}/quizzes/{quiz_id:int}", guards=[organiser_guard], include_in_schema=False)
-async def quiz_page(slug: FromPath[str], quiz_id: FromPath[int], current_user: CurrentUserDep) -> Template:
+async def quiz_page(request: Request, slug: FromPath[str], quiz_id: FromPath[int], current_user: CurrentUserDep) -> Template:
     quiz, event = await _quiz_in_event(slug, quiz_id, current_user)
-    return await _quiz_page(event, quiz)
+    return await _quiz_page(request, event, quiz)
 
 
 @get(
@@ -192,7 +205,7 @@ async def quiz_page(slug: FromPath[str], quiz_id: FromPath[int], current_user: C
     include_in_schema=False,
 )
 async def question_edit_page(
-    slug: FromPath[str], quiz_id: FromPath[int], question_id: FromPath[int], current_user: CurrentUserDep
+    request: Request, slug: FromPath[str], quiz_id: FromPath[int], question_id: FromPath[int], current_user: CurrentUserDep
 ) -> Template:
     quiz, event = await _quiz_in_event(slug, quiz_id, current_user)
     question = next((q for q in await quiz_service.questions_of(quiz_id) if q["id"] == question_id), None)
@@ -204,11 +217,12 @@ async def question_edit_page(
         form[f"correct_{i}"] = "on" if option["correct"] else ""
     if question["kind"] == "truefalse":
         form["truefalse"] = "true" if question["options"] and question["options"][0]["correct"] else "false"
-    return await _quiz_page(event, quiz, form=form, editing=question_id)
+    return await _quiz_page(request, event, quiz, form=form, editing=question_id)
 
 
 @post("/organiser/events/{slug:str}/quizzes/{quiz_id:int}", guards=[organiser_guard], include_in_schema=False)
 async def quiz_update(
+    request: Request,
     slug: FromPath[str],
     quiz_id: FromPath[int],
     current_user: CurrentUserDep,
@@ -218,7 +232,7 @@ async def quiz_update(
     try:
         await quiz_service.update_quiz(quiz, data.title, _session_id(data.session), bool(data.accuracy_only))
     except RuleViolation as exc:
-        return await _quiz_page(event, quiz, errors=exc.errors, status=400)
+        return await _quiz_page(request, event, quiz, errors=exc.errors, status=400)
     return Redirect(path=f"/organiser/events/{slug}/quizzes/{quiz_id}", status_code=303)
 
 
@@ -229,13 +243,13 @@ async def quiz_delete(slug: FromPath[str], quiz_id: FromPath[int], current_user:
     return Redirect(path=f"/organiser/events/{slug}/quizzes", status_code=303)
 
 
-async def _save_question(slug, quiz_id, question_id, current_user, engine, data: QuestionForm):
+async def _save_question(request, slug, quiz_id, question_id, current_user, engine, data: QuestionForm):
     quiz, event = await _quiz_in_event(slug, quiz_id, current_user)
     try:
         await quiz_service.save_question(engine, quiz, _question_input(data), question_id, event.get("language", "nl"))
     except RuleViolation as exc:
         return await _quiz_page(
-            event, quiz, errors=exc.errors or {"text": exc.message}, form=msgspec.structs.asdict(data),
+            request, event, quiz, errors=exc.errors or {"text": exc.message}, form=msgspec.structs.asdict(data),
             editing=question_id, status=exc.status_code,
         )
     return Redirect(path=f"/organiser/events/{slug}/quizzes/{quiz_id}#questions", status_code=303)
@@ -243,13 +257,14 @@ async def _save_question(slug, quiz_id, question_id, current_user, engine, data:
 
 @post("/organiser/events/{slug:str}/quizzes/{quiz_id:int}/questions", guards=[organiser_guard], include_in_schema=False)
 async def question_add(
+    request: Request,
     slug: FromPath[str],
     quiz_id: FromPath[int],
     current_user: CurrentUserDep,
     engine: EngineDep,
     data: Annotated[QuestionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
-    return await _save_question(slug, quiz_id, None, current_user, engine, data)
+    return await _save_question(request, slug, quiz_id, None, current_user, engine, data)
 
 
 @post(
@@ -258,6 +273,7 @@ async def question_add(
     include_in_schema=False,
 )
 async def question_save(
+    request: Request,
     slug: FromPath[str],
     quiz_id: FromPath[int],
     question_id: FromPath[int],
@@ -265,7 +281,7 @@ async def question_save(
     engine: EngineDep,
     data: Annotated[QuestionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
-    return await _save_question(slug, quiz_id, question_id, current_user, engine, data)
+    return await _save_question(request, slug, quiz_id, question_id, current_user, engine, data)
 
 
 class MoveForm(Struct):
@@ -319,12 +335,12 @@ async def quiz_export_download(slug: FromPath[str], quiz_id: FromPath[int], curr
 
 
 @post("/organiser/events/{slug:str}/quizzes/{quiz_id:int}/runs", guards=[organiser_guard], include_in_schema=False)
-async def run_open(slug: FromPath[str], quiz_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep) -> Template | Redirect:
+async def run_open(request: Request, slug: FromPath[str], quiz_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep) -> Template | Redirect:
     quiz, event = await _quiz_in_event(slug, quiz_id, current_user)
     try:
         run = await quiz_service.open_run(quiz_id, current_user.id, clock.now())
     except RuleViolation as exc:
-        return await _quiz_page(event, quiz, errors={"run": exc.message}, status=exc.status_code)
+        return await _quiz_page(request, event, quiz, errors={"run": exc.message}, status=exc.status_code)
     return Redirect(path=f"/organiser/quiz-runs/{run['id']}/host", status_code=303)
 
 
@@ -477,18 +493,20 @@ class JoinForm(Struct):
     nickname: str = ""
 
 
-def _play_page(code: str = "", nickname: str = "", errors: dict | None = None, joined=None, status: int = 200) -> Template:
+def _play_page(
+    request: Request, code: str = "", nickname: str = "", errors: dict | None = None, joined=None, status: int = 200
+) -> Template:
     return Template(
         "quiz/play.html",
-        context={"code": code, "nickname": nickname, "errors": errors or {}, "joined": joined},
+        context={"code": code, "nickname": nickname, "errors": _translated(request, errors), "joined": joined},
         status_code=status,
         headers=NO_STORE,
     )
 
 
 @get("/quiz", include_in_schema=False)
-async def play_page(code: str | None = Parameter(query="code", default=None, max_length=20)) -> Template:
-    return _play_page(code=code or "")
+async def play_page(request: Request, code: str | None = Parameter(query="code", default=None, max_length=20)) -> Template:
+    return _play_page(request, code=code or "")
 
 
 @post("/quiz", include_in_schema=False)
@@ -498,9 +516,9 @@ async def play_join(
     try:
         joined = await quiz_service.join_run(data.code, data.nickname, clock.now())
     except RuleViolation as exc:
-        return _play_page(data.code, data.nickname, exc.errors or {"code": exc.message}, status=exc.status_code)
+        return _play_page(request, data.code, data.nickname, exc.errors or {"code": exc.message}, status=exc.status_code)
     await _announce(request, joined)
-    return _play_page(data.code, joined.nickname, joined=joined, status=201)
+    return _play_page(request, data.code, joined.nickname, joined=joined, status=201)
 
 
 async def _announce(request: Request, joined: quiz_service.JoinedPlayer) -> None:
