@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -95,9 +96,28 @@ async def feed_events(kind: str | None, now: datetime) -> list[dict[str, Any]]:
     return await query.order_by(Event.starts_at).order_by(Event.id).limit(FEED_LIMIT)
 
 
+# Built feeds by a digest of everything that goes into them: icalendar needs ~2 ms per event, and calendar apps
+# poll. Keyed by content, so a stale entry can never be served, whichever worker answers.
+_FEED_CACHE: OrderedDict[str, bytes] = OrderedDict()
+FEED_CACHE_SIZE = 16
+
+
+def _cached_feed(events: list[dict[str, Any]], base_url: str, name: str, description: str, language: str) -> bytes:
+    digest = hashlib.sha256(repr((events, base_url, name, description, language)).encode()).hexdigest()
+    data = _FEED_CACHE.get(digest)
+    if data is None:
+        data = build.build_feed(events, base_url, name=name, description=description, language=language)
+        _FEED_CACHE[digest] = data
+        while len(_FEED_CACHE) > FEED_CACHE_SIZE:
+            _FEED_CACHE.popitem(last=False)
+    else:
+        _FEED_CACHE.move_to_end(digest)
+    return data
+
+
 async def public_feed(kind: str | None, base_url: str, now: datetime, name: str, description: str, language: str) -> CalendarDocument:
     events = await feed_events(kind, now)
-    data = build.build_feed(events, base_url, name=name, description=description, language=language)
+    data = _cached_feed(events, base_url, name, description, language)
     # An empty feed still needs a validator: the newest of nothing is the DTSTAMP-free file itself (ETag only).
     return CalendarDocument(data, _latest(events), "calendar.ics")
 
