@@ -121,8 +121,11 @@ class CalendarFile:
     def times(self, component: Event, start: datetime, end: datetime, tzid: str) -> None:
         start_value, end_value = local_time(start, tzid), local_time(end, tzid)
         component.add("dtstart", start_value)
-        component.add("dtend", end_value)
-        for value in (start_value, end_value):
+        values = [start_value]
+        if _utc(end) > _utc(start):  # RFC 5545: DTEND must be later; without one the entry is a moment
+            component.add("dtend", end_value)
+            values.append(end_value)
+        for value in values:
             if value.tzinfo is not UTC:
                 self._zones.setdefault(tzid, []).append(_utc(value))
 

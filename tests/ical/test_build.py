@@ -260,3 +260,12 @@ def test_reminder_minutes_are_parsed_defensively():
     assert reminder_minutes("1440,15") == [1440, 15]
     assert reminder_minutes(" 15 ; 15,abc,-5,0,60") == [15, 60]
     assert reminder_minutes("") == [] and reminder_minutes(None) == []
+
+
+def test_bad_rows_still_give_a_valid_calendar():
+    unknown_zone = build_event_download(event_row(timezone="Mars/Olympus_Mons"), BASE)
+    assert b"DTSTART:20261206T083000Z\r\n" in unknown_zone and b"BEGIN:VTIMEZONE" not in unknown_zone
+    check_calendar(unknown_zone, "PUBLISH")
+    same = datetime(2026, 12, 6, 8, 30, tzinfo=UTC)
+    moment = build_event_download(event_row(starts_at=same, ends_at=same), BASE)
+    assert b"DTEND" not in moment  # never a DTEND that is not after DTSTART
