@@ -756,41 +756,56 @@ async def _current_question(run: dict[str, Any], now: datetime) -> dict[str, Any
     return payload
 
 
+async def player_score(player_id: int, exclude_question: int | None = None) -> int:
+    query = Answer.select(Answer.points).where(Answer.player == player_id)
+    if exclude_question is not None:
+        query = query.where(Answer.question != exclude_question)
+    return sum(row["points"] for row in await query)
+
+
 async def player_view(player: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Everything a player's phone needs after (re)connecting: nickname, score, and where the run is."""
+    """Everything a player's phone needs after (re)connecting: nickname, score, and where the run is.
+
+    Kept to a few small queries (a whole room reconnects at once after a Wi-Fi hiccup); the rank is computed
+    only where the screen shows it (leaderboard, end).
+    """
     run = await run_by_id(player["run"])
     assert run is not None
     open_question = run["question"] if run["status"] == "question" else None
-    # The current question's points stay hidden until the reveal: they would tell whether the answer was right.
-    board = await standings(run["id"], exclude_question=open_question)
-    mine = next((r for r in board if r["player_id"] == player["id"]), None)
     view: dict[str, Any] = {
         "type": "welcome",
         "player_id": player["id"],
         "run_id": run["id"],
         "nickname": player["nickname"],
         "status": run["status"],
-        "score": mine["score"] if mine else 0,
-        "rank": mine["rank"] if mine else None,
-        "players": len(board),
+        "score": 0,
+        "rank": None,
         "question": None,
         "answered": False,
     }
-    if run["status"] in ("question", "reveal"):
-        current = await _current_question(run, now)
-        if current is not None:
-            question = current.pop("_question")
-            view["question"] = current
-            answer = await Answer.select(Answer.choices, Answer.points, Answer.correct).where(
-                (Answer.player == player["id"]) & (Answer.question == question["id"])
-            ).first()
-            view["answered"] = answer is not None
-            view["choices"] = [int(c) for c in answer["choices"].split(",") if c] if answer else []
-            if run["status"] == "reveal":
-                view["correct"] = [o["id"] for o in question["options"] if o["correct"]]
-                view["points"] = answer["points"] if answer else 0
-    if run["status"] == "finished":
-        view["podium"] = _board(board, 3)["top"]
+    if run["status"] == "lobby":
+        return view
+    if run["status"] in ("leaderboard", "finished"):
+        board = await standings(run["id"])
+        mine = next((r for r in board if r["player_id"] == player["id"]), None)
+        view["score"], view["rank"] = (mine["score"], mine["rank"]) if mine else (0, None)
+        if run["status"] == "finished":
+            view["podium"] = _board(board, 3)["top"]
+        return view
+    # The open question's points stay hidden until the reveal: they would tell whether the answer was right.
+    view["score"] = await player_score(player["id"], exclude_question=open_question)
+    current = await _current_question(run, now)
+    if current is not None:
+        question = current.pop("_question")
+        view["question"] = current
+        answer = await Answer.select(Answer.choices, Answer.points).where(
+            (Answer.player == player["id"]) & (Answer.question == question["id"])
+        ).first()
+        view["answered"] = answer is not None
+        view["choices"] = [int(c) for c in answer["choices"].split(",") if c] if answer else []
+        if run["status"] == "reveal":
+            view["correct"] = [o["id"] for o in question["options"] if o["correct"]]
+            view["points"] = answer["points"] if answer else 0
     return view
 
 
