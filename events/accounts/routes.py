@@ -119,7 +119,9 @@ async def tokens_create(
 
 @post("/organiser/tokens/{token_id:int}/revoke", guards=[organiser_guard], include_in_schema=False)
 async def tokens_revoke(current_user: CurrentUserDep, token_id: FromPath[int], clock: ClockDep) -> Redirect:
-    await accounts.revoke_api_token_by_id(current_user.id, token_id, clock.now())
+    if not await accounts.revoke_api_token_by_id(current_user.id, token_id, clock.now()):
+        # Someone else's (or an unknown) token: say so, as the API does, instead of pretending it worked.
+        raise NotFoundException(detail="No active token with this id")
     return Redirect(path="/organiser/tokens", status_code=303)
 
 
