@@ -10,7 +10,10 @@ from events.clock import Clock
 from events.resources.linkcheck import check_all_links
 
 
-async def run_check_links(clock: Clock, concurrency: int, request_timeout: float, max_redirects: int, only_broken: bool) -> int:
+async def run_check_links(
+    clock: Clock, concurrency: int, request_timeout: float, max_redirects: int, only_broken: bool,
+    allow_private: bool = False,
+) -> int:
     """Returns the number of broken links (the command exits non-zero when there are any)."""
     console = Console(stderr=True)
     progress = Progress(
@@ -31,7 +34,7 @@ async def run_check_links(clock: Clock, concurrency: int, request_timeout: float
 
         results = await check_all_links(
             clock.now, concurrency=concurrency, request_timeout=request_timeout, max_redirects=max_redirects,
-            only_broken=only_broken, on_start=on_start, on_done=on_done,
+            only_broken=only_broken, allow_private=allow_private, on_start=on_start, on_done=on_done,
         )
     out = Console()
     if broken:

@@ -9,6 +9,8 @@ every link a total deadline.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,25 @@ from events.resources.tables import Resource
 
 USER_AGENT = "events-linkcheck/1.0 (+Platform weerbare overheid)"
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+
+
+class PrivateAddress(Exception):
+    """The host resolves to a loopback, private or link-local address: not ours to probe unless allowed."""
+
+
+async def _refuse_private(url: str) -> None:
+    # Organisers type these URLs; without this a link could make the checker probe the intranet or a cloud
+    # metadata service and show the answer in the editor. (A DNS answer may change between this check and the
+    # request; the checker only records a status, so that residue is accepted.)
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return  # let the request fail with its own, clearer error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise PrivateAddress(f"{host} is a private address ({address})")
 
 
 @dataclass
@@ -46,10 +67,14 @@ async def _probe(client: httpx.AsyncClient, url: str) -> httpx.Response:
     return response
 
 
-async def _follow(client: httpx.AsyncClient, url: str, max_redirects: int) -> tuple[int | None, str, str]:
+async def _follow(
+    client: httpx.AsyncClient, url: str, max_redirects: int, allow_private: bool
+) -> tuple[int | None, str, str]:
     seen = {url}
     current = url
     for _hop in range(max_redirects + 1):
+        if not allow_private:
+            await _refuse_private(current)  # every hop: a public host may redirect inwards
         response = await _probe(client, current)
         status = response.status_code
         if status in REDIRECT_CODES:
@@ -71,7 +96,8 @@ async def _follow(client: httpx.AsyncClient, url: str, max_redirects: int) -> tu
 
 
 async def check_link(
-    client: httpx.AsyncClient, url: str, *, request_timeout: float = 10.0, max_redirects: int = 5
+    client: httpx.AsyncClient, url: str, *, request_timeout: float = 10.0, max_redirects: int = 5,
+    allow_private: bool = False,
 ) -> LinkResult:
     """Never raises for network trouble: every failure becomes a LinkResult with an error."""
     started = time.perf_counter()
@@ -80,8 +106,10 @@ async def check_link(
     try:
         # A total deadline as well: a server that trickles bytes can dodge per-read timeouts.
         status, final, error = await asyncio.wait_for(
-            _follow(client, url, max_redirects), timeout=request_timeout * (max_redirects + 2)
+            _follow(client, url, max_redirects, allow_private), timeout=request_timeout * (max_redirects + 2)
         )
+    except PrivateAddress as exc:
+        error = f"refused: {exc}"[:500]
     except (httpx.TimeoutException, TimeoutError):
         error = "timeout"
     except httpx.TooManyRedirects:
@@ -124,6 +152,7 @@ async def check_all_links(
     request_timeout: float = 10.0,
     max_redirects: int = 5,
     only_broken: bool = False,
+    allow_private: bool = False,
     on_start: Callable[[int], Any] | None = None,
     on_done: Callable[[dict[str, Any], LinkResult], Any] | None = None,
 ) -> list[tuple[dict[str, Any], LinkResult]]:
@@ -141,7 +170,10 @@ async def check_all_links(
 
         async def one(row: dict[str, Any]) -> None:
             async with gate:
-                result = await check_link(client, row["url"], request_timeout=request_timeout, max_redirects=max_redirects)
+                result = await check_link(
+                    client, row["url"], request_timeout=request_timeout, max_redirects=max_redirects,
+                    allow_private=allow_private,
+                )
             await record_result(row["id"], result, now())
             results.append((row, result))
             if on_done:

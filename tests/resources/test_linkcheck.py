@@ -77,6 +77,7 @@ def local_server() -> Iterator[str]:
 
 async def check(url: str, **kwargs) -> linkcheck.LinkResult:
     async with linkcheck.make_client(1.0, 4) as client:
+        kwargs.setdefault("allow_private", True)  # the local test server is on 127.0.0.1
         return await linkcheck.check_link(client, url, request_timeout=kwargs.pop("request_timeout", 1.0), **kwargs)
 
 
@@ -143,7 +144,7 @@ async def test_check_all_records_results_and_skips_retired(engine, local_server,
     started: list[int] = []
     done: list[str] = []
     results = await linkcheck.check_all_links(
-        clock.now, concurrency=2, request_timeout=1.0, on_start=started.append, on_done=lambda row, r: done.append(row["title"])
+        clock.now, concurrency=2, request_timeout=1.0, allow_private=True, on_start=started.append, on_done=lambda row, r: done.append(row["title"])
     )
     assert started == [4] and sorted(done) == sorted(["Goed", "Weg", "Lus", "Geen HEAD"]) and len(results) == 4
     rows = {r["id"]: r for r in await Resource.select()}
@@ -154,7 +155,7 @@ async def test_check_all_records_results_and_skips_retired(engine, local_server,
     assert rows[no_head["id"]]["broken"] is False
     assert rows[retired["id"]]["last_checked_at"] is None  # retired resources are not checked
     # only re-check the broken ones
-    again = await linkcheck.check_all_links(clock.now, only_broken=True, request_timeout=1.0)
+    again = await linkcheck.check_all_links(clock.now, only_broken=True, request_timeout=1.0, allow_private=True)
     assert sorted(row["title"] for row, _ in again) == ["Lus", "Weg"]
     # a new address clears the old verdict
     await service.update_resource(gone["id"], {"url": f"{local_server}/ok"}, clock.now())
@@ -167,18 +168,39 @@ async def test_concurrency_is_bounded(engine, local_server, clock):
     # /slow?i is not routed to the sleeper (path differs), so use the real slow path with a bounded gate
     await Resource.update({Resource.url: f"{local_server}/slow"}).where(Resource.id > 0)
     started = time.monotonic()
-    await linkcheck.check_all_links(clock.now, concurrency=3, request_timeout=0.2)
+    await linkcheck.check_all_links(clock.now, concurrency=3, request_timeout=0.2, allow_private=True)
     elapsed = time.monotonic() - started
     # 6 requests that each time out after ~0.2 s, 3 at a time: at least two rounds
     assert elapsed >= 0.35
     assert all(r["broken"] for r in await Resource.select(Resource.broken))
 
 
+@pytest.mark.parametrize("url", ["/ok", "http://localhost:9/", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data/"])
+async def test_private_addresses_are_refused_by_default(local_server, url):
+    target = local_server + url if url.startswith("/") else url
+    result = await check(target, allow_private=False)
+    assert result.broken and result.error.startswith("refused:")
+    assert Handler.hits == []  # nothing was sent
+
+
+async def test_a_redirect_inwards_is_refused(local_server, monkeypatch):
+    calls = []
+
+    async def only_second_hop_private(url):
+        calls.append(url)
+        if len(calls) > 1:
+            raise linkcheck.PrivateAddress("inward")
+
+    monkeypatch.setattr(linkcheck, "_refuse_private", only_second_hop_private)
+    result = await check(f"{local_server}/moved", allow_private=False)
+    assert result.broken and result.error == "refused: inward" and Handler.hits == [("HEAD", "/moved")]
+
+
 async def test_check_links_command(settings, engine, local_server):
     await make_resource("Goed", url=f"{local_server}/ok")
     await make_resource("Weg", url=f"{local_server}/missing")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "events.cli", "check-links", "--timeout", "2", "--concurrency", "2",
+        sys.executable, "-m", "events.cli", "check-links", "--timeout", "2", "--concurrency", "2", "--allow-private",
         env=settings_env(settings), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
