@@ -21,6 +21,8 @@ from events.web.panels import Panel, panel
 CALENDAR_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/* types
 PUBLIC_CACHE = "public, max-age=300"
 PRIVATE_CACHE = "private, no-cache"
+# Calendar apps poll without cookies: no CSRF token and no server-side session is made for them.
+NO_STATE = {"csrf_free": True, "skip_session": True}
 # What the OpenAPI document says besides the 200 text/calendar body.
 ICS = {
     "media_type": "text/calendar",
@@ -65,13 +67,13 @@ def calendar_response(request: Request, document: service.CalendarDocument, *, c
     return Response(content=document.data, media_type=CALENDAR_TYPE, headers=headers)
 
 
-@get("/events/{slug:str}/event.ics", opt={"csrf_free": True}, tags=["calendar"], summary="The event as an .ics download", **ICS)
+@get("/events/{slug:str}/event.ics", opt=dict(NO_STATE), tags=["calendar"], summary="The event as an .ics download", **ICS)
 async def event_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
     document = await service.event_download(slug, settings.base_url)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
 
 
-@get("/events/{slug:str}/programme.ics", opt={"csrf_free": True}, tags=["calendar"], summary="The programme: one entry per session", **ICS)
+@get("/events/{slug:str}/programme.ics", opt=dict(NO_STATE), tags=["calendar"], summary="The programme: one entry per session", **ICS)
 async def programme_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
     document = await service.programme_download(slug, settings.base_url)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
@@ -85,7 +87,7 @@ FEED_NAMES = {
 }
 
 
-@get("/calendar.ics", opt={"csrf_free": True}, tags=["calendar"], summary="Feed of published events (subscribe with webcal://)", **ICS)
+@get("/calendar.ics", opt=dict(NO_STATE), tags=["calendar"], summary="Feed of published events (subscribe with webcal://)", **ICS)
 async def calendar_feed(
     request: Request,
     settings: SettingsDep,
@@ -100,7 +102,7 @@ async def calendar_feed(
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="inline")
 
 
-@get("/registrations/{token:str}/invite.ics", opt={"csrf_free": True}, tags=["calendar"], summary="A participant's invitation", **ICS)
+@get("/registrations/{token:str}/invite.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's invitation", **ICS)
 async def invite_ics(request: Request, token: FromPath[str], settings: SettingsDep, clock: ClockDep) -> Response:
     document = await service.invitation_download(token, settings.base_url, clock.now())
     response = calendar_response(request, document, cache="private, no-store", disposition="attachment")
@@ -108,7 +110,7 @@ async def invite_ics(request: Request, token: FromPath[str], settings: SettingsD
     return response
 
 
-@get("/calendar/personal/{key:str}/feed.ics", opt={"csrf_free": True}, tags=["calendar"], summary="A participant's personal feed", **ICS)
+@get("/calendar/personal/{key:str}/feed.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's personal feed", **ICS)
 async def personal_feed_ics(request: Request, key: FromPath[str], settings: SettingsDep) -> Response:
     registration = await service.registration_by_feed_key(key, settings.secret_key)
     language = (registration or {}).get("language") or settings.default_language

@@ -135,3 +135,13 @@ async def test_event_page_offers_download_and_webcal_subscription(client, organi
     assert "Zet in uw agenda" in html
     assert f"/events/{event['slug']}/programme.ics" not in html  # no sessions, no programme link
     assert JOIN_URL not in html
+
+
+async def test_calendar_polls_leave_no_cookie_and_no_session_behind(client, organiser, settings):
+    event = await make_event(organiser)
+    for path in ("/calendar.ics", f"/events/{event['slug']}/event.ics", "/calendar.ics?kind=webinar"):
+        response = await client.get(path)
+        assert response.status_code == 200
+        assert "set-cookie" not in response.headers, path
+    sessions = settings.data_dir / "sessions"
+    assert not sessions.exists() or not any(sessions.iterdir())
