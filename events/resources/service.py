@@ -251,6 +251,16 @@ async def resource_choices(include: Iterable[int] = ()) -> list[tuple[int, str]]
     ]
 
 
+async def learn_more(resource_id: int | None) -> dict[str, str] | None:
+    """{"url", "title"} of a live resource, for a quiz question's "learn more" link; None when absent or retired."""
+    if resource_id is None:
+        return None
+    row = await Resource.select(Resource.url, Resource.title).where(
+        (Resource.id == resource_id) & Resource.retired_at.is_null()
+    ).first()
+    return {"url": row["url"], "title": row["title"]} if row else None
+
+
 def group_by_aspect(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """[(aspect, rows)] in the platform's aspect order, empty aspects left out."""
     return [(aspect, [r for r in rows if r["aspect"] == aspect]) for aspect in ASPECTS if any(r["aspect"] == aspect for r in rows)]

@@ -203,3 +203,14 @@ async def test_retiring_keeps_links_for_history(client, organiser, library, engi
     assert [r["title"] for r in history] == ["Weerbaarheidsscan"]
     with pytest.raises(service.RuleViolation):  # a retired resource cannot be newly linked
         await service.attach_to_event(event["id"], library["scan"]["id"], engine)
+
+
+async def test_learn_more_link_for_quiz_questions(library, clock):
+    assert await service.learn_more(library["scan"]["id"]) == {
+        "url": "https://www.weerbareoverheid.nl/weerbaarheidsscan", "title": "Weerbaarheidsscan"}
+    choices = dict(await service.resource_choices())
+    assert choices[library["scan"]["id"]] == "Weerbaarheidsscan (voorbereiding)"
+    await service.retire_resource(library["scan"]["id"], clock.now())
+    assert await service.learn_more(library["scan"]["id"]) is None and await service.learn_more(None) is None
+    assert library["scan"]["id"] not in dict(await service.resource_choices())
+    assert library["scan"]["id"] in dict(await service.resource_choices(include=[library["scan"]["id"]]))
