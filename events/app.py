@@ -31,7 +31,7 @@ from events.clock import Clock
 from events.settings import Settings
 from events.web.auth import AuthenticationMiddleware
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
-from events.web.errors import EXCEPTION_HANDLERS
+from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
 from events.web.headers import add_security_headers
 from events.web.ratelimit import RateLimitMiddleware, make_counter
 from events.web.templating import template_config
@@ -152,6 +152,7 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         ],
         stores={"sessions": _session_store(settings)},
         before_send=[add_security_headers],
+        before_request=refuse_impossible_ids,
         plugins=[channels],
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,

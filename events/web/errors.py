@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -97,6 +97,17 @@ def rule_violation_handler(request: Request, exc: RuleViolation) -> Response:
         },
         status_code=exc.status_code,
     )
+
+
+# PostgreSQL's serial ids are int4; SQLite's reach 2**63 - 1. A larger id in a path cannot name anything.
+MAX_ID = 2**31 - 1
+
+
+def refuse_impossible_ids(request: Request) -> None:
+    """A before-request hook: 404 for path ids no table can hold, instead of an overflow in the database driver."""
+    for value in request.path_params.values():
+        if isinstance(value, int) and not isinstance(value, bool) and not -MAX_ID <= value <= MAX_ID:
+            raise NotFoundException()
 
 
 EXCEPTION_HANDLERS = {
