@@ -26,6 +26,7 @@ from events.quiz.schemas import (
     QuizExport,
     RunResults,
 )
+from events.resources import service as resources
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, SettingsDep
 from events.web.i18n import N_, gettext_for, language_of
@@ -73,6 +74,7 @@ class QuestionForm(Struct):
     truefalse: str = "true"
     learn_more_url: str = ""
     learn_more_title: str = ""
+    resource: str = ""
     option_1: str = ""
     option_2: str = ""
     option_3: str = ""
@@ -100,6 +102,7 @@ def _question_input(form: QuestionForm) -> quiz_service.QuestionInput:
         options=options,
         learn_more_url=form.learn_more_url,
         learn_more_title=form.learn_more_title,
+        resource_id=int(form.resource) if form.resource.strip().isdigit() else None,
     )
 
 
@@ -176,12 +179,15 @@ async def quiz_import_form(
 
 
 async def _quiz_page(request, event, quiz, errors=None, form=None, editing=None, status=200) -> Template:
+    questions = await quiz_service.questions_of(quiz["id"])
     return Template(
         "quiz/quiz.html",
         context={
             "event": event,
             "quiz": quiz,
-            "questions": await quiz_service.questions_of(quiz["id"]),
+            "questions": questions,
+            "resource_choices": await resources.resource_choices(include=[q["resource"] for q in questions if q["resource"]]),
+            "resource_titles": dict(await resources.resource_choices(include=[q["resource"] for q in questions if q["resource"]])),
             "sessions": await programme.sessions_of(event["id"]),
             "runs": await quiz_service.runs_of_quiz(quiz["id"]),
             "errors": _translated(request, errors),
@@ -212,6 +218,7 @@ async def question_edit_page(
     if question is None:
         raise NotFound(N_("No question with this number in this quiz"))
     form: dict[str, Any] = {k: question[k] for k in ("kind", "text", "time_limit_s", "points", "learn_more_url", "learn_more_title")}
+    form["resource"] = question["resource"] or ""
     for i, option in enumerate(question["options"], start=1):
         form[f"option_{i}"] = option["text"]
         form[f"correct_{i}"] = "on" if option["correct"] else ""

@@ -32,6 +32,7 @@ class ExportQuestion(Struct):
     points: int = 1000
     learn_more_url: str = ""
     learn_more_title: str = ""
+    resource_url: str = ""  # a platform resource, matched by URL on import
     options: list[ExportOption] = []
 
 

@@ -28,6 +28,8 @@ from events.database import lock_row, write_transaction
 from events.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
 from events.quiz.tables import Answer, Option, Player, Question, Quiz, Run
+from events.resources import service as resources
+from events.resources.tables import Resource
 from events.tokens import hash_token, new_token
 from events.web.i18n import N_
 
@@ -147,8 +149,14 @@ async def questions_of(quiz_id: int) -> list[dict[str, Any]]:
     by_question: dict[int, list[dict[str, Any]]] = {q["id"]: [] for q in questions}
     for option in options:
         by_question[option["question"]].append(option)
+    resource_ids = {q["resource"] for q in questions if q["resource"]}
+    urls = {}
+    if resource_ids:
+        rows = await Resource.select(Resource.id, Resource.url).where(Resource.id.is_in(list(resource_ids)))
+        urls = {r["id"]: r["url"] for r in rows}
     for question in questions:
         question["options"] = by_question[question["id"]]
+        question["resource_url"] = urls.get(question["resource"], "")
     return questions
 
 
@@ -161,6 +169,7 @@ class QuestionInput:
     options: list[tuple[str, bool]] | None = None  # (text, correct); true/false questions need only the right one
     learn_more_url: str = ""
     learn_more_title: str = ""
+    resource_id: int | None = None  # a resource of the platform library
 
 
 def _int_field(value: Any, name: str, low: int, high: int, message: str) -> int:
@@ -171,6 +180,16 @@ def _int_field(value: Any, name: str, low: int, high: int, message: str) -> int:
     if not low <= number <= high:
         raise RuleViolation(message, {name: message})
     return number
+
+
+async def _check_resource(resource_id: int | None, current: int | None = None) -> int | None:
+    """A live resource (or the retired one the question already points at, so saving keeps it)."""
+    if not resource_id:
+        return None
+    row = await Resource.select(Resource.id, Resource.retired_at).where(Resource.id == resource_id).first()
+    if row is None or (row["retired_at"] is not None and resource_id != current):
+        raise RuleViolation(N_("Choose a resource from the library"), {"resource": N_("Choose a resource from the library")})
+    return resource_id
 
 
 def validate_question(data: QuestionInput, language: str = "nl") -> dict[str, Any]:
@@ -244,6 +263,11 @@ async def save_question(
 ) -> int:
     """Adds a question at the end (or replaces one): the question and its options are written together."""
     clean = validate_question(data, language)
+    current = None
+    if question_id is not None:
+        row = await Question.select(Question.resource).where(Question.id == question_id).first()
+        current = row["resource"] if row else None
+    clean["resource"] = await _check_resource(data.resource_id, current)
     if await _quiz_is_running(quiz["id"]):
         raise Conflict(N_("Questions cannot change while the quiz is being played"))
     async with write_transaction(engine):
@@ -307,11 +331,19 @@ def export_quiz_data(quiz: dict[str, Any], questions: list[dict[str, Any]]) -> d
                 "points": q["points"],
                 "learn_more_url": q["learn_more_url"],
                 "learn_more_title": q["learn_more_title"],
+                "resource_url": q.get("resource_url") or "",
                 "options": [{"text": o["text"], "correct": o["correct"]} for o in q["options"]],
             }
             for q in questions
         ],
     }
+
+
+async def _resource_by_url(url: Any) -> int | None:
+    if not isinstance(url, str) or not url:
+        return None
+    row = await Resource.select(Resource.id).where((Resource.url == url) & Resource.retired_at.is_null()).first()
+    return row["id"] if row else None
 
 
 async def import_quiz(engine: Engine, event: dict[str, Any], data: Any) -> int:
@@ -328,7 +360,7 @@ async def import_quiz(engine: Engine, event: dict[str, Any], data: Any) -> int:
         options = [(o.get("text", ""), bool(o.get("correct"))) for o in item.get("options", []) if isinstance(o, dict)]
         try:
             clean_questions.append(
-                validate_question(
+                {"resource": await _resource_by_url(item.get("resource_url"))} | validate_question(
                     QuestionInput(
                         kind=str(item.get("kind", "")),
                         text=str(item.get("text", "")),
@@ -475,6 +507,14 @@ def _public_question(question: dict[str, Any], number: int, total: int) -> dict[
     }
 
 
+async def learn_more_of(question: dict[str, Any]) -> dict[str, str] | None:
+    """The reveal's "learn more" link: the platform resource while it is live, else the organiser's own URL."""
+    link = await resources.learn_more(question.get("resource"))
+    if link is None and question["learn_more_url"]:
+        link = {"url": question["learn_more_url"], "title": question["learn_more_title"] or question["learn_more_url"]}
+    return link
+
+
 HOST_MOVES = {
     "next": ("lobby", "question", "reveal", "leaderboard"),
     "reveal": ("question",),
@@ -553,11 +593,7 @@ async def reveal(engine: Engine, run_id: int, now: datetime) -> dict[str, Any]:
         "distribution": distribution,
         "answered": answered,
         "players": await Player.count().where((Player.run == run_id) & (Player.removed == False)),  # noqa: E712
-        "learn_more": (
-            {"url": question["learn_more_url"], "title": question["learn_more_title"] or question["learn_more_url"]}
-            if question["learn_more_url"]
-            else None
-        ),
+        "learn_more": await learn_more_of(question),
         "points": {str(pid): p for pid, p in points.items()},
     }
 

@@ -1,11 +1,13 @@
 """Tables of the quiz domain: quizzes and their questions and options, live runs, players and their answers."""
 
 from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from events.accounts.tables import User
 from events.programme.tables import Event, Session
+from events.resources.tables import Resource
 
 
 class Quiz(Table, tablename="quiz_quiz"):
@@ -25,6 +27,8 @@ class Question(Table, tablename="quiz_question"):
     points = Integer(default=1000)
     learn_more_url = Text(default="")
     learn_more_title = Text(default="")
+    # A resource of the platform library; wins over the URL above while it is not retired.
+    resource = ForeignKey(references=Resource, null=True, default=None, index=True, on_delete=OnDelete.set_null)
 
 
 class Option(Table, tablename="quiz_option"):
