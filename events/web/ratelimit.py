@@ -40,6 +40,7 @@ LIMITED_PATHS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("registration", "POST", r"^/events/[^/]+/(register|registration|registrations)/?$"),
         ("quiz_join", "POST", r"^/api/quiz/join/?$"),
         ("quiz_join", "POST", r"^/api/quiz/[^/]+/join/?$"),
+        ("quiz_join", "POST", r"^/quiz/?$"),
         ("quiz_join", "POST", r"^/quiz/join/?$"),
         ("quiz_join", "POST", r"^/quiz/[^/]+/join/?$"),
     )

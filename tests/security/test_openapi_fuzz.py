@@ -7,7 +7,6 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 # Bounded so the whole run stays around a minute or two; raise locally with EVENTS_FUZZ_EXAMPLES=200.
 MAX_EXAMPLES = int(os.environ.get("EVENTS_FUZZ_EXAMPLES", "12"))

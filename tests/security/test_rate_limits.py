@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from events.app import create_app
 from events.settings import DEFAULT_RATE_LIMITS, Settings, SettingsError, parse_rate_limits
 from events.web.ratelimit import SQLiteCounter, bucket_of
-from tests.conftest import TEST_REDIS_URL, LiveServer, get_csrf, http_client, needs_redis
+from tests.conftest import NOW, TEST_REDIS_URL, LiveServer, get_csrf, http_client, needs_redis
 
 
 def limited(settings: Settings, **limits: tuple[int, int]) -> Settings:
@@ -96,30 +98,107 @@ async def test_attempts_without_a_csrf_token_count_too(settings, clock, engine):
         assert (await client.post("/login", data={"email": "a@b.nl", "password": "x"})).status_code == 429
 
 
-def test_routes_of_the_public_doors_are_limited(app):
-    """Every registration and quiz-join POST route of the app falls in a bucket (also ones added later)."""
-    import re
+# Unguarded POST routes that are public doors, and the bucket that must count them.
+DOORS = (
+    ("registration", re.compile(r"^/api/events/\{slug:str\}/registrations$|^/events/\{slug:str\}/register$")),
+    ("quiz_join", re.compile(r"^/quiz$|^/api/quiz/join$|quiz.*/join$")),
+    ("login", re.compile(r"^/login$")),
+)
 
-    doors = {
-        "registration": re.compile(r"registration|register"),
-        "quiz_join": re.compile(r"quiz.*join"),
-        "login": re.compile(r"^/login$"),
-    }
+
+def test_routes_of_the_public_doors_are_limited(app):
+    """Every registration, quiz-join and sign-in POST route of the app falls in its bucket."""
     seen = set()
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
-            if "POST" not in (handler.http_methods or ()):
+            if "POST" not in (handler.http_methods or ()) or handler.resolve_guards():
                 continue
-            for bucket, pattern in doors.items():
-                if not pattern.search(route.path) or "/organiser" in route.path or route.path.startswith("/api/organiser"):
-                    continue
-                if bucket == "registration" and re.search(r"cancel|approve|check|promote|/registrations/\{", route.path):
-                    continue
-                concrete = re.sub(r"\{[^}]+\}", "x", route.path)
-                scope = {"method": "POST", "path": concrete, "route_handler": handler}
-                assert bucket_of(scope) == bucket, f"POST {route.path} is a public {bucket} door without a rate limit"
-                seen.add(bucket)
-    assert "login" in seen
+            for bucket, pattern in DOORS:
+                if pattern.search(route.path):
+                    concrete = re.sub(r"\{[^}]+\}", "x", route.path)
+                    scope = {"method": "POST", "path": concrete, "route_handler": handler}
+                    assert bucket_of(scope) == bucket, f"POST {route.path} is a public door without the {bucket} limit"
+                    seen.add(bucket)
+    assert seen == {"registration", "quiz_join", "login"}
+
+
+async def _published_webinar(client: httpx.AsyncClient, token: str) -> dict:
+    start = NOW + timedelta(days=30)
+    headers = {"Authorization": f"Bearer {token}"}
+    response = await client.post("/api/events", headers=headers, json={
+        "title": "Webinar integrale veiligheid", "kind": "webinar", "format": "online",
+        "join_url": "https://meet.example.org/x", "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+    })
+    assert response.status_code == 201, response.text
+    slug = response.json()["slug"]
+    assert (await client.post(f"/api/events/{slug}/publish", headers=headers)).status_code == 200
+    return (await client.get(f"/api/organiser/events/{slug}", headers=headers)).json()
+
+
+async def test_registration_api_and_form_are_limited(settings, clock, engine, organiser_token):
+    app = create_app(limited(settings, registration=(2, 60)), clock=clock, engine=engine)
+    async with http_client(app) as client:
+        event = await _published_webinar(client, organiser_token)
+        path = f"/api/events/{event['slug']}/registrations"
+        csrf = {"x-csrftoken": await get_csrf(client)}
+        for n in range(2):
+            response = await client.post(path, json={"name": f"Deelnemer {n}", "email": f"d{n}@gemeente.nl"}, headers=csrf)
+            assert response.status_code == 201, response.text
+        response = await client.post(path, json={"name": "Deelnemer 3", "email": "d3@gemeente.nl"}, headers=csrf)
+        assert response.status_code == 429
+        assert response.headers["retry-after"] == "60"
+        body = response.json()
+        assert body["detail"] == "Too many attempts in a short time. Wait 60 seconds and try again."
+        assert {"key": "retry_after", "message": "60"} in body["extra"]
+        # The HTML form shares the bucket: the same visitor is refused there too, with a Dutch page.
+        token = await get_csrf(client, f"/events/{event['slug']}/register")
+        response = await client.post(
+            f"/events/{event['slug']}/register",
+            data={"name": "Deelnemer 4", "email": "d4@gemeente.nl", "_csrf_token": token},
+        )
+        assert response.status_code == 429
+        assert "Te veel pogingen" in response.text
+        # Nothing was written for the refused attempts.
+        clock.advance(seconds=60)
+        listing = await client.get(path, headers={"Authorization": f"Bearer {organiser_token}"})
+        assert sorted(row["email"] for row in listing.json()) == ["d0@gemeente.nl", "d1@gemeente.nl"]
+
+
+async def test_registration_form_is_limited(settings, clock, engine, organiser_token):
+    app = create_app(limited(settings, registration=(1, 60)), clock=clock, engine=engine)
+    async with http_client(app) as client:
+        event = await _published_webinar(client, organiser_token)
+        token = await get_csrf(client, f"/events/{event['slug']}/register")
+        form = {"name": "Deelnemer", "email": "d@gemeente.nl", "organisation": "Gemeente", "_csrf_token": token}
+        first = await client.post(f"/events/{event['slug']}/register", data=form)
+        assert first.status_code < 400, first.text
+        second = await client.post(f"/events/{event['slug']}/register", data={**form, "email": "e@gemeente.nl"})
+        assert second.status_code == 429 and second.headers["retry-after"] == "60"
+
+
+async def test_quiz_join_api_and_form_are_limited(settings, clock, engine, organiser, organiser_token):
+    from events.quiz import service as quiz
+    from events.quiz.service import QuestionInput
+
+    app = create_app(limited(settings, quiz_join=(2, 60)), clock=clock, engine=engine)
+    async with http_client(app) as client:
+        event = await _published_webinar(client, organiser_token)
+        quiz_id = await quiz.create_quiz(event["id"], "Kennisquiz")
+        quiz_row, _ = await quiz.quiz_for_organiser(quiz_id, organiser)
+        await quiz.save_question(engine, quiz_row, QuestionInput(text="Wat telt?", options=[("Alles", True), ("Niets", False)]))
+        run = await quiz.open_run(quiz_id, organiser.id, NOW)
+        csrf = {"x-csrftoken": await get_csrf(client)}
+        for name in ("Ada", "Bas"):
+            response = await client.post("/api/quiz/join", json={"code": run["join_code"], "nickname": name}, headers=csrf)
+            assert response.status_code == 201, response.text
+        response = await client.post("/api/quiz/join", json={"code": run["join_code"], "nickname": "Cor"}, headers=csrf)
+        assert response.status_code == 429 and response.headers["retry-after"] == "60"
+        token = await get_csrf(client, "/quiz")
+        response = await client.post("/quiz", data={"code": run["join_code"], "nickname": "Dirk", "_csrf_token": token})
+        assert response.status_code == 429
+        assert "Te veel pogingen" in response.text
+        assert [p["nickname"] for p in await quiz.players_of(run["id"])] == ["Ada", "Bas"]
 
 
 async def test_sqlite_counters_are_shared_between_processes(tmp_path):
