@@ -1,0 +1,391 @@
+"""Load benchmark of a live quiz round: the real server (`events serve`), N players over real WebSockets.
+
+    .venv/bin/python bench/quiz_load.py --players 2000
+    .venv/bin/python bench/quiz_load.py --players 5000 --workers 2 --redis redis://127.0.0.1:6379/0 \
+        --database postgres://postgres@127.0.0.1:5432/quizbench
+
+It prepares a fresh database (a temporary SQLite file unless --database is given; a PostgreSQL database named in
+the URL is dropped and created), starts the server on 127.0.0.1, measures the hello route (`GET /healthz`), lets
+N players join over HTTP and connect their sockets, then runs three questions in which every player answers at a
+random moment within --answer-window seconds (people do not all tap in the same millisecond). It prints:
+join p95, question-broadcast spread (time from the first to each player receiving the question; p50/p99 pooled
+over the three questions), answer-acknowledgement p99 (send → ack on that socket), answers sent vs stored in the
+database, lost (acknowledged but not stored, or sent and neither acknowledged nor refused) and duplicates (stored
+rows beyond one per player and question), and the server's RSS growth per connected player.
+It ends with one line of key=value pairs. Everything is bounded by --timeout seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def raise_open_file_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return wanted
+
+
+def process_tree_rss_kb(pid: int) -> int:
+    """RSS of the server and its worker processes (uvicorn forks workers when --workers > 1)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+async def prepare_database(database_url: str) -> dict:
+    """A migrated database with an organiser, an API token, an event and a quiz of three questions, and an open run."""
+    from events import database
+    from events.accounts import service as accounts
+    from events.programme.tables import Event
+    from events.quiz import service
+    from events.settings import parse_database_url
+
+    url = parse_database_url(database_url)
+    if not url.is_sqlite:
+        import asyncpg
+
+        admin = await asyncpg.connect(**url.with_database("postgres").postgres_config())
+        await admin.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{url.database}"')
+        await admin.close()
+    engine = database.make_engine(url)
+    await database.migrate(engine)
+    await database.start(engine)
+    try:
+        organiser = await accounts.create_user("quizmaster@bench.local", "organiser", password="bench-password-123", name="Bench")
+        token = await accounts.create_api_token(organiser.id, label="bench")
+        now = datetime.now(UTC)
+        await Event.insert(
+            Event(slug="bench", title="Bench", status="published", starts_at=now, ends_at=now + timedelta(hours=2), organiser=organiser.id)
+        )
+        event = await Event.select().where(Event.slug == "bench").first()
+        quiz_id = await service.create_quiz(event["id"], "Bench quiz")
+        quiz = await service.Quiz.select().where(service.Quiz.id == quiz_id).first()
+        kinds = [("single", [("A", False), ("B", True), ("C", False), ("D", False)]),
+                 ("multiple", [("A", True), ("B", True), ("C", False)]),
+                 ("single", [("Waar", True), ("Niet waar", False)])]
+        for number, (kind, options) in enumerate(kinds, start=1):
+            await service.save_question(
+                engine, quiz, service.QuestionInput(kind=kind, text=f"Question {number}", time_limit_s=60, points=1000, options=options)
+            )
+        run = await service.open_run(quiz_id, organiser.id, now)
+        return {"token": token, "run_id": run["id"], "code": run["join_code"]}
+    finally:
+        await database.stop(engine)
+
+
+async def count_answers(database_url: str, run_id: int) -> tuple[int, int]:
+    from events import database
+    from events.quiz.tables import Answer
+    from events.settings import parse_database_url
+
+    engine = database.make_engine(parse_database_url(database_url))
+    database.bind_engine(engine)
+    await database.start(engine)
+    try:
+        rows = await Answer.select(Answer.player, Answer.question).where(Answer.run == run_id)
+        return len(rows), len({(r["player"], r["question"]) for r in rows})
+    finally:
+        await database.stop(engine)
+
+
+def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "events.cli", "serve", "--no-migrate", "--port", str(port), "--workers", str(workers)],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode()[-3000:])
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+async def hello_rate(base: str, seconds: float = 3.0, concurrency: int = 32) -> float:
+    done = 0
+    stop_at = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=concurrency)) as client:
+
+        async def worker():
+            nonlocal done
+            while time.perf_counter() < stop_at:
+                response = await client.get("/healthz")
+                if response.status_code == 200:
+                    done += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return done / (time.perf_counter() - started)
+
+
+class Player:
+    def __init__(self, index: int):
+        self.index = index
+        self.token = ""
+        self.player_id = 0
+        self.question_arrivals: dict[int, float] = {}
+        self.ack_ms: list[float] = []
+        self.sent = 0
+        self.acked = 0
+        self.refused = 0
+        self.socket = None
+
+
+async def run_bench(args) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
+    database_url = args.database or f"sqlite:///{workdir / 'events.db'}"
+    setup = await prepare_database(database_url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "EVENTS_DATABASE_URL": database_url,
+        "EVENTS_DATA_DIR": str(workdir / "data"),
+        "EVENTS_SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+        "EVENTS_BASE_URL": base,
+        # Every simulated phone comes from 127.0.0.1: per-address join limits would stop the room at the door.
+        "EVENTS_RATE_LIMITS": "off",
+    }
+    if args.redis:
+        env["EVENTS_REDIS_URL"] = args.redis
+    else:
+        env.pop("EVENTS_REDIS_URL", None)
+    server = start_server(env, port, args.workers)
+    figures: dict = {}
+    try:
+        figures["hello_rps"] = await hello_rate(base)
+        bearer = {"Authorization": f"Bearer {setup['token']}"}
+        players = [Player(i) for i in range(args.players)]
+
+        # --- join over HTTP (as the player page's API does), 64 at a time
+        join_ms: list[float] = []
+        queue = list(players)
+
+        async def joiner():
+            async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+                while queue:
+                    player = queue.pop()
+                    started = time.perf_counter()
+                    response = await client.post("/api/quiz/join", json={"code": setup["code"], "nickname": f"speler-{player.index}"})
+                    join_ms.append((time.perf_counter() - started) * 1000)
+                    client.cookies.clear()
+                    response.raise_for_status()
+                    body = response.json()
+                    player.token, player.player_id = body["player_token"], body["player_id"]
+
+        started = time.perf_counter()
+        await asyncio.gather(*(joiner() for _ in range(64)))
+        figures["join_s"] = time.perf_counter() - started
+        figures["join_p95_ms"] = percentile(join_ms, 95)
+
+        # --- sockets
+        rss_before = process_tree_rss_kb(server.pid)
+        ws_base = base.replace("http://", "ws://")
+        arrivals: dict[int, list[float]] = {}
+        all_received: collections.defaultdict[int, asyncio.Event] = collections.defaultdict(asyncio.Event)
+        acks_done = asyncio.Event()
+        pending_answers = 0
+        finished = asyncio.Event()
+        finished_count = 0
+
+        async def answer(player: Player, question_id: int, choices: list[int]):
+            nonlocal pending_answers
+            await asyncio.sleep(random.uniform(0, args.answer_window))
+            player.sent += 1
+            player._answer_started = time.perf_counter()  # noqa: SLF001
+            await player.socket.send(json.dumps({"type": "answer", "question_id": question_id, "choices": choices}))
+
+        async def listen(player: Player):
+            nonlocal pending_answers, finished_count
+            async for raw in player.socket:
+                now = time.perf_counter()
+                if raw.startswith('{"type":"question"'):
+                    message = json.loads(raw)
+                    qid = message["question_id"]
+                    player.question_arrivals[qid] = now
+                    arrivals.setdefault(qid, []).append(now)
+                    if len(arrivals[qid]) == len(players):
+                        all_received[qid].set()
+                    options = [o["id"] for o in message["options"]]
+                    choices = options[:2] if message["kind"] == "multiple" else [random.choice(options)]
+                    asyncio.get_running_loop().create_task(answer(player, qid, choices))
+                elif raw.startswith('{"type":"ack"'):
+                    player.acked += 1
+                    player.ack_ms.append((now - player._answer_started) * 1000)  # noqa: SLF001
+                    pending_answers -= 1
+                    if pending_answers == 0:
+                        acks_done.set()
+                elif raw.startswith('{"type":"refused"'):
+                    player.refused += 1
+                    pending_answers -= 1
+                    if pending_answers == 0:
+                        acks_done.set()
+                elif raw.startswith('{"type":"finished"'):
+                    finished_count += 1
+                    if finished_count == len(players):
+                        finished.set()
+                    return
+
+        connect_queue = list(players)
+
+        async def connector():
+            while connect_queue:
+                player = connect_queue.pop()
+                player.socket = await websockets.connect(
+                    f"{ws_base}/ws/quiz/play", compression=None, ping_interval=None, max_size=2**24, open_timeout=60
+                )
+                await player.socket.send(json.dumps({"type": "hello", "token": player.token}))
+                welcome = json.loads(await player.socket.recv())
+                assert welcome["type"] == "welcome", welcome
+
+        started = time.perf_counter()
+        await asyncio.gather(*(connector() for _ in range(64)))
+        figures["connect_s"] = time.perf_counter() - started
+        listeners = [asyncio.get_running_loop().create_task(listen(p)) for p in players]
+        await asyncio.sleep(1.0 if args.redis else 0.3)
+        figures["rss_kb_per_player"] = (process_tree_rss_kb(server.pid) - rss_before) / max(1, len(players))
+
+        spreads: list[float] = []
+        async with httpx.AsyncClient(base_url=base, headers=bearer, timeout=120) as host:
+            for number in range(3):
+                acks_done.clear()
+                pending_answers = len(players)
+                response = await host.post(f"/api/quiz/runs/{setup['run_id']}/next")
+                response.raise_for_status()
+                qid = response.json()["message"]["question_id"]
+                if len(arrivals.get(qid, [])) == len(players):
+                    all_received[qid].set()
+                await asyncio.wait_for(all_received[qid].wait(), 60)
+                first = min(arrivals[qid])
+                spreads.extend((t - first) * 1000 for t in arrivals[qid])
+                figures[f"q{number + 1}_spread_max_ms"] = (max(arrivals[qid]) - first) * 1000
+                await asyncio.wait_for(acks_done.wait(), args.answer_window + 60)
+                (await host.post(f"/api/quiz/runs/{setup['run_id']}/reveal")).raise_for_status()
+                (await host.post(f"/api/quiz/runs/{setup['run_id']}/leaderboard")).raise_for_status()
+            (await host.post(f"/api/quiz/runs/{setup['run_id']}/end")).raise_for_status()
+        await asyncio.wait_for(finished.wait(), 60)
+        for player in players:
+            await player.socket.close()
+        await asyncio.gather(*listeners, return_exceptions=True)
+
+        figures["broadcast_p50_ms"] = percentile(spreads, 50)
+        figures["broadcast_p99_ms"] = percentile(spreads, 99)
+        acks = [ms for p in players for ms in p.ack_ms]
+        figures["ack_p50_ms"] = percentile(acks, 50)
+        figures["ack_p99_ms"] = percentile(acks, 99)
+        figures["answers_sent"] = sum(p.sent for p in players)
+        figures["answers_acked"] = sum(p.acked for p in players)
+        figures["answers_refused"] = sum(p.refused for p in players)
+        stored, distinct = await count_answers(database_url, setup["run_id"])
+        figures["answers_stored"] = stored
+        figures["duplicates"] = stored - distinct
+        # lost: acknowledged answers missing from the database, plus answers that got no reply at all
+        unanswered = figures["answers_sent"] - figures["answers_acked"] - figures["answers_refused"]
+        figures["lost"] = max(0, figures["answers_acked"] - distinct) + max(0, unanswered)
+        figures["players"] = len(players)
+    finally:
+        stop_server(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--players", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--redis", default="", help="redis:// URL: the server uses the Redis channels backend")
+    parser.add_argument("--database", default="", help="postgres:// URL (the database is recreated); default a temp SQLite file")
+    parser.add_argument("--answer-window", type=float, default=5.0, help="players answer at a random moment within this many seconds")
+    parser.add_argument("--timeout", type=float, default=600.0)
+    args = parser.parse_args()
+    limit = raise_open_file_limit()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    started = time.perf_counter()
+    figures = asyncio.run(asyncio.wait_for(run_bench(args), args.timeout))
+    print(f"open-file limit {limit}; server workers {args.workers}; channels {'redis' if args.redis else 'memory'}; "
+          f"database {'postgres' if args.database else 'sqlite'}; answer window {args.answer_window:.1f} s")
+    print(f"hello route GET /healthz: {figures['hello_rps']:.0f} req/s (32 concurrent)")
+    print(f"join: {figures['players']} players in {figures['join_s']:.1f} s, p95 {figures['join_p95_ms']:.1f} ms; "
+          f"sockets connected in {figures['connect_s']:.1f} s")
+    print("question spread (first → last player): " + ", ".join(f"q{i} {figures[f'q{i}_spread_max_ms']:.0f} ms" for i in (1, 2, 3)))
+    print(f"ack p50 {figures['ack_p50_ms']:.1f} ms, p99 {figures['ack_p99_ms']:.1f} ms; answers acked {figures['answers_acked']}, "
+          f"refused {figures['answers_refused']}")
+    print(f"bench wall time {time.perf_counter() - started:.1f} s; load average at the end {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} CPUs (other work on the machine skews every figure)")
+    print(
+        f"players={figures['players']} join_p95_ms={figures['join_p95_ms']:.1f} broadcast_p50_ms={figures['broadcast_p50_ms']:.1f} "
+        f"broadcast_p99_ms={figures['broadcast_p99_ms']:.1f} ack_p99_ms={figures['ack_p99_ms']:.1f} "
+        f"answers_sent={figures['answers_sent']} answers_stored={figures['answers_stored']} lost={figures['lost']} "
+        f"duplicates={figures['duplicates']} rss_kb_per_player={figures['rss_kb_per_player']:.1f} hello_rps={figures['hello_rps']:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
