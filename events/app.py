@@ -170,7 +170,8 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
                 }
             ),
         ),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/"]),
+        # Material downloads are PDFs/Office/video (already compressed) and keep their Content-Length.
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/", "/materials/"]),
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         debug=settings.debug,
     )

@@ -6,6 +6,7 @@ the body arrives (a handler that declared a `data` parameter would have buffered
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from litestar import Request, delete, get, patch, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
 from litestar.params import Body, FromPath, JSONBody, Parameter
-from litestar.response import Redirect, Stream, Template
+from litestar.response import File, Redirect, Stream, Template
 from msgspec import Struct
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
@@ -48,11 +49,12 @@ def storage_of(settings: Settings) -> Storage:
 async def _multipart_events(chunks: AsyncIterator[bytes], boundary: str) -> AsyncIterator[Any]:
     parser = PushMultipartParser(boundary, max_segment_count=20, max_header_count=8)
     try:
-        async for chunk in chunks:
-            for event in parser.parse(chunk):
+        async with contextlib.aclosing(chunks):
+            async for chunk in chunks:
+                for event in parser.parse(chunk):
+                    yield event
+            for event in parser.parse(b""):
                 yield event
-        for event in parser.parse(b""):
-            yield event
     except MultipartError as exc:
         raise RuleViolation(N_("The upload was not a valid form submission. Try again."), status_code=400) from exc
 
@@ -77,12 +79,14 @@ async def _receive(request: Request, settings: Settings) -> service.Received:
         # Refused before reading a byte: the client said how much it would send.
         raise TooLarge(N_("The file is larger than the upload limit."), errors={"file": N_("The file is too large.")})
     events = _multipart_events(request.stream(), boundary)
+    body: AsyncIterator[bytes] | None = None
     try:
         async for event in events:
             if isinstance(event, MultipartSegment) and event.name == "file":
                 if not event.filename:
                     break
-                return await service.receive_upload(storage_of(settings), _segment_body(events), event.filename, limit)
+                body = _segment_body(events)
+                return await service.receive_upload(storage_of(settings), body, event.filename, limit)
         raise RuleViolation(N_("Choose a file to upload."), errors={"file": N_("Choose a file to upload.")})
     except HTTPException as exc:
         if exc.status_code == 413:  # the framework's own body limit
@@ -91,6 +95,9 @@ async def _receive(request: Request, settings: Settings) -> service.Received:
             raise RuleViolation(N_("The upload was interrupted. Try again."), status_code=400) from exc
         raise
     finally:
+        # Close the inner reader before the parser it reads from (both may be suspended mid-stream).
+        if body is not None:
+            await body.aclose()
         await events.aclose()
 
 
@@ -424,19 +431,24 @@ async def download(
     material_id: FromPath[int], filename: FromPath[str], current_user: MaybeUserDep, clock: ClockDep,
     settings: SettingsDep, registration: str | None = Parameter(query="registration", default=None),
     version: int | None = Parameter(query="version", default=None, ge=1),
-) -> Stream:
+) -> File | Stream:
     row = await service.downloadable_version(material_id, version, current_user, registration, clock.now())
     name = row["original_name"]
     headers = {
-        "Content-Disposition": f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{quote(name, safe='')}",
-        "Content-Length": str(row["size"]),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-cache",
+        "content-disposition": f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{quote(name, safe='')}",
+        "x-content-type-options": "nosniff",
+        "cache-control": "private, no-cache",
         # A manage token in the URL must not travel on in a Referer header.
-        "Referrer-Policy": "no-referrer",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "referrer-policy": "no-referrer",
+        "content-security-policy": "default-src 'none'; sandbox",
     }
-    return Stream(storage_of(settings).open(row["storage_key"]), media_type=row["content_type"], headers=headers)
+    storage = storage_of(settings)
+    path = storage.local_path(row["storage_key"])
+    if path is not None:
+        return File(path=path, media_type=row["content_type"], headers=headers, content_disposition_type="attachment",
+                    filename=ascii_fallback(name))
+    headers["content-length"] = str(row["size"])
+    return Stream(storage.open(row["storage_key"]), media_type=row["content_type"], headers=headers)
 
 
 # --- API -----------------------------------------------------------------------------------------------------------------
@@ -535,7 +547,7 @@ async def event_panel(event: dict, request: Request, **_: Any) -> Panel | None:
     ]
     if not items:
         return None
-    return Panel("materials/panel_event.html", {"items": items}, order=60)
+    return Panel("materials/panel_event.html", {"rows": items}, order=60)
 
 
 @panel("manage_page")
@@ -550,7 +562,7 @@ async def manage_panel(event: dict, registration: dict, token: str, request: Req
     ]
     if not items:
         return None
-    return Panel("materials/panel_event.html", {"items": items}, order=60)
+    return Panel("materials/panel_event.html", {"rows": items}, order=60)
 
 
 @panel("organiser_event")

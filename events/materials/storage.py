@@ -30,6 +30,9 @@ class Storage(Protocol):
     async def delete(self, key: str) -> None:
         """Forget the object; deleting a missing key is not an error."""
 
+    def local_path(self, key: str) -> Path | None:
+        """A file the server may send directly, or None (then downloads stream through `open`)."""
+
 
 class LocalStorage:
     """Files below `root` (`<data_dir>/materials`), named by random keys, never by anything a user sent."""
@@ -57,6 +60,9 @@ class LocalStorage:
         async with await anyio.open_file(self._path(key), "rb") as handle:
             while chunk := await handle.read(CHUNK):
                 yield chunk
+
+    def local_path(self, key: str) -> Path | None:
+        return self._path(key)
 
     async def delete(self, key: str) -> None:
         await anyio.Path(self._path(key)).unlink(missing_ok=True)

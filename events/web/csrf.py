@@ -16,7 +16,8 @@ from urllib.parse import parse_qs
 
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from events.web.auth import bearer_token
 
@@ -70,4 +71,6 @@ class ScopedCSRFMiddleware:
         query_token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(CSRF_QUERY)
         if query_token:
             scope["headers"] = [*scope["headers"], (CSRF_HEADER.encode(), query_token[0].encode("latin-1"))]
+            # Earlier middleware (sessions) already parsed and cached the headers on the scope: drop the cache.
+            ScopeState.from_scope(scope).headers = Empty
         await self.checked(scope, receive, send)
