@@ -305,3 +305,19 @@ async def test_other_speaker_cannot_replace_or_remove_or_patch(speaker_client, o
     assert (await speaker_client.patch(f"/api/materials/{made['id']}", json={"visibility": "public"},
                                        headers=csrf_headers(speaker_client))).status_code == 403
     assert await MaterialVersion.count() == 1
+
+
+async def test_demo_uploads_keynote_slides_once(settings, clock, engine):
+    from events.demo import load_demo
+    from events.materials.content import detect_kind
+
+    first = await load_demo(settings, clock)
+    assert any(line.startswith("materials: 2 new") for line in first), first
+    versions = await MaterialVersion.select()
+    assert len(versions) == 2
+    for row in versions:
+        path = settings.data_dir / "materials" / row["storage_key"]
+        assert detect_kind(path.read_bytes()[:64], path).name == "pdf"
+    again = await load_demo(settings, clock)
+    assert any(line.startswith("materials: 0 new") for line in again)
+    assert await MaterialVersion.count() == 2
