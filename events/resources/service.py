@@ -105,6 +105,8 @@ def normalise_tags(tags: str | Iterable[str] | None) -> str:
     for item in items:
         if not isinstance(item, str):
             raise RuleViolation(N_("Tags must be text"), {"tags": N_("Tags must be text")})
+        if any(ord(ch) < 32 or ch == "\x7f" for ch in item):
+            raise RuleViolation(N_("Tags must be text"), {"tags": N_("This text contains invisible control characters")})
         tag = " ".join(item.strip().lower().split())
         if tag and tag not in seen:
             seen.append(tag)
@@ -133,6 +135,10 @@ def clean_resource(data: dict[str, Any], partial: bool = False) -> dict[str, Any
             return ""
         if not isinstance(value, str):
             errors[name] = N_("This must be text")
+            return ""
+        if any(ord(ch) < 32 and ch not in "\t\r\n" or ch == "\x7f" for ch in value):
+            # e.g. NUL, which PostgreSQL refuses in text and no person typed on purpose
+            errors[name] = N_("This text contains invisible control characters")
             return ""
         return value.strip()
 
@@ -333,6 +339,15 @@ def parse_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _read_csv(reader)
+    except csv.Error as exc:  # e.g. a NUL byte or a field over the csv module's size limit
+        raise ImportRefused(
+            N_("The file could not be read as CSV"), {max(reader.line_num, 1): [("csv", str(exc))]}
+        ) from None
+
+
+def _read_csv(reader: Any) -> list[tuple[int, dict[str, Any]]]:
     header = [h.strip().lower() for h in next(reader)]
     missing = [f for f in ("title", "url", "aspect", "kind") if f not in header]
     unknown = [h for h in header if h not in FIELDS]

@@ -73,6 +73,10 @@ async def test_csv_header_errors(organiser_client):
     assert empty.status_code == 400
     binary = await upload(organiser_client, "x.csv", b"\xff\xfe\x00garbage")
     assert binary.status_code == 400 and await Resource.count() == 0
+    nul = await upload(organiser_client, "nul.csv", "title,url,aspect,kind\nA\x00,https://a.nl/,bewustzijn,tool\n")
+    assert nul.status_code == 400 and "Regel 2:" in nul.text
+    huge = await upload(organiser_client, "huge.csv", "title,url,aspect,kind\n\"" + "x" * 200_000 + "\",https://a.nl/,bewustzijn,tool\n")
+    assert huge.status_code == 400 and await Resource.count() == 0
 
 
 async def test_json_import_reports_real_line_numbers(organiser_client):

@@ -113,6 +113,8 @@ async def test_api_create_patch_retire(client, organiser_token, organiser):
     patched = await client.patch(f"/api/resources/{rid}", json={"summary": "Het platform is live."}, headers=auth)
     assert patched.status_code == 200 and patched.json()["summary"] == "Het platform is live."
     assert patched.json()["title"] == "Lancering platform"  # untouched
+    nul = await client.patch(f"/api/resources/{rid}", json={"title": "A\u0000B", "tags": ["x\u0000"]}, headers=auth)
+    assert nul.status_code == 400 and {e["key"] for e in nul.json()["extra"]} == {"title", "tags"}
     unknown = await client.patch(f"/api/resources/{rid}", json={"broken": True}, headers=auth)
     assert unknown.status_code == 400
     retired = await client.delete(f"/api/resources/{rid}", headers=auth)
