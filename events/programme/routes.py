@@ -421,6 +421,34 @@ async def new_link_form(
     return await _programme_page(request, event, notice=notice)
 
 
+class ProfileForm(Struct):
+    name: str = ""
+    organisation: str = ""
+    bio: str = ""
+
+
+@get("/organiser/events/{slug:str}/speakers/{speaker_id:int}/profile", guards=[organiser_guard], include_in_schema=False)
+async def speaker_profile_page(request: Request, slug: FromPath[str], speaker_id: FromPath[int], current_user: CurrentUserDep) -> Template:
+    event = await programme.event_for_organiser(slug, current_user)
+    speaker = await programme.speaker_of_event(event, speaker_id)
+    return _form_page("programme/organiser/speaker_form.html", request, event=event, speaker=speaker, values=speaker)
+
+
+@post("/organiser/events/{slug:str}/speakers/{speaker_id:int}/profile", guards=[organiser_guard], include_in_schema=False)
+async def speaker_profile(
+    request: Request, slug: FromPath[str], speaker_id: FromPath[int], current_user: CurrentUserDep,
+    data: Annotated[ProfileForm, Body(media_type=FORM)],
+) -> Template | Redirect:
+    event = await programme.event_for_organiser(slug, current_user)
+    speaker = await programme.speaker_of_event(event, speaker_id)
+    values = sent_fields(data)
+    try:
+        await programme.update_speaker_profile(event, speaker_id, values)
+    except RuleViolation as exc:
+        return _form_page("programme/organiser/speaker_form.html", request, exc.errors, 400, event=event, speaker=speaker, values=values)
+    return Redirect(path=f"/organiser/events/{slug}/programme", status_code=303)
+
+
 # --- the API -------------------------------------------------------------------------------------------------
 
 
@@ -585,7 +613,7 @@ ROUTES = [
     home, archive, event_page, session_page, speaker_page, privacy,
     organiser_home, new_event_page, new_event, dashboard, edit_event_page, edit_event, confirm_status, change_status,
     programme_editor, add_session, edit_session_page, edit_session, confirm_delete_session, delete_session_form,
-    add_speaker_form, remove_speaker_form, new_link_form,
+    add_speaker_form, remove_speaker_form, new_link_form, speaker_profile_page, speaker_profile,
     api_list_events, api_event, api_my_events, api_my_event, api_create_event, api_update_event, api_publish,
     api_unpublish, api_cancel, api_sessions, api_create_session, api_update_session, api_delete_session,
     api_add_speaker,

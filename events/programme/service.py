@@ -699,3 +699,45 @@ COMMON_TIMEZONES = (
     "Europe/Amsterdam", "Europe/Brussels", "Europe/London", "Europe/Berlin", "America/Curacao", "America/Aruba",
     "America/Kralendijk", "America/Paramaribo", "UTC",
 )
+
+
+# --- speaker profiles (what the public speaker page shows) --------------------------------------------------------
+
+
+async def speaker_of_event(event: dict[str, Any], speaker_id: int) -> dict[str, Any]:
+    """A speaker account on one of this event's sessions, for its organiser to edit; other accounts are refused."""
+    on_event = await SessionSpeaker.exists().where(
+        (SessionSpeaker.speaker == speaker_id) & (SessionSpeaker.session.event == event["id"])
+    )
+    if not on_event:
+        raise NotFound(N_("This person is not a speaker of this event"))
+    row = await User.select(User.id, User.email, User.name, User.organisation, User.bio, User.role).where(
+        User.id == speaker_id
+    ).first()
+    if row["role"] != "speaker":
+        raise Forbidden(N_("Only the profile of a speaker account can be edited here"))
+    return row
+
+
+async def update_speaker_profile(event: dict[str, Any], speaker_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    current = await speaker_of_event(event, speaker_id)
+    values = {
+        "name": _text(data.get("name")),
+        "organisation": _text(data.get("organisation")),
+        "bio": (data.get("bio") or "").strip(),
+    }
+    errors = {}
+    if not values["name"]:
+        errors["name"] = N_("Enter the speaker's name")
+    elif len(values["name"]) > 200:
+        errors["name"] = N_("The name is too long")
+    if len(values["organisation"]) > 200:
+        errors["organisation"] = N_("The organisation may be at most 200 characters long")
+    if len(values["bio"]) > 5000:
+        errors["bio"] = N_("The biography may be at most 5000 characters long")
+    if errors:
+        raise RuleViolation(N_("The profile could not be saved"), errors)
+    await User.update({User.name: values["name"], User.organisation: values["organisation"], User.bio: values["bio"]}).where(
+        User.id == speaker_id
+    )
+    return {**current, **values}

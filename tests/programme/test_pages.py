@@ -389,3 +389,25 @@ async def test_organiser_list_shows_state_and_panel_columns(organiser_client, or
 async def test_public_pages_work_for_signed_in_users_too(client, organiser, path):
     await login(client, organiser.email, PASSWORD)
     assert (await client.get(path)).status_code == 200
+
+
+async def test_organiser_edits_a_speaker_profile_shown_on_the_speaker_page(organiser_client, organiser, other_organiser, speaker, client):
+    event = await make_event(organiser.id)
+    session_id = (await programme.sessions_of(event["id"]))[0]["id"]
+    await programme.add_speaker(event, session_id, speaker.email, NOW)
+    await programme.add_speaker(event, session_id, other_organiser.email, NOW)
+    url = f"/organiser/events/{event['slug']}/speakers/{speaker.id}/profile"
+    assert (await organiser_client.get(url)).status_code == 200
+    bad = await post_form(organiser_client, url, {"name": "", "organisation": "", "bio": ""})
+    assert bad.status_code == 400 and "Vul de naam van de spreker in" in bad.text
+    saved = await post_form(organiser_client, url, {"name": "Sanne de Spreker", "organisation": "TU Delft", "bio": "Onderzoekt *crises*."})
+    assert saved.status_code == 303
+    page = await client.get(f"/speakers/{speaker.id}")
+    assert "Sanne de Spreker" in page.text and "TU Delft" in page.text and "<em>crises</em>" in page.text
+    # not an organiser's own account, and not for a speaker of someone else's event
+    assert (await organiser_client.get(f"/organiser/events/{event['slug']}/speakers/{other_organiser.id}/profile")).status_code == 403
+    other_event = await make_event(organiser.id, title="Ander")
+    assert (await organiser_client.get(f"/organiser/events/{other_event['slug']}/speakers/{speaker.id}/profile")).status_code == 404
+    await login(client, other_organiser.email)
+    assert (await post_form(client, url, {"name": "Gekaapt"})).status_code == 403
+    assert (await accounts.get_user(speaker.id)).name == "Sanne de Spreker"
