@@ -86,7 +86,7 @@ def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, 
 # --- queueing ----------------------------------------------------------------------------------------------
 
 
-async def queue_message(
+def new_message(
     *,
     to_address: str,
     subject: str,
@@ -99,9 +99,9 @@ async def queue_message(
     registration_id: int | None = None,
     calendar_method: str | None = None,
     calendar_ics: str | None = None,
-) -> int:
-    """Adds a message to the outbox; call it inside the transaction of the change that causes the message."""
-    row = OutboxMessage(
+) -> OutboxMessage:
+    """An outbox row, not yet saved: save it (or `queue_messages` many) in the transaction of the change."""
+    return OutboxMessage(
         event=event_id,
         registration_id=registration_id,
         kind=kind,
@@ -116,8 +116,19 @@ async def queue_message(
         next_attempt_at=now,
         created_at=now,
     )
+
+
+async def queue_message(**values: Any) -> int:
+    """Adds a message to the outbox; call it inside the transaction of the change that causes the message."""
+    row = new_message(**values)
     await row.save()
     return row.id
+
+
+async def queue_messages(rows: list[OutboxMessage]) -> None:
+    """Adds many messages in one INSERT (the registration writer's batch)."""
+    if rows:
+        await OutboxMessage.insert(*rows)
 
 
 # --- MIME --------------------------------------------------------------------------------------------------

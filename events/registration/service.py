@@ -270,7 +270,10 @@ def validate_applicant(applicant: Applicant, questions: list[dict[str, Any]]) ->
 # --- mails -------------------------------------------------------------------------------------------------
 
 
-async def _calendar(kind: str, event: dict[str, Any], registration: dict[str, Any], token: str, site: Site, now: datetime):
+async def _calendar(
+    kind: str, event: dict[str, Any], registration: dict[str, Any], token: str, site: Site, now: datetime,
+    organiser: dict[str, Any] | None = None,
+):
     """(method, ics) from the calendar domain's `build_invitation` when it exists; (None, None) until then."""
     method = CALENDAR_METHODS.get(kind)
     if method is None or not registration.get("email"):
@@ -281,7 +284,8 @@ async def _calendar(kind: str, event: dict[str, Any], registration: dict[str, An
         return None, None
     from events.accounts.tables import User
 
-    organiser = await User.select(User.email, User.name).where(User.id == event["organiser"]).first() or {}
+    if organiser is None:
+        organiser = await User.select(User.email, User.name).where(User.id == event["organiser"]).first() or {}
     try:
         ics = build_invitation(
             event, registration, method, site.base_url, now, manage_token=token,
@@ -297,6 +301,22 @@ async def queue_registration_mail(
     kind: str, event: dict[str, Any], registration: dict[str, Any], site: Site, now: datetime, position: int | None = None
 ) -> int:
     """Renders and queues one mail about this registration (inside the caller's transaction)."""
+    row = await compose_registration_mail(kind, event, registration, site, now, position)
+    await row.save()
+    return row.id
+
+
+async def compose_registration_mail(
+    kind: str,
+    event: dict[str, Any],
+    registration: dict[str, Any],
+    site: Site,
+    now: datetime,
+    position: int | None = None,
+    organiser: dict[str, Any] | None = None,
+):
+    """The outbox row (unsaved) of one mail about this registration: rendered text and HTML, and the calendar
+    invitation when the calendar domain provides one."""
     language = event.get("language") or registration.get("language") or "nl"
     token = site.manage_token(registration["token_nonce"])
     show_join = (
@@ -317,8 +337,8 @@ async def queue_registration_mail(
         "panels": panels,
     }
     text, html = mail.render("mail/registration", language, context)
-    method, ics = await _calendar(kind, event, registration, token, site, now)
-    return await mail.queue_message(
+    method, ics = await _calendar(kind, event, registration, token, site, now, organiser)
+    return mail.new_message(
         to_address=registration["email"],
         subject=gettext_for(language, SUBJECTS[kind], title=event["title"]),
         text_body=text,
@@ -389,13 +409,18 @@ async def _register_in_transaction(
             )
         }
         confirmed, waitlisted = await _confirmed_and_waitlisted(event["id"])
+        organiser = await _organiser_of(event)
+        fresh: list[tuple[int, Registration, dict[str, Any], int | None]] = []  # created in this batch
         for index in indexes:
             _slug, applicant, now = requests[index]
             closed = registration_closed_reason(event, now)
             email = normalise_email(applicant.email)
             known = existing.get(email)
             if known is not None and known["status"] != "cancelled":
-                results[index] = await _existing_registration(known, event, site, now)
+                if known.get("id") is None:  # the same e-mail twice in this batch: answered after the insert
+                    known["duplicates"].append(index)
+                else:
+                    results[index] = await _existing_registration(known, event, site, now)
                 continue
             if closed:
                 results[index] = Conflict(closed)
@@ -430,23 +455,43 @@ async def _register_in_transaction(
                 row = {**known, **values}
                 if status == "waitlisted":
                     position = await waitlist_position(row)
-                created = False
-            else:
-                nonce = secrets.token_urlsafe(24)
-                record = Registration(
-                    event=event["id"],
-                    email_normalised=email,
-                    token_nonce=nonce,
-                    token_hash=hash_token(site.manage_token(nonce)),
-                    created_at=now,
-                    **values,
-                )
-                await record.save()
-                row = {**values, "id": record.id, "event": event["id"], "email_normalised": email, "token_nonce": nonce}
-                created = True
+                existing[email] = row
+                await queue_registration_mail(status, event, row, site, now, position=position)
+                results[index] = _outcome(row, event, position, site, created=False)
+                continue
+            nonce = secrets.token_urlsafe(24)
+            token_hash = hash_token(site.manage_token(nonce))
+            record = Registration(
+                event=event["id"], email_normalised=email, token_nonce=nonce, token_hash=token_hash, created_at=now,
+                **values,
+            )
+            row = {**values, "id": None, "event": event["id"], "email_normalised": email, "token_nonce": nonce,
+                   "token_hash": token_hash, "duplicates": []}
+            fresh.append((index, record, row, position))
             existing[email] = row
-            await queue_registration_mail(status, event, row, site, now, position=position)
-            results[index] = _outcome(row, event, position, site, created=created)
+        if not fresh:
+            continue
+        # One INSERT for the batch's new registrations, one for their mails.
+        inserted = await Registration.insert(*[record for _i, record, _r, _p in fresh]).returning(
+            Registration.id, Registration.token_hash
+        )
+        ids = {item["token_hash"]: item["id"] for item in inserted}
+        messages = []
+        for index, _record, row, position in fresh:
+            row["id"] = ids[row["token_hash"]]
+            messages.append(
+                await compose_registration_mail(row["status"], event, row, site, row["queued_at"], position, organiser)
+            )
+            results[index] = _outcome(row, event, position, site, created=True)
+            for duplicate in row.pop("duplicates"):  # no token for the second request: it may not be the owner
+                results[duplicate] = _outcome(row, event, position, site, created=False)
+        await mail.queue_messages(messages)
+
+
+async def _organiser_of(event: dict[str, Any]) -> dict[str, Any]:
+    from events.accounts.tables import User
+
+    return await User.select(User.email, User.name).where(User.id == event["organiser"]).first() or {}
 
 
 async def _existing_registration(known: dict[str, Any], event: dict[str, Any], site: Site, now: datetime) -> Outcome:

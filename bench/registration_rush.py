@@ -1,0 +1,262 @@
+"""Load benchmark of a registration rush: the real server (`events serve`), 64 concurrent clients registering for
+one event with limited capacity.
+
+    .venv/bin/python bench/registration_rush.py
+    .venv/bin/python bench/registration_rush.py --database postgres://postgres@127.0.0.1:5432/rushbench
+
+It prepares a fresh database (a temporary SQLite file unless --database is given; a PostgreSQL database named in
+the URL is dropped and created), creates an organiser and a published event with --capacity places, starts the
+server on 127.0.0.1 (rate limits off: every client comes from 127.0.0.1), measures the hello route (`GET /healthz`)
+with the same number of clients, then fires --count registrations with distinct e-mail addresses from --clients
+concurrent cookieless clients. It prints registrations/s, p50/p99 latency, confirmed vs capacity (read back from
+the database, and from the answers), and ends with one line:
+`rate= p50_ms= p99_ms= confirmed= capacity= hello_rate= ratio=` (ratio = rate / hello_rate).
+Everything is bounded by --timeout seconds; only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def prepare_database(url: str) -> None:
+    """Drop and create the PostgreSQL database named in the URL (SQLite: a fresh temp file needs nothing)."""
+    from events.settings import parse_database_url
+
+    parsed = parse_database_url(url)
+    if parsed.is_sqlite:
+        return
+    import asyncpg
+
+    admin = await asyncpg.connect(**parsed.with_database("postgres").postgres_config())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await admin.close()
+
+
+async def create_event(url: str, capacity: int) -> str:
+    from events import database
+    from events.accounts import service as accounts
+    from events.programme.tables import Event
+    from events.settings import parse_database_url
+
+    engine = database.make_engine(parse_database_url(url))
+    await database.migrate(engine)
+    database.bind_engine(engine)
+    await database.start(engine)
+    try:
+        user = await accounts.create_user("bench@events.local", "organiser", password="bench-password-123", name="Bench")
+        now = datetime.now(UTC)
+        event = Event(
+            slug="rush", title="Registration rush", status="published", format="online",
+            starts_at=now + timedelta(days=7), ends_at=now + timedelta(days=7, hours=2),
+            join_url="https://meet.example.nl/rush", capacity=capacity, organiser=user.id,
+            contact_email="bench@events.local",
+        )
+        await event.save()
+        return "rush"
+    finally:
+        await database.stop(engine)
+
+
+async def count_statuses(url: str) -> dict[str, int]:
+    from events import database
+    from events.registration.tables import Registration
+    from events.settings import parse_database_url
+
+    engine = database.make_engine(parse_database_url(url))
+    database.bind_engine(engine)
+    await database.start(engine)
+    try:
+        rows = await Registration.select(Registration.status)
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        return counts
+    finally:
+        await database.stop(engine)
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "events.cli", "serve", "--no-migrate", "--port", str(port), "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    deadline = time.monotonic() + 90  # start-up imports take seconds on a busy machine
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    stop_server(process)
+    raise RuntimeError("server did not start within 90 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+async def hello_rate(base: str, clients: int, seconds: float) -> float:
+    done = 0
+    deadline = time.monotonic() + seconds
+
+    async def one(http: httpx.AsyncClient) -> None:
+        nonlocal done
+        while time.monotonic() < deadline:
+            http.cookies.clear()
+            response = await http.get(f"{base}/healthz")
+            if response.status_code == 200:
+                done += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as _warm:
+        pass
+    https = [httpx.AsyncClient(timeout=30) for _ in range(clients)]
+    started = time.monotonic()
+    try:
+        await asyncio.gather(*(one(h) for h in https))
+    finally:
+        for h in https:
+            await h.aclose()
+    return done / (time.monotonic() - started)
+
+
+async def rush(base: str, slug: str, count: int, clients: int) -> tuple[float, list[float], dict[str, int], int]:
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(count):
+        queue.put_nowait(i)
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    errors = 0
+
+    async def one(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while True:
+            try:
+                i = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            body = {"name": f"Deelnemer {i}", "email": f"deelnemer{i}@gemeente.example", "organisation": "Gemeente"}
+            http.cookies.clear()  # a script carries no cookies (with one, /api POSTs would be CSRF-checked)
+            started = time.perf_counter()
+            try:
+                response = await http.post(f"{base}/api/events/{slug}/registrations", json=body)
+            except httpx.HTTPError:
+                errors += 1
+                continue
+            latencies.append(time.perf_counter() - started)
+            if response.status_code in (200, 201):
+                status = response.json()["status"]
+                statuses[status] = statuses.get(status, 0) + 1
+            else:
+                errors += 1
+
+    https = [httpx.AsyncClient(timeout=60) for _ in range(clients)]
+    started = time.monotonic()
+    try:
+        await asyncio.gather(*(one(h) for h in https))
+    finally:
+        for h in https:
+            await h.aclose()
+    return time.monotonic() - started, latencies, statuses, errors
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="", help="postgres://… (dropped and created); default a temp SQLite file")
+    parser.add_argument("--count", type=int, default=3000)
+    parser.add_argument("--capacity", type=int, default=500)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--hello-seconds", type=float, default=3.0)
+    parser.add_argument("--no-delivery", action="store_true", help="EVENTS_DELIVER_IN_PROCESS=false (mail stays queued)")
+    parser.add_argument("--timeout", type=float, default=300)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="registration-rush-"))
+    database_url = args.database or f"sqlite:///{workdir / 'events.db'}"
+    server = None
+    try:
+        async with asyncio.timeout(args.timeout):
+            await prepare_database(database_url)
+            slug = await create_event(database_url, args.capacity)
+            port = free_port()
+            # The session FileStore needs its folder (the app does not create it; every request fails without).
+            (workdir / "data" / "sessions").mkdir(parents=True, exist_ok=True)
+            env = {
+                **os.environ,
+                "EVENTS_DATABASE_URL": database_url,
+                "EVENTS_DATA_DIR": str(workdir / "data"),
+                "EVENTS_SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+                "EVENTS_BASE_URL": f"http://127.0.0.1:{port}",
+                "EVENTS_RATE_LIMITS": "off",
+                "EVENTS_DELIVER_IN_PROCESS": "false" if args.no_delivery else "true",
+            }
+            env.pop("EVENTS_SMTP_URL", None)  # mail goes to .eml files under the temp data dir
+            server = await asyncio.to_thread(start_server, env, port, args.workers)
+            base = f"http://127.0.0.1:{port}"
+            hello = await hello_rate(base, args.clients, args.hello_seconds)
+            elapsed, latencies, statuses, errors = await rush(base, slug, args.count, args.clients)
+            stored = await count_statuses(database_url)
+    finally:
+        if server is not None:
+            stop_server(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    rate = len(latencies) / elapsed if elapsed else 0.0
+    p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
+    confirmed = stored.get("confirmed", 0)
+    kind = "postgres" if database_url.startswith("postgres") else "sqlite"
+    print(f"database: {kind}, server workers: {args.workers}, clients: {args.clients}, in-process mail delivery: {not args.no_delivery}")
+    print(f"hello route (GET /healthz): {hello:,.0f} responses/s")
+    print(f"registrations: {len(latencies)} in {elapsed:.2f} s = {rate:,.0f}/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms; errors {errors}")
+    print(f"answers: {statuses}; stored: {stored}")
+    print(f"confirmed {confirmed} of capacity {args.capacity}: {'OK' if confirmed <= args.capacity else 'OVERBOOKED'}")
+    print(
+        f"rate={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} confirmed={confirmed} capacity={args.capacity} "
+        f"hello_rate={hello:.0f} ratio={rate / hello if hello else 0:.2f}"
+    )
+    return 0 if confirmed <= args.capacity and errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
