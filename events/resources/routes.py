@@ -357,16 +357,20 @@ def _back(slug: str, data: LinkForm | None = None) -> Redirect:
 async def event_resources_page(slug: FromPath[str], current_user: CurrentUserDep) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
     sessions = await programme.sessions_of(event["id"])
-    linked_sessions = [
-        {"session": s, "resources": await service.resources_of_session(s["id"], include_retired=True)} for s in sessions
-    ]
+    linked_sessions = []
+    for s in sessions:
+        rows = await service.resources_of_session(s["id"], include_retired=True)
+        linked_sessions.append(
+            {"session": s, "resources": rows, "choices": await service.choices_by_aspect(exclude=[r["id"] for r in rows])}
+        )
+    linked = await service.resources_of_event(event["id"], include_retired=True)
     return Template(
         "resources/event_resources.html",
         context={
             "event": event,
-            "resources": await service.resources_of_event(event["id"], include_retired=True),
+            "resources": linked,
             "sessions": linked_sessions,
-            "choices": await service.resource_choices(),
+            "choices": await service.choices_by_aspect(exclude=[r["id"] for r in linked]),
             "aspects": service.ASPECTS,
         },
     )
@@ -446,12 +450,13 @@ async def session_page_panel(session: dict, **_: Any) -> Panel | None:
 
 @panel("organiser_event")
 async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Panel:
+    linked = await service.resources_of_event(event["id"], include_retired=True)
     return Panel(
         "resources/_organiser_event_resources.html",
         {
             "event": event,
-            "resources": await service.resources_of_event(event["id"], include_retired=True),
-            "choices": await service.resource_choices(),
+            "resources": linked,
+            "choices": await service.choices_by_aspect(exclude=[r["id"] for r in linked]),
             "aspects": service.ASPECTS,
             "next": request.url.path,
         },

@@ -257,6 +257,14 @@ async def resource_choices(include: Iterable[int] = ()) -> list[tuple[int, str]]
     ]
 
 
+async def choices_by_aspect(exclude: Iterable[int] = ()) -> list[tuple[str, list[tuple[int, str]]]]:
+    """[(aspect, [(id, title)])] of live resources for a grouped select box, leaving out `exclude` (already linked)."""
+    skip = set(exclude)
+    rows = await list_resources()
+    return [(aspect, [(r["id"], r["title"]) for r in group if r["id"] not in skip])
+            for aspect, group in group_by_aspect(rows) if any(r["id"] not in skip for r in group)]
+
+
 async def learn_more(resource_id: int | None) -> dict[str, str] | None:
     """{"url", "title"} of a live resource, for a quiz question's "learn more" link; None when absent or retired."""
     if resource_id is None:
