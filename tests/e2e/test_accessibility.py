@@ -1,0 +1,88 @@
+"""axe-core at WCAG 2.1 AA on every page type, in Dutch, plus reflow at 320 px and focus on error summaries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from events.accounts import service as accounts
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import assert_fits_320, audit, create_webinar, register, sign_in
+
+
+def test_public_pages(live_server, organiser_token, page):
+    webinar = create_webinar(live_server, organiser_token)
+    registration = register(live_server, webinar["slug"])
+    slug = webinar["slug"]
+    for path in ("/", f"/events/{slug}", f"/events/{slug}/sessions/{webinar['session_id']}",
+                 f"/speakers/{webinar['speaker_id']}", f"/events/{slug}/register", "/library", "/archive", "/login",
+                 "/quiz", "/privacy", f"/registrations/{registration['token']}?welcome=1",
+                 f"/registrations/{registration['token']}/cancel", "/bestaat-niet"):
+        response = page.goto(path)
+        assert response.status < 500, f"{path}: {response.status}"
+        audit(page, path)
+        assert_fits_320(page)
+    # In English too (the language switch keeps the page).
+    page.goto(f"/events/{slug}?lang=en")
+    audit(page, "English event page")
+
+
+def test_errors_are_announced_and_linked(live_server, organiser_token, page):
+    webinar = create_webinar(live_server, organiser_token)
+    page.goto(f"/events/{webinar['slug']}/register")
+    page.get_by_role("button", name="Aanmelden").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    # Focus moves to the summary, whose links point at the fields; fields name their error.
+    assert summary.evaluate("el => el === document.activeElement")
+    first_link = summary.locator("a").first
+    target = first_link.get_attribute("href")
+    field = page.locator(f"{target} input, input{target}").first
+    described = field.get_attribute("aria-describedby") or ""
+    assert any(page.locator(f"#{id_}").inner_text().strip() for id_ in described.split()), "error not linked to field"
+    assert field.get_attribute("aria-invalid") == "true"
+    audit(page, "registration form with errors")
+
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill("niemand@example.org")
+    page.get_by_label("Wachtwoord").fill("fout")
+    page.get_by_role("button", name="Inloggen").click()
+    page.locator("#error-summary").wait_for()
+    assert page.locator("#error-summary").evaluate("el => el === document.activeElement")
+    audit(page, "login with an error")
+
+
+def test_organiser_pages(live_server, organiser, organiser_token, page):
+    webinar = create_webinar(live_server, organiser_token)
+    register(live_server, webinar["slug"])
+    draft = create_webinar(live_server, organiser_token, title="Concept zonder publicatie", publish=False)
+    sign_in(page, organiser.email, PASSWORD)
+    slug = webinar["slug"]
+    for path in ("/organiser", "/organiser/new-event", f"/organiser/events/{slug}", f"/organiser/events/{slug}/edit",
+                 f"/organiser/events/{slug}/programme", f"/organiser/events/{slug}/registrations",
+                 f"/organiser/events/{slug}/questions", f"/organiser/events/{slug}/materials",
+                 f"/organiser/events/{slug}/quizzes", f"/organiser/events/{slug}/resources",
+                 f"/organiser/events/{draft['slug']}/status/publish", "/organiser/resources",
+                 "/organiser/resources/new", "/organiser/tokens"):
+        response = page.goto(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        audit(page, path)
+        assert_fits_320(page)
+
+
+@pytest.fixture
+def webinar(live_server, organiser_token) -> dict:
+    return create_webinar(live_server, organiser_token)
+
+
+@pytest.fixture
+async def speaker_link(webinar) -> str:
+    return await accounts.create_personal_link(webinar["speaker_id"], datetime.now(UTC))
+
+
+def test_speaker_home(live_server, speaker_link, page):
+    page.goto(f"/p/{speaker_link}")
+    page.wait_for_url("**/speaker")
+    audit(page, "speaker home")
+    assert_fits_320(page)
