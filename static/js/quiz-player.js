@@ -34,15 +34,29 @@
     var many = q.kind === "multiple";
     q.options.forEach(function (o, i) {
       var id = "play-option-" + o.id;
-      var row = Q.el("div", { "class": "quiz-answer-option quiz-answer-option-" + (i % 6) });
-      var input = Q.el("input", { type: many ? "checkbox" : "radio", name: "choice", id: id, value: String(o.id) });
-      if (state.chosen.indexOf(o.id) >= 0) input.checked = true;
-      if (answered) input.disabled = true;
-      var label = Q.el("label", { "for": id });
-      label.appendChild(Q.el("span", { "class": "quiz-answer-marker", "aria-hidden": "true" }, String.fromCharCode(65 + i)));
-      label.appendChild(document.createTextNode(" " + o.text));
-      row.appendChild(input); row.appendChild(label); box.appendChild(row);
-      if (!many) input.addEventListener("change", function () { if (!state.answered) sendAnswer([o.id]); });
+      var row = Q.el("div", { "class": "quiz-answer-option", "data-option-id": String(o.id) });
+      var marker = Q.el("span", { "class": "quiz-answer-marker", "aria-hidden": "true" }, String.fromCharCode(65 + i));
+      if (many) {
+        // Several right answers: checkboxes, then one "send" button.
+        var input = Q.el("input", { type: "checkbox", name: "choice", id: id, value: String(o.id) });
+        if (state.chosen.indexOf(o.id) >= 0) input.checked = true;
+        if (answered) input.disabled = true;
+        var label = Q.el("label", { "for": id });
+        label.appendChild(marker); label.appendChild(document.createTextNode(" " + o.text));
+        row.appendChild(input); row.appendChild(label);
+      } else {
+        // One answer: a button per option, so arrowing through options never sends one by accident.
+        var button = Q.el("button", { type: "button", "class": "quiz-answer-button", "aria-pressed": state.chosen.indexOf(o.id) >= 0 ? "true" : "false" });
+        button.appendChild(marker); button.appendChild(document.createTextNode(" " + o.text));
+        if (answered) button.disabled = true;
+        button.addEventListener("click", function () {
+          if (state.answered) return;
+          button.setAttribute("aria-pressed", "true");
+          sendAnswer([o.id]);
+        });
+        row.appendChild(button);
+      }
+      box.appendChild(row);
     });
     $("play-submit").hidden = !many || answered;
     status(answered ? L("sent") : (many ? L("choose-many") : ""));
@@ -55,7 +69,7 @@
   }
 
   function disableOptions() {
-    Array.prototype.forEach.call($("play-options").querySelectorAll("input"), function (i) { i.disabled = true; });
+    Array.prototype.forEach.call($("play-options").querySelectorAll("input, button"), function (i) { i.disabled = true; });
     $("play-submit").hidden = true;
   }
 
@@ -80,8 +94,11 @@
     else if (!state.chosen.length) status(L("no-answer"));
     else status((mine === right ? L("right") : L("wrong")) + " +" + (points || 0) + " " + L("points"));
     Array.prototype.forEach.call($("play-options").querySelectorAll(".quiz-answer-option"), function (row) {
-      var input = row.querySelector("input");
-      if (correct.indexOf(parseInt(input.value, 10)) >= 0) row.classList.add("quiz-answer-right");
+      if (correct.indexOf(parseInt(row.getAttribute("data-option-id"), 10)) >= 0) {
+        row.classList.add("quiz-answer-right");
+        var control = row.querySelector("label, button");
+        if (control) control.appendChild(Q.el("span", { "class": "visually-hidden" }, " (" + L("right-answer") + ")"));
+      }
     });
     var lm = $("play-learn-more"); Q.clear(lm);
     if (learnMore && learnMore.url) {
