@@ -197,3 +197,34 @@ def test_calendar_hook_builds_mixed_with_alternative_and_attachment():
     assert attachment.get_payload(decode=True) == ics.encode()
     plain = build_mime({"to_address": "a@x.nl", "subject": "S", "text_body": "t", "html_body": "<p>h</p>"}, "x@y.nl", NOW)
     assert plain.get_content_type() == "multipart/alternative"
+
+
+async def test_programme_changes_reach_registrants_with_invitations(settings, clock, engine, site, make_event, smtp_server):
+    """The programme's update/cancel call our listener inside their transaction: event changed (REQUEST) and
+    event cancelled (CANCEL) mails, with the calendar domain's invitation when it exists."""
+    import importlib.util
+
+    from events.programme import service as programme
+    from events.registration import routes  # noqa: F401 - registers the listener
+
+    event = await make_event(capacity=5)
+    await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)
+    data = {key: event[key] for key in programme.EDITABLE_EVENT_FIELDS if key in event}
+    data["venue"] = "Stadhuis Utrecht"
+    data["starts_at"] = data["starts_at"].isoformat()
+    data["ends_at"] = data["ends_at"].isoformat()
+    changed = await programme.update_event(event, data, NOW)
+    assert "venue" in changed
+    await programme.change_status(await programme.event_by_id(event["id"]), "cancel", NOW)
+    await deliverer(settings, clock, engine, smtp_server.url).deliver_due()
+    by_subject = {str(m["Subject"]).strip(): m for m in smtp_server.messages}
+    changed_mail = by_subject[f"Gewijzigd: {event['title']}"]
+    cancelled_mail = by_subject[f"Geannuleerd: {event['title']}"]
+    if importlib.util.find_spec("events.ical.invitations") is not None:
+        assert changed_mail.get_content_type() == "multipart/mixed"
+        calendar_parts = [p for p in changed_mail.walk() if p.get_content_type() == "text/calendar"]
+        assert calendar_parts and calendar_parts[0].get_param("method") == "REQUEST"
+        assert any(p.get_filename() == "invite.ics" for p in changed_mail.walk())
+        cancel_parts = [p for p in cancelled_mail.walk() if p.get_content_type() == "text/calendar"]
+        assert cancel_parts[0].get_param("method") == "CANCEL"
+        assert b"METHOD:CANCEL" in cancel_parts[0].get_payload(decode=True)

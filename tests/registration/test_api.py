@@ -150,3 +150,11 @@ async def test_organiser_list_api_and_forbidden_cases(api, app, make_event, orga
         await login(other, other_organiser.email)
         assert (await other.get(url)).status_code == 403
         assert (await other.get(url + "?format=csv")).status_code == 403
+
+
+async def test_openapi_describes_the_registration_api(api):
+    schema = (await api.get("/schema/openapi.json")).json()
+    assert "/api/events/{slug}/registrations" in schema["paths"]
+    assert "/api/registrations/{token}" in schema["paths"]
+    operation = schema["paths"]["/api/events/{slug}/registrations"]["post"]
+    assert operation["tags"] == ["registration"]
