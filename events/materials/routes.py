@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -16,6 +17,8 @@ from zoneinfo import ZoneInfo
 from litestar import Request, delete, get, patch, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import Body, FromPath, JSONBody, Parameter
 from litestar.response import File, Redirect, Stream, Template
 from msgspec import Struct
@@ -25,7 +28,7 @@ from events.accounts.service import CurrentUser
 from events.errors import Forbidden, NotFound, RuleViolation
 from events.materials import service
 from events.materials.content import ACCEPT, KINDS, ascii_fallback
-from events.materials.schemas import MaterialOut, MaterialUpdate, MaterialVersionOut
+from events.materials.schemas import ErrorBody, MaterialOut, MaterialUpdate, MaterialVersionOut
 from events.materials.service import TooLarge
 from events.materials.storage import Storage, storage_for
 from events.programme import service as programme
@@ -34,6 +37,34 @@ from events.web.auth import organiser_guard, signed_in_guard, speaker_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, MaybeUserDep, SettingsDep
 from events.web.i18n import N_
 from events.web.panels import Panel, collect, panel
+
+
+@dataclass
+class MultipartUploadOperation(Operation):
+    """OpenAPI: these handlers read the multipart body themselves, so describe it by hand."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            required=True,
+            description="The file in the field `file` (PDF, PPTX, ODP, DOCX, ODT, XLSX, PNG, JPEG or MP4, judged by content).",
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)},
+                        required=["file"],
+                    )
+                )
+            },
+        )
+
+
+UPLOAD_REFUSALS = {
+    403: ResponseSpec(ErrorBody, description="Not your session (or your personal link expired or was revoked)"),
+    409: ResponseSpec(ErrorBody, description="The event's upload deadline has passed (speakers)"),
+    413: ResponseSpec(ErrorBody, description="Larger than EVENTS_MAX_UPLOAD_MB; refused while streaming"),
+    415: ResponseSpec(ErrorBody, description="Not an allowed type, judged by content"),
+}
 
 # Room for the multipart envelope (boundaries, part headers, a few small fields) around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -456,7 +487,7 @@ async def download(
 
 @post("/api/sessions/{session_id:int}/materials", guards=[signed_in_guard], tags=["materials"], status_code=201,
       summary="Upload a material (multipart, field `file`): the session's speaker or the event's organiser",
-      security=[{"BearerToken": []}])
+      security=[{"BearerToken": []}], operation_class=MultipartUploadOperation, responses=UPLOAD_REFUSALS)
 async def api_upload(
     request: Request, session_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep,
     settings: SettingsDep, engine: EngineDep,
@@ -469,7 +500,8 @@ async def api_upload(
 
 
 @post("/api/materials/{material_id:int}/versions", guards=[signed_in_guard], tags=["materials"], status_code=201,
-      summary="Replace a material's file (multipart, field `file`): a new version", security=[{"BearerToken": []}])
+      summary="Replace a material's file (multipart, field `file`): a new version", security=[{"BearerToken": []}],
+      operation_class=MultipartUploadOperation, responses=UPLOAD_REFUSALS)
 async def api_replace(
     request: Request, material_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep,
     settings: SettingsDep, engine: EngineDep,

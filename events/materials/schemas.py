@@ -38,3 +38,10 @@ class MaterialUpdate(Struct, forbid_unknown_fields=True):
     visibility: str | None = None  # public | registrants | organisers
     release: str | None = None  # now | session_start | at
     release_at: datetime | None = None  # ISO 8601 with offset; implies release "at"
+
+
+class ErrorBody(Struct):
+    """How a refusal looks (413, 415, 403, 409): a message for people, and the failing field in `extra`."""
+
+    status_code: int
+    detail: str

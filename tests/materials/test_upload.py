@@ -321,3 +321,20 @@ async def test_demo_uploads_keynote_slides_once(settings, clock, engine):
     again = await load_demo(settings, clock)
     assert any(line.startswith("materials: 0 new") for line in again)
     assert await MaterialVersion.count() == 2
+
+
+async def test_openapi_documents_the_multipart_upload_and_its_refusals(client):
+    schema = (await client.get("/schema/openapi.json")).json()
+    post = schema["paths"]["/api/sessions/{session_id}/materials"]["post"]
+    assert post["tags"] == ["materials"]
+    assert "file" in post["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+    assert {"201", "403", "409", "413", "415"} <= set(post["responses"])
+    assert "patch" in schema["paths"]["/api/materials/{material_id}"]
+
+
+async def test_a_wrong_csrf_token_in_the_form_action_is_refused(speaker_client, talk):
+    response = await speaker_client.post(
+        f"/speaker/sessions/{talk['id']}/materials?_csrf_token=forged", files={"file": ("s.pdf", sample_pdf())}
+    )
+    assert response.status_code == 403
+    assert await Material.count() == 0
