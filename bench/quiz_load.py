@@ -195,6 +195,7 @@ class Player:
 
 async def run_bench(args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
+    (workdir / "data").mkdir()
     database_url = args.database or f"sqlite:///{workdir / 'events.db'}"
     setup = await prepare_database(database_url)
     port = free_port()
@@ -239,6 +240,7 @@ async def run_bench(args) -> dict:
         await asyncio.gather(*(joiner() for _ in range(64)))
         figures["join_s"] = time.perf_counter() - started
         figures["join_p95_ms"] = percentile(join_ms, 95)
+        print(f"[bench] {len(join_ms)} joined in {figures['join_s']:.1f} s", file=sys.stderr, flush=True)
 
         # --- sockets
         rss_before = process_tree_rss_kb(server.pid)
@@ -289,20 +291,28 @@ async def run_bench(args) -> dict:
                     return
 
         connect_queue = list(players)
+        connect_failures: list[str] = []
 
         async def connector():
             while connect_queue:
                 player = connect_queue.pop()
-                player.socket = await websockets.connect(
-                    f"{ws_base}/ws/quiz/play", compression=None, ping_interval=None, max_size=2**24, open_timeout=60
-                )
-                await player.socket.send(json.dumps({"type": "hello", "token": player.token}))
-                welcome = json.loads(await player.socket.recv())
-                assert welcome["type"] == "welcome", welcome
+                try:
+                    player.socket = await websockets.connect(
+                        f"{ws_base}/ws/quiz/play", compression=None, ping_interval=None, max_size=2**24, open_timeout=120
+                    )
+                    await player.socket.send(json.dumps({"type": "hello", "token": player.token}))
+                    welcome = json.loads(await asyncio.wait_for(player.socket.recv(), 120))
+                    assert welcome["type"] == "welcome", welcome
+                except (OSError, TimeoutError, websockets.WebSocketException, AssertionError) as exc:
+                    connect_failures.append(type(exc).__name__)
+                    player.socket = None
 
         started = time.perf_counter()
-        await asyncio.gather(*(connector() for _ in range(64)))
+        await asyncio.gather(*(connector() for _ in range(32)))
         figures["connect_s"] = time.perf_counter() - started
+        figures["connect_failures"] = len(connect_failures)
+        players = [p for p in players if p.socket is not None]  # "players" counts those connected
+        print(f"[bench] {len(players)} sockets connected in {figures['connect_s']:.1f} s", file=sys.stderr, flush=True)
         listeners = [asyncio.get_running_loop().create_task(listen(p)) for p in players]
         await asyncio.sleep(1.0 if args.redis else 0.3)
         figures["rss_kb_per_player"] = (process_tree_rss_kb(server.pid) - rss_before) / max(1, len(players))
@@ -373,7 +383,7 @@ def main() -> None:
           f"database {'postgres' if args.database else 'sqlite'}; answer window {args.answer_window:.1f} s")
     print(f"hello route GET /healthz: {figures['hello_rps']:.0f} req/s (32 concurrent)")
     print(f"join: {figures['players']} players in {figures['join_s']:.1f} s, p95 {figures['join_p95_ms']:.1f} ms; "
-          f"sockets connected in {figures['connect_s']:.1f} s")
+          f"sockets connected in {figures['connect_s']:.1f} s ({figures['connect_failures']} failed to connect)")
     print("question spread (first → last player): " + ", ".join(f"q{i} {figures[f'q{i}_spread_max_ms']:.0f} ms" for i in (1, 2, 3)))
     print(f"ack p50 {figures['ack_p50_ms']:.1f} ms, p99 {figures['ack_p99_ms']:.1f} ms; answers acked {figures['answers_acked']}, "
           f"refused {figures['answers_refused']}")

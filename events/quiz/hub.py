@@ -131,7 +131,8 @@ def _kind(event: bytes) -> bytes:
     return event[9 : event.find(b'"', 9)] if event.startswith(b'{"type":"') else b""
 
 
-@websocket("/ws/quiz/play", opt={"csrf_free": True})
+# Players have no account: no server-side session is loaded or written for their sockets.
+@websocket("/ws/quiz/play", opt={"csrf_free": True, "skip_session": True})
 async def play_socket(socket: WebSocket) -> None:
     """A player's phone: sends {"type":"hello","token":…} first; then answers; receives the run's broadcasts."""
     await socket.accept()

@@ -529,7 +529,7 @@ async def play_join(
 
 
 async def _announce(request: Request, joined: quiz_service.JoinedPlayer) -> None:
-    if not request.scope.get("session"):
+    if request.scope.get("session") == {}:
         # Players have no account: do not write an empty server-side session (and cookie) for each of them.
         request.clear_session()
     await hub.publish(
@@ -539,7 +539,7 @@ async def _announce(request: Request, joined: quiz_service.JoinedPlayer) -> None
     )
 
 
-@post("/api/quiz/join", tags=["quiz"], summary="Join an open quiz run with its code and a nickname", status_code=201)
+@post("/api/quiz/join", opt={"skip_session": True}, tags=["quiz"], summary="Join an open quiz run with its code and a nickname", status_code=201)
 async def api_join(request: Request, data: JSONBody[JoinRequest], clock: ClockDep) -> JoinResponse:
     joined = await quiz_service.join_run(data.code, data.nickname, clock.now())
     await _announce(request, joined)

@@ -141,6 +141,7 @@ async def test_public_pages_and_join_answers_leak_nothing(client, quiz, organise
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {"player_token", "player_id", "run_id", "nickname", "socket_url"}
+    assert "set-cookie" not in response.headers  # no server-side session is written for a player
     assert event["join_url"] not in response.text
     stored = await service.Player.select().where(service.Player.id == body["player_id"]).first()
     assert stored["token_hash"] != body["player_token"] and len(stored["token_hash"]) == 64
