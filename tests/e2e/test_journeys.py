@@ -1,0 +1,127 @@
+"""The journeys of issue 9 in a real browser, each ending in a screenshot under test-artifacts/."""
+
+from __future__ import annotations
+
+import email
+import re
+import time
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, audit, create_webinar, press_until_focused
+
+
+@pytest.fixture
+def webinar(live_server, organiser_token) -> dict:
+    return create_webinar(live_server, organiser_token)
+
+
+def manage_link_from_mail(mail_dir: Path, address: str, timeout: float = 20) -> str:
+    """The manage link as the participant gets it: from the confirmation mail (written as .eml without SMTP)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(mail_dir.glob("**/*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if address not in str(message["To"]):
+                continue
+            body = message.get_body(preferencelist=("plain",)).get_content()
+            found = re.search(r"https?://\S+/registrations/[\w-]+", body)
+            if found:
+                return found.group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no confirmation mail with a manage link for {address} in {mail_dir}")
+
+
+def type_into(page, selector: str, text: str) -> None:
+    press_until_focused(page, selector)
+    page.keyboard.type(text)
+
+
+def test_participant_registers_downloads_the_invite_and_cancels_by_keyboard(live_server, webinar, page):
+    """Keyboard only: Tab, Enter and typing; no clicks."""
+    slug, address = webinar["slug"], "fatima@gemeente-utrecht.nl"
+    page.goto("/")
+    press_until_focused(page, f'main a[href="/events/{slug}"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/events/{slug}")
+    assert page.locator("h1").inner_text() == webinar["title"]
+    assert webinar["join_url"] not in page.content()  # never on a public page
+
+    type_into(page, "#field-name", "Fatima de Vries")
+    type_into(page, "#field-email", address)
+    type_into(page, "#field-organisation", "Gemeente Utrecht")
+    press_until_focused(page, "form.registration-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/registrations/**")
+    assert "U bent aangemeld" in page.inner_text("main") or "aangemeld" in page.inner_text("main").lower()
+
+    # The manage link from the confirmation mail opens the participant's own page, join URL included.
+    link = manage_link_from_mail(live_server.settings.data_dir / "mail", address)
+    page.goto(link.replace(live_server.settings.base_url, ""))
+    assert "Fatima de Vries" in page.inner_text("main")
+    assert webinar["join_url"] in page.content()
+    audit(page, "manage page")
+
+    press_until_focused(page, 'a[download][href$="invite.ics"]')
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    invite = Path(download_info.value.path()).read_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "participant-invite.ics").write_text(invite)
+    assert "BEGIN:VCALENDAR" in invite and "METHOD:REQUEST" in invite
+    assert webinar["title"] in invite.replace("\r\n ", "")
+
+    press_until_focused(page, 'a[href$="/cancel"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cancel")
+    press_until_focused(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/registrations/[\w-]+$"))
+    assert "Geannuleerd" in page.inner_text("main") or "geannuleerd" in page.inner_text("main")
+    assert webinar["join_url"] not in page.content()
+    audit(page, "cancelled registration")
+
+
+def test_organiser_creates_publishes_and_exports(live_server, organiser, page):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.conftest import PASSWORD
+    from tests.e2e.conftest import register, sign_in
+
+    sign_in(page, organiser.email, PASSWORD)
+    page.wait_for_url("**/organiser")
+    page.locator('main a[href="/organiser/new-event"]').first.click()
+    start = (datetime.now(UTC) + timedelta(days=40)).replace(hour=13, minute=0)
+    page.fill("#field-title", "Webinar weerbare organisatie")
+    page.select_option("#field-kind", "webinar")
+    page.select_option("#field-format", "online")
+    page.fill("#field-starts_at", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#field-ends_at", (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#field-join_url", "https://meet.example.org/weerbaar")
+    page.fill("#field-capacity", "50")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r".*/organiser/events/[\w-]+(\?.*)?$"))
+    slug = re.search(r"/organiser/events/([\w-]+)", page.url).group(1)
+    assert "Concept" in page.inner_text("main")
+
+    page.locator(f'a[href="/organiser/events/{slug}/status/publish"]').click()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/organiser/events/{slug}*")
+    assert "Gepubliceerd" in page.inner_text("main")
+    assert page.goto(f"/events/{slug}").status == 200  # now public
+
+    register(live_server, slug, name="Jan Jansen", email="jan@ministerie.nl")
+    page.goto(f"/organiser/events/{slug}")
+    page.locator(f'a[href="/organiser/events/{slug}/registrations"]').first.click()
+    page.wait_for_url(f"**/organiser/events/{slug}/registrations")
+    assert "Jan Jansen" in page.inner_text("main")
+    with page.expect_download() as download_info:
+        page.locator(f'a[href="/organiser/events/{slug}/registrations/export"]').click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_bytes().decode("utf-8-sig")
+    (ARTIFACTS / "organiser-export.csv").write_text(text)
+    assert "Jan Jansen" in text and "jan@ministerie.nl" in text
+    audit(page, "attendee list")
