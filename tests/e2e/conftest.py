@@ -166,7 +166,8 @@ def create_webinar(live_server, token: str, title: str = "Webinar integrale veil
         if publish:
             assert client.post(f"/api/events/{slug}/publish").status_code == 200
         event = client.get(f"/api/organiser/events/{slug}").json()
-    return {**event, "session_id": session.json()["id"], "speaker_id": speaker.json()["id"]}
+    return {**event, "session_id": session.json()["id"], "speaker_id": speaker.json()["id"],
+            "speaker_link": speaker.json().get("personal_link")}
 
 
 def register(live_server, slug: str, name: str = "Fatima de Vries", email: str = "fatima@gemeente-utrecht.nl") -> dict:

@@ -125,3 +125,32 @@ def test_organiser_creates_publishes_and_exports(live_server, organiser, page):
     (ARTIFACTS / "organiser-export.csv").write_text(text)
     assert "Jan Jansen" in text and "jan@ministerie.nl" in text
     audit(page, "attendee list")
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def test_speaker_opens_the_personal_link_and_uploads_a_pdf(live_server, webinar, page, tmp_path):
+    link = webinar["speaker_link"]
+    assert link, "adding a new speaker returns their personal link (shown once)"
+    slides = tmp_path / "integrale-veiligheid.pdf"
+    slides.write_bytes(MINIMAL_PDF)
+    page.goto(link.replace(live_server.settings.base_url, ""))
+    page.wait_for_url("**/speaker")
+    assert "Wat is integrale veiligheid?" in page.inner_text("main")
+
+    field = page.locator(f"#field-file-{webinar['session_id']}")
+    field.set_input_files(str(slides))
+    field.locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator("main", has_text="integrale-veiligheid.pdf").wait_for()
+    assert "integrale-veiligheid.pdf" in page.inner_text("main")
+    audit(page, "speaker home after upload")
+
+    # The file is really stored: its download link answers with the PDF bytes.
+    href = page.locator('main a[href^="/materials/"]').first.get_attribute("href")
+    response = page.request.get(href)
+    assert response.status == 200 and response.body().startswith(b"%PDF")
