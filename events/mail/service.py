@@ -9,6 +9,7 @@ and sends them over SMTP with retries and exponential backoff, or writes `.eml` 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -99,6 +100,7 @@ def new_message(
     registration_id: int | None = None,
     calendar_method: str | None = None,
     calendar_ics: str | None = None,
+    render_context: str | None = None,
 ) -> OutboxMessage:
     """An outbox row, not yet saved: save it (or `queue_messages` many) in the transaction of the change."""
     return OutboxMessage(
@@ -112,6 +114,7 @@ def new_message(
         language=language,
         calendar_method=calendar_method if calendar_ics else None,
         calendar_ics=calendar_ics,
+        render_context=render_context,
         status="queued",
         next_attempt_at=now,
         created_at=now,
@@ -185,6 +188,12 @@ class SmtpTarget:
         )
 
 
+# Renders a message written with `render_context` (its domain's rows are read at delivery): returns the fields
+# to store (subject, text_body, html_body, calendar_method, calendar_ics, language), or None when there is
+# nothing to send any more (e.g. the registration was deleted).
+Composer = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+
+
 class Deliverer:
     """Claims due outbox messages and sends them; safe to run in several processes at once."""
 
@@ -200,6 +209,7 @@ class Deliverer:
         max_attempts: int = MAX_ATTEMPTS,
         backoff_base: timedelta = BACKOFF_BASE,
         timeout: float = 20.0,
+        composer: Composer | None = None,
     ):
         self.smtp = SmtpTarget.parse(smtp_url) if smtp_url else None
         self.mail_dir = mail_dir
@@ -210,6 +220,7 @@ class Deliverer:
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.timeout = timeout
+        self.composer = composer
 
     async def claim(self) -> list[dict[str, Any]]:
         """Takes up to `batch_size` due messages for this deliverer: status 'sending' with a lease."""
@@ -233,9 +244,36 @@ class Deliverer:
             ).where(OutboxMessage.id.is_in(ids))
         return await OutboxMessage.select().where(OutboxMessage.id.is_in(ids)).order_by(OutboxMessage.id)
 
+    async def _rendered(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Renders claimed messages that were written for later rendering, and stores the result (a retry sends
+        the same text)."""
+        ready = []
+        for message in messages:
+            if message.get("render_context") is None:
+                ready.append(message)
+                continue
+            try:
+                fields = await self.composer(message) if self.composer else None
+            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
+                log.exception("rendering mail %s failed", message["id"])
+                await self._failed_attempt(message, f"rendering failed: {exc}")
+                continue
+            if fields is None:
+                await OutboxMessage.update(
+                    {OutboxMessage.status: "failed", OutboxMessage.lease_until: None,
+                     OutboxMessage.last_error: "nothing to send any more (the registration is gone)"}
+                ).where(OutboxMessage.id == message["id"])
+                continue
+            fields = {**fields, "render_context": None}
+            await OutboxMessage.update({getattr(OutboxMessage, k): v for k, v in fields.items()}).where(
+                OutboxMessage.id == message["id"]
+            )
+            ready.append({**message, **fields})
+        return ready
+
     async def deliver_due(self) -> int:
         """One round: claim, send, record. Returns how many messages were sent."""
-        messages = await self.claim()
+        messages = await self._rendered(await self.claim())
         if not messages:
             return 0
         sent = 0

@@ -18,6 +18,9 @@ class OutboxMessage(Table, tablename="mail_outbox"):
     language = Varchar(length=5, default="nl")
     calendar_method = Varchar(length=20, null=True, default=None)  # REQUEST | CANCEL, with calendar_ics
     calendar_ics = Text(null=True, default=None)
+    # Set (JSON) when the message is to be rendered by the deliverer, e.g. the registration writer's batch mails,
+    # so the writer's transaction holds no template or calendar work; the row itself is written with the change.
+    render_context = Text(null=True, default=None)
     status = Varchar(length=20, default="queued", index=True)  # queued | sending | sent | failed
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -16,9 +16,12 @@ from events.settings import Settings
 log = logging.getLogger("events.mail")
 
 
-def deliverer_for(settings: Settings, clock: Clock, engine: Engine) -> Deliverer:
+def deliverer_for(settings: Settings, clock: Clock, engine: Engine, **options) -> Deliverer:
+    from events.registration.service import Site, registration_mail_composer
+
     return Deliverer(
-        smtp_url=settings.smtp_url, mail_dir=settings.mail_dir, mail_from=settings.mail_from, clock=clock, engine=engine
+        smtp_url=settings.smtp_url, mail_dir=settings.mail_dir, mail_from=settings.mail_from, clock=clock, engine=engine,
+        composer=registration_mail_composer(Site.from_settings(settings), clock), **options,
     )
 
 

@@ -409,7 +409,6 @@ async def _register_in_transaction(
             )
         }
         confirmed, waitlisted = await _confirmed_and_waitlisted(event["id"])
-        organiser = await _organiser_of(event)
         fresh: list[tuple[int, Registration, dict[str, Any], int | None]] = []  # created in this batch
         for index in indexes:
             _slug, applicant, now = requests[index]
@@ -479,8 +478,13 @@ async def _register_in_transaction(
         messages = []
         for index, _record, row, position in fresh:
             row["id"] = ids[row["token_hash"]]
+            # Written now, rendered by the deliverer: templates, panels and the invitation stay out of the lock.
             messages.append(
-                await compose_registration_mail(row["status"], event, row, site, row["queued_at"], position, organiser)
+                mail.new_message(
+                    to_address=row["email"], subject="", text_body="", kind=row["status"], language=event["language"],
+                    now=row["queued_at"], event_id=event["id"], registration_id=row["id"],
+                    render_context=json.dumps({"position": position}),
+                )
             )
             results[index] = _outcome(row, event, position, site, created=True)
             for duplicate in row.pop("duplicates"):  # no token for the second request: it may not be the owner
@@ -488,10 +492,24 @@ async def _register_in_transaction(
         await mail.queue_messages(messages)
 
 
-async def _organiser_of(event: dict[str, Any]) -> dict[str, Any]:
-    from events.accounts.tables import User
+def registration_mail_composer(site: Site, clock: Any):
+    """The deliverer's renderer for mails the registration writer queued unrendered (see `mail.Composer`)."""
 
-    return await User.select(User.email, User.name).where(User.id == event["organiser"]).first() or {}
+    async def compose(message: dict[str, Any]) -> dict[str, Any] | None:
+        registration = await Registration.select().where(Registration.id == message["registration_id"]).first()
+        event = await Event.select().where(Event.id == message["event"]).first() if message["event"] else None
+        if registration is None or event is None or not registration["email"]:
+            return None
+        context = json.loads(message["render_context"] or "{}")
+        row = await compose_registration_mail(
+            message["kind"], event, registration, site, clock.now(), context.get("position")
+        )
+        return {
+            "subject": row.subject, "text_body": row.text_body, "html_body": row.html_body, "language": row.language,
+            "calendar_method": row.calendar_method, "calendar_ics": row.calendar_ics,
+        }
+
+    return compose
 
 
 async def _existing_registration(known: dict[str, Any], event: dict[str, Any], site: Site, now: datetime) -> Outcome:

@@ -11,13 +11,14 @@ from datetime import timedelta
 from events.mail.service import Deliverer, build_mime
 from events.mail.tables import OutboxMessage
 from events.registration import service
-from events.registration.service import Applicant
+from events.registration.service import Applicant, Site, registration_mail_composer
 from tests.conftest import NOW, free_port, settings_env
 
 
 def deliverer(settings, clock, engine, smtp_url=None, **kwargs) -> Deliverer:
+    """The deliverer `events worker` builds (with the registration mail renderer), pointed at this SMTP URL."""
     return Deliverer(smtp_url=smtp_url, mail_dir=settings.mail_dir, mail_from=settings.mail_from, clock=clock,
-                     engine=engine, **kwargs)
+                     engine=engine, composer=registration_mail_composer(Site.from_settings(settings), clock), **kwargs)
 
 
 def parts(message) -> dict[str, str]:
@@ -228,3 +229,21 @@ async def test_programme_changes_reach_registrants_with_invitations(settings, cl
         cancel_parts = [p for p in cancelled_mail.walk() if p.get_content_type() == "text/calendar"]
         assert cancel_parts[0].get_param("method") == "CANCEL"
         assert b"METHOD:CANCEL" in cancel_parts[0].get_payload(decode=True)
+
+
+async def test_batch_mails_are_written_with_the_registration_and_rendered_on_delivery(settings, clock, engine, site, make_event, smtp_server):
+    event = await make_event(title="Congres")
+    outcome = await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)
+    row = await OutboxMessage.select().where(OutboxMessage.registration_id == outcome.id).first()
+    assert row["status"] == "queued" and row["kind"] == "confirmed" and row["render_context"]
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 1
+    row = await OutboxMessage.select().where(OutboxMessage.id == row["id"]).first()
+    assert row["render_context"] is None and row["subject"] == "Uw aanmelding voor Congres is bevestigd"
+    assert "Beste Anna," in row["text_body"]
+    # a registration erased before delivery sends nothing
+    other = await service.register(event["slug"], Applicant("Bob", "bob@x.nl"), NOW, site)
+    from events.registration.tables import Registration
+
+    await Registration.delete().where(Registration.id == other.id)
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 0
+    assert len(smtp_server.messages) == 1
