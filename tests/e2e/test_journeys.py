@@ -154,3 +154,72 @@ def test_speaker_opens_the_personal_link_and_uploads_a_pdf(live_server, webinar,
     href = page.locator('main a[href^="/materials/"]').first.get_attribute("href")
     response = page.request.get(href)
     assert response.status == 200 and response.body().startswith(b"%PDF")
+
+
+@pytest.fixture
+async def quiz_of_webinar(webinar, organiser, engine) -> int:
+    from events.quiz import service as quiz
+    from events.quiz.service import QuestionInput
+
+    quiz_id = await quiz.create_quiz(webinar["id"], "Kennisquiz weerbaarheid")
+    quiz_row, _ = await quiz.quiz_for_organiser(quiz_id, organiser)
+    await quiz.save_question(engine, quiz_row, QuestionInput(
+        text="Welk woord past het best bij weerbaarheid?", kind="single", time_limit_s=60,
+        options=[("Veerkracht", True), ("Kwetsbaarheid", False)],
+    ))
+    return quiz_id
+
+
+def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, organiser, quiz_of_webinar, browser, page):
+    from tests.conftest import PASSWORD
+    from tests.e2e.conftest import new_tab, sign_in
+
+    host = page
+    sign_in(host, organiser.email, PASSWORD)
+    host.goto(f"/organiser/events/{webinar['slug']}/quizzes/{quiz_of_webinar}")
+    host.locator(f'form[action$="/quizzes/{quiz_of_webinar}/runs"] button[type=submit]').click()
+    host.wait_for_url("**/host")
+    code = host.locator(".quiz-code").inner_text().strip()
+    assert re.fullmatch(r"\d{4,8}", code)
+    audit(host, "host lobby")
+
+    players = {}
+    for nickname in ("Ada", "Bas"):
+        tab = new_tab(browser, live_server)
+        tab.goto("/quiz")
+        tab.fill("#field-code", code)
+        tab.fill("#field-nickname", nickname)
+        tab.get_by_role("button", name="Meedoen").click()
+        tab.locator("#play-live").wait_for(state="visible")
+        players[nickname] = tab
+    host.wait_for_function("document.getElementById('host-player-count').textContent === '2'")
+
+    host.locator("#host-next").click()
+    host.locator("#host-question").wait_for(state="visible")
+    assert "weerbaarheid" in host.locator("#host-question-text").inner_text()
+    for nickname, choice in (("Ada", "Veerkracht"), ("Bas", "Kwetsbaarheid")):
+        tab = players[nickname]
+        tab.locator("#play-question").wait_for(state="visible")
+        # Players read the question on their own device, and options carry letters, not only colours.
+        assert "weerbaarheid" in tab.locator("#play-question-text").inner_text()
+        assert tab.locator(".quiz-answer-marker").first.inner_text() == "A"
+        if nickname == "Ada":
+            audit(tab, "player with a question")
+        tab.locator(".quiz-answer-button", has_text=choice).click()
+    host.wait_for_function("document.getElementById('host-answered').textContent === '2'")
+
+    host.locator("#host-reveal").click()
+    host.locator("#host-distribution").wait_for(state="visible")
+    audit(host, "host after reveal")
+    players["Ada"].locator("#play-status").wait_for()
+    host.locator("#host-show-board").click()
+    host.locator("#host-board").wait_for(state="visible")
+    board = host.locator("#host-board").inner_text()
+    assert board.index("Ada") < board.index("Bas"), board
+    for nickname, tab in players.items():
+        tab.wait_for_function("document.getElementById('play-score') !== null")
+        tab.screenshot(path=str(ARTIFACTS / f"quiz-player-{nickname}.png"), full_page=True)
+    assert int(players["Ada"].locator("#play-score").inner_text()) > 0
+    assert players["Bas"].locator("#play-score").inner_text() == "0"
+    for tab in players.values():
+        tab.context.close()
