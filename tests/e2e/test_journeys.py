@@ -133,7 +133,7 @@ MINIMAL_PDF = (
 )
 
 
-def test_speaker_opens_the_personal_link_and_uploads_a_pdf(live_server, webinar, page, tmp_path):
+def test_speaker_opens_the_personal_link_and_uploads_a_pdf_by_keyboard(live_server, webinar, page, tmp_path):
     link = webinar["speaker_link"]
     assert link, "adding a new speaker returns their personal link (shown once)"
     slides = tmp_path / "integrale-veiligheid.pdf"
@@ -142,9 +142,13 @@ def test_speaker_opens_the_personal_link_and_uploads_a_pdf(live_server, webinar,
     page.wait_for_url("**/speaker")
     assert "Wat is integrale veiligheid?" in page.inner_text("main")
 
-    field = page.locator(f"#field-file-{webinar['session_id']}")
-    field.set_input_files(str(slides))
-    field.locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    # By keyboard: Tab to the file field (picking the file is the operating system's dialog, which a headless
+    # browser does not open), then Tab to the button and Enter.
+    field_id = f"#field-file-{webinar['session_id']}"
+    press_until_focused(page, field_id)
+    page.locator(field_id).set_input_files(str(slides))
+    press_until_focused(page, f"form:has({field_id}) button[type=submit]")
+    page.keyboard.press("Enter")
     page.wait_for_load_state()
     page.locator("main", has_text="integrale-veiligheid.pdf").wait_for()
     assert "integrale-veiligheid.pdf" in page.inner_text("main")
@@ -171,6 +175,8 @@ async def quiz_of_webinar(webinar, organiser, engine) -> int:
 
 
 def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, organiser, quiz_of_webinar, browser, page):
+    from playwright.sync_api import expect
+
     from tests.conftest import PASSWORD
     from tests.e2e.conftest import new_tab, sign_in
 
@@ -187,12 +193,12 @@ def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, or
     for nickname in ("Ada", "Bas"):
         tab = new_tab(browser, live_server)
         tab.goto("/quiz")
-        tab.fill("#field-code", code)
-        tab.fill("#field-nickname", nickname)
-        tab.get_by_role("button", name="Meedoen").click()
+        type_into(tab, "#field-code", code)
+        type_into(tab, "#field-nickname", nickname)
+        tab.keyboard.press("Enter")
         tab.locator("#play-live").wait_for(state="visible")
         players[nickname] = tab
-    host.wait_for_function("document.getElementById('host-player-count').textContent === '2'")
+    expect(host.locator("#host-player-count")).to_have_text("2")
 
     host.locator("#host-next").click()
     host.locator("#host-question").wait_for(state="visible")
@@ -205,8 +211,10 @@ def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, or
         assert tab.locator(".quiz-answer-marker").first.inner_text() == "A"
         if nickname == "Ada":
             audit(tab, "player with a question")
-        tab.locator(".quiz-answer-button", has_text=choice).click()
-    host.wait_for_function("document.getElementById('host-answered').textContent === '2'")
+        # The question takes focus; Tab reaches the options; Enter answers.
+        press_until_focused(tab, f".quiz-answer-button:has-text('{choice}')")
+        tab.keyboard.press("Enter")
+    expect(host.locator("#host-answered")).to_have_text("2")
 
     host.locator("#host-reveal").click()
     host.locator("#host-distribution").wait_for(state="visible")
@@ -217,9 +225,8 @@ def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, or
     board = host.locator("#host-board").inner_text()
     assert board.index("Ada") < board.index("Bas"), board
     for nickname, tab in players.items():
-        tab.wait_for_function("document.getElementById('play-score') !== null")
         tab.screenshot(path=str(ARTIFACTS / f"quiz-player-{nickname}.png"), full_page=True)
-    assert int(players["Ada"].locator("#play-score").inner_text()) > 0
+    expect(players["Ada"].locator("#play-score")).not_to_have_text("0")
     assert players["Bas"].locator("#play-score").inner_text() == "0"
     for tab in players.values():
         tab.context.close()
