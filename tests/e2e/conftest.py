@@ -6,6 +6,7 @@ are skipped, with the reason, only when chromium is not installed (`.ci/run` ins
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -32,7 +33,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
+        reason = "Debian's chromium is not installed (apt-get install chromium; .ci/run does it)"
+        if os.environ.get("EVENTS_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     return CHROMIUM
 
 
