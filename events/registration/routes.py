@@ -188,7 +188,7 @@ async def manage_page(request: Request, token: FromPath[str], clock: ClockDep, w
     )
 
 
-@get("/registrations/{token:str}/check-in.svg", name="registration:qr", opt={"csrf_free": True})
+@get("/registrations/{token:str}/check-in.svg", name="registration:qr", opt={"csrf_free": True, "skip_session": True})
 async def check_in_qr(request: Request, token: FromPath[str]) -> Response:
     row = await _by_token(token)
     if row["status"] != "confirmed":
@@ -378,7 +378,11 @@ def _view(outcome: service.Outcome) -> RegistrationView:
     )
 
 
-@post("/api/events/{slug:str}/registrations", tags=["registration"], status_code=201, name="api:register")
+# Public API calls need no session: skipping it spares a session-store write (and a cookie) per registration.
+PUBLIC_API = {"skip_session": True}
+
+
+@post("/api/events/{slug:str}/registrations", tags=["registration"], status_code=201, name="api:register", opt=PUBLIC_API)
 async def api_register(request: Request, slug: FromPath[str], data: JSONBody[RegistrationIn], clock: ClockDep) -> Response:
     """Register for an event. 201 when created; 200 with the existing registration (no token: the manage link
     is mailed again instead) when this e-mail is already registered; 409 when closed; 400 with failing fields."""
@@ -392,7 +396,7 @@ async def api_register(request: Request, slug: FromPath[str], data: JSONBody[Reg
     return Response(_view(outcome), status_code=201 if outcome.created else 200)
 
 
-@get("/api/registrations/{token:str}", tags=["registration"], name="api:registration")
+@get("/api/registrations/{token:str}", tags=["registration"], name="api:registration", opt=PUBLIC_API)
 async def api_registration(token: FromPath[str]) -> RegistrationAnswer:
     row = await _by_token(token)
     event = await programme.event_by_id(row["event"])
@@ -411,7 +415,7 @@ async def api_registration(token: FromPath[str]) -> RegistrationAnswer:
     )
 
 
-@delete("/api/registrations/{token:str}", tags=["registration"], status_code=200, name="api:cancel")
+@delete("/api/registrations/{token:str}", tags=["registration"], status_code=200, name="api:cancel", opt=PUBLIC_API)
 async def api_cancel(request: Request, token: FromPath[str], clock: ClockDep) -> RegistrationView:
     row = await service.cancel_by_token(token, clock.now(), _site(request))
     return RegistrationView(id=row["id"], status=row["status"], position=None, token=None, manage_url=None)

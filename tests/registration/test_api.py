@@ -158,3 +158,12 @@ async def test_openapi_describes_the_registration_api(api):
     assert "/api/registrations/{token}" in schema["paths"]
     operation = schema["paths"]["/api/events/{slug}/registrations"]["post"]
     assert operation["tags"] == ["registration"]
+
+
+async def test_public_registration_sets_no_cookie(client, make_event):
+    """A script registering gets no session cookie, so its next POST is not treated as a browser's (CSRF)."""
+    event = await make_event()
+    first = await client.post(f"/api/events/{event['slug']}/registrations", json={"name": "A", "email": "a@x.nl"})
+    assert first.status_code == 201 and not first.headers.get_list("set-cookie")
+    second = await client.post(f"/api/events/{event['slug']}/registrations", json={"name": "B", "email": "b@x.nl"})
+    assert second.status_code == 201
