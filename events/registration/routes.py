@@ -156,6 +156,13 @@ async def registration_submit(request: Request, slug: FromPath[str], clock: Cloc
 # --- the manage page ---------------------------------------------------------------------------------------
 
 
+def _join_url(event: dict[str, Any], registration: dict[str, Any]) -> str | None:
+    """The online join URL, only for a confirmed place at a published online or hybrid event."""
+    if registration["status"] != "confirmed" or event["status"] != "published" or event["format"] == "onsite":
+        return None
+    return event["join_url"] or None
+
+
 async def _by_token(token: str) -> dict[str, Any]:
     row = await service.registration_by_token(token)
     if row is None:
@@ -181,7 +188,7 @@ async def manage_page(request: Request, token: FromPath[str], clock: ClockDep, w
             "answers": service.decoded_answers(row),
             "questions": await service.questions_of(event["id"]),
             # The join URL only for a confirmed place; never anywhere public.
-            "join_url": event["join_url"] if row["status"] == "confirmed" and event["format"] != "onsite" else "",
+            "join_url": _join_url(event, row) or "",
             "panels": panels,
         },
         headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
@@ -411,7 +418,7 @@ async def api_registration(token: FromPath[str]) -> RegistrationAnswer:
         organisation=row["organisation"],
         answers=service.decoded_answers(row),
         checked_in=row["checked_in_at"] is not None,
-        join_url=event["join_url"] if row["status"] == "confirmed" and event["format"] != "onsite" and event["join_url"] else None,
+        join_url=_join_url(event, row),
     )
 
 

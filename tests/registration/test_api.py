@@ -167,3 +167,14 @@ async def test_public_registration_sets_no_cookie(client, make_event):
     assert first.status_code == 201 and not first.headers.get_list("set-cookie")
     second = await client.post(f"/api/events/{event['slug']}/registrations", json={"name": "B", "email": "b@x.nl"})
     assert second.status_code == 201
+
+
+async def test_join_url_disappears_when_the_event_is_cancelled(api, make_event):
+    from events.programme.tables import Event
+
+    event = await make_event()
+    token = (await register(api, event["slug"], "anna@x.nl")).json()["token"]
+    assert (await api.get(f"/api/registrations/{token}")).json()["join_url"]
+    await Event.update({Event.status: "cancelled"}).where(Event.id == event["id"])
+    assert (await api.get(f"/api/registrations/{token}")).json()["join_url"] is None
+    assert "secret-room-42" not in (await api.get(f"/registrations/{token}")).text
