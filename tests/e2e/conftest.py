@@ -120,7 +120,7 @@ def assert_fits_320(page) -> None:
     assert overflow <= 0, f"{page.url} scrolls {overflow}px sideways at 320px; sticking out: {culprits}"
 
 
-def press_until_focused(page, selector: str, key: str = "Tab", limit: int = 60) -> None:
+def press_until_focused(page, selector: str, key: str = "Tab", limit: int = 150) -> None:
     """Move the keyboard focus (Tab) until the element matching `selector` has it."""
     target = page.locator(selector).first
     target.wait_for()

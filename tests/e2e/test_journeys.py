@@ -1,4 +1,5 @@
-"""The journeys of issue 9 in a real browser, each ending in a screenshot under test-artifacts/."""
+"""The journeys of issue 9 in a real browser, each completed by keyboard (Tab, typing, Enter) and ending in a
+screenshot under test-artifacts/."""
 
 from __future__ import annotations
 
@@ -84,41 +85,62 @@ def test_participant_registers_downloads_the_invite_and_cancels_by_keyboard(live
     audit(page, "cancelled registration")
 
 
-def test_organiser_creates_publishes_and_exports(live_server, organiser, page):
+def activate(page, selector: str) -> None:
+    """Tab to a link or button and press Enter."""
+    press_until_focused(page, selector)
+    page.keyboard.press("Enter")
+
+
+def test_organiser_creates_publishes_and_exports_by_keyboard(live_server, organiser, page):
     from datetime import UTC, datetime, timedelta
 
     from tests.conftest import PASSWORD
-    from tests.e2e.conftest import register, sign_in
+    from tests.e2e.conftest import register
 
-    sign_in(page, organiser.email, PASSWORD)
+    page.goto("/login")
+    type_into(page, "#field-email", organiser.email)
+    type_into(page, "#field-password", PASSWORD)
+    page.keyboard.press("Enter")
     page.wait_for_url("**/organiser")
-    page.locator('main a[href="/organiser/new-event"]').first.click()
+    activate(page, 'main a[href="/organiser/new-event"]')
+    page.wait_for_url("**/organiser/new-event")
     start = (datetime.now(UTC) + timedelta(days=40)).replace(hour=13, minute=0)
-    page.fill("#field-title", "Webinar weerbare organisatie")
-    page.select_option("#field-kind", "webinar")
-    page.select_option("#field-format", "online")
-    page.fill("#field-starts_at", start.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#field-ends_at", (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#field-join_url", "https://meet.example.org/weerbaar")
-    page.fill("#field-capacity", "50")
-    page.locator("main form button[type=submit]").last.click()
+    type_into(page, "#field-title", "Webinar weerbare organisatie")
+    press_until_focused(page, "#field-kind")
+    page.keyboard.type("Webinar")  # type-ahead on a closed select
+    press_until_focused(page, "#field-format")
+    page.keyboard.type("Online")
+    for field, moment in (("#field-starts_at", start), ("#field-ends_at", start + timedelta(hours=2))):
+        # Headless Chromium lays datetime-local out as mm/dd/yyyy hh:mm whatever the locale; digits advance
+        # through the date segments, an arrow key moves on to the time.
+        type_into(page, field, moment.strftime("%m%d%Y"))
+        page.keyboard.press("ArrowRight")
+        page.keyboard.type(moment.strftime("%H%M"))
+        assert page.locator(field).input_value() == moment.strftime("%Y-%m-%dT%H:%M")
+    type_into(page, "#field-join_url", "https://meet.example.org/weerbaar")
+    type_into(page, "#field-capacity", "50")
+    assert page.locator("#field-kind").input_value() == "webinar"
+    press_until_focused(page, "main form button[type=submit] >> nth=-1")
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/organiser/events/[\w-]+(\?.*)?$"))
     slug = re.search(r"/organiser/events/([\w-]+)", page.url).group(1)
     assert "Concept" in page.inner_text("main")
 
-    page.locator(f'a[href="/organiser/events/{slug}/status/publish"]').click()
-    page.locator("main form button[type=submit]").click()
+    activate(page, f'a[href="/organiser/events/{slug}/status/publish"]')
+    page.wait_for_url("**/status/publish")
+    activate(page, "main form button[type=submit]")
     page.wait_for_url(f"**/organiser/events/{slug}*")
     assert "Gepubliceerd" in page.inner_text("main")
     assert page.goto(f"/events/{slug}").status == 200  # now public
 
     register(live_server, slug, name="Jan Jansen", email="jan@ministerie.nl")
     page.goto(f"/organiser/events/{slug}")
-    page.locator(f'a[href="/organiser/events/{slug}/registrations"]').first.click()
+    activate(page, f'a[href="/organiser/events/{slug}/registrations"]')
     page.wait_for_url(f"**/organiser/events/{slug}/registrations")
     assert "Jan Jansen" in page.inner_text("main")
+    press_until_focused(page, f'a[href="/organiser/events/{slug}/registrations/export"]')
     with page.expect_download() as download_info:
-        page.locator(f'a[href="/organiser/events/{slug}/registrations/export"]').click()
+        page.keyboard.press("Enter")
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_bytes().decode("utf-8-sig")
@@ -183,7 +205,7 @@ def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, or
     host = page
     sign_in(host, organiser.email, PASSWORD)
     host.goto(f"/organiser/events/{webinar['slug']}/quizzes/{quiz_of_webinar}")
-    host.locator(f'form[action$="/quizzes/{quiz_of_webinar}/runs"] button[type=submit]').click()
+    activate(host, f'form[action$="/quizzes/{quiz_of_webinar}/runs"] button[type=submit]')
     host.wait_for_url("**/host")
     code = host.locator(".quiz-code").inner_text().strip()
     assert re.fullmatch(r"\d{4,8}", code)
@@ -200,7 +222,7 @@ def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, or
         players[nickname] = tab
     expect(host.locator("#host-player-count")).to_have_text("2")
 
-    host.locator("#host-next").click()
+    activate(host, "#host-next")
     host.locator("#host-question").wait_for(state="visible")
     assert "weerbaarheid" in host.locator("#host-question-text").inner_text()
     for nickname, choice in (("Ada", "Veerkracht"), ("Bas", "Kwetsbaarheid")):
@@ -216,11 +238,11 @@ def test_host_runs_a_one_question_quiz_with_two_players(live_server, webinar, or
         tab.keyboard.press("Enter")
     expect(host.locator("#host-answered")).to_have_text("2")
 
-    host.locator("#host-reveal").click()
+    activate(host, "#host-reveal")
     host.locator("#host-distribution").wait_for(state="visible")
     audit(host, "host after reveal")
     players["Ada"].locator("#play-status").wait_for()
-    host.locator("#host-show-board").click()
+    activate(host, "#host-show-board")
     host.locator("#host-board").wait_for(state="visible")
     board = host.locator("#host-board").inner_text()
     assert board.index("Ada") < board.index("Bas"), board
