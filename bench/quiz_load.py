@@ -136,15 +136,19 @@ async def count_answers(database_url: str, run_id: int) -> tuple[int, int]:
         await database.stop(engine)
 
 
+SERVER_LOG = Path(tempfile.gettempdir()) / "quiz-bench-server.log"
+
+
 def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+    log = SERVER_LOG.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "events.cli", "serve", "--no-migrate", "--port", str(port), "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode()[-3000:])
+            raise RuntimeError(SERVER_LOG.read_text()[-3000:])
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return process

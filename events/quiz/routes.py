@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import msgspec
@@ -548,6 +550,16 @@ async def api_join(request: Request, data: JSONBody[JoinRequest], clock: ClockDe
         socket_url="/ws/quiz/play",
     )
 
+
+@contextlib.asynccontextmanager
+async def answer_connections_lifespan(app: Any) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await quiz_service.close_answer_connections()
+
+
+LIFESPAN = [answer_connections_lifespan]
 
 ROUTES = [
     quizzes_page,

@@ -61,8 +61,10 @@ async def option_ids(quiz_id: int) -> list[list[int]]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_question_cache():
-    """Each test has its own database whose ids start again at 1: the per-process cache must not carry over."""
+async def fresh_question_cache():
+    """Each test has its own database whose ids start again at 1: the per-process cache must not carry over;
+    the answer connections this test's loop opened are closed."""
     service.forget_cached_questions()
     yield
     service.forget_cached_questions()
+    await service.close_answer_connections()

@@ -106,7 +106,7 @@ async def test_second_answer_is_refused_by_the_database(engine, clock, quiz, org
     second = await service.submit_answer(run["id"], anna.player_id, qids[0], [options[0][1]], clock.now())
     assert not second.accepted and second.reason == "already_answered"
     rows = await service.Answer.select().where(service.Answer.player == anna.player_id)
-    assert len(rows) == 1 and rows[0]["correct"] is False
+    assert len(rows) == 1 and rows[0]["correct"] is False and rows[0]["received_at"] == NOW
     # and the constraint itself, bypassing the service's statement
     with pytest.raises(service.UNIQUE_VIOLATIONS):
         await service.Answer.insert(
