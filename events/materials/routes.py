@@ -19,7 +19,7 @@ from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
-from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import File, Redirect, Stream, Template
 from msgspec import Struct
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
@@ -235,7 +235,7 @@ async def _speaker_home(
 @get("/speaker", guards=[speaker_guard], include_in_schema=False)
 async def speaker_home(
     request: Request, current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep,
-    done: str | None = Parameter(query="done", default=None),
+    done: FromQuery[str | None] = None,
 ) -> Template:
     return await _speaker_home(request, current_user, settings, clock.now(), done=done)
 
@@ -355,7 +355,7 @@ async def _organiser_page(
 @get("/organiser/events/{slug:str}/materials", guards=[organiser_guard], include_in_schema=False)
 async def organiser_materials(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep,
-    done: str | None = Parameter(query="done", default=None),
+    done: FromQuery[str | None] = None,
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
     return await _organiser_page(request, event, settings, clock.now(), done=done)
@@ -460,8 +460,8 @@ async def organiser_remove(
      summary="Download a material (public, registrants via ?registration=<manage token>, organisers: ?version=N)")
 async def download(
     material_id: FromPath[int], filename: FromPath[str], current_user: MaybeUserDep, clock: ClockDep,
-    settings: SettingsDep, registration: str | None = Parameter(query="registration", default=None),
-    version: int | None = Parameter(query="version", default=None, ge=1),
+    settings: SettingsDep, registration: FromQuery[str | None] = None,
+    version: Annotated[int | None, QueryParameter(ge=1)] = None,
 ) -> File | Stream:
     row = await service.downloadable_version(material_id, version, current_user, registration, clock.now())
     name = row["original_name"]
@@ -518,7 +518,7 @@ async def api_replace(
              "organisers and speakers")
 async def api_list(
     session_id: FromPath[int], current_user: MaybeUserDep, clock: ClockDep,
-    registration: str | None = Parameter(query="registration", default=None),
+    registration: FromQuery[str | None] = None,
 ) -> list[MaterialOut]:
     now = clock.now()
     session, event = await service.session_and_event(session_id)
