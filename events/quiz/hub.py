@@ -157,6 +157,12 @@ async def play_socket(socket: WebSocket) -> None:
         await socket.close(code=CLOSE_REFUSED)
         return
     player_id, run_id = player["id"], player["run"]
+    run = await service.run_by_id(run_id)
+    if run is None or run["status"] == "finished":
+        # The run is over: the final standing, then close (no subscription to a finished run's channel).
+        await socket.send_data(_encode(await service.player_view(player, clock.now())).decode(), mode="text")
+        await socket.close(code=CLOSE_FINISHED)
+        return
     removed_marker = b'"player_id":%d}' % player_id
 
     def forward(event: bytes) -> str:

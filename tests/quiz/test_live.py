@@ -122,6 +122,12 @@ async def test_whole_round_through_the_test_client(socket_app, clock, quiz, orga
             assert finished["type"] == "finished" and finished["podium"][0]["nickname"] == "Anna"
             with pytest.raises(WebSocketDisconnect):
                 again.receive_json()  # the server closes players' sockets when the run ends
+        with client.websocket_connect("/ws/quiz/play") as late:
+            late.send_json({"type": "hello", "token": anna["player_token"]})
+            final = late.receive_json()
+            assert (final["status"], final["score"], final["podium"][0]["nickname"]) == ("finished", 900, "Anna")
+            with pytest.raises(WebSocketDisconnect):
+                late.receive_json()
 
         # a finished run refuses new sockets' answers, and channel state is back to baseline
         channels = socket_app.plugins.get(ChannelsPlugin)
