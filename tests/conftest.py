@@ -217,7 +217,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "EVENTS_SECRET_KEY": settings.secret_key,
         "EVENTS_DEFAULT_LANGUAGE": settings.default_language,
         "EVENTS_RATE_LIMITS": ",".join(
-            f"{name}={'%d/%d' % settings.rate_limits[name] if name in settings.rate_limits else 'off'}"
+            f"{name}={'/'.join(map(str, settings.rate_limits[name])) if name in settings.rate_limits else 'off'}"
             for name in DEFAULT_RATE_LIMITS
         ),
     }
