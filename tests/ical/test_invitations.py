@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from events.ical import service as ical
-from events.mail.service import Deliverer
+from events.mail.worker import deliverer_for
 from events.programme.tables import Event
 from events.registration import service as registration
 from events.registration.service import Applicant, Site
@@ -147,8 +147,8 @@ def ics_of(part) -> bytes:
 
 
 async def deliver(settings, smtp_server, clock, engine) -> None:
-    deliverer = Deliverer(smtp_url=smtp_server.url, mail_dir=settings.data_dir / "mail", mail_from="Evenementen <events@gemeente.nl>",
-                          clock=clock, engine=engine)
+    """What `events worker` does: the production deliverer (with its mail renderer) against the SMTP server."""
+    deliverer = deliverer_for(replace(settings, smtp_url=smtp_server.url), clock, engine)
     while await deliverer.deliver_due():
         pass
 
