@@ -41,6 +41,7 @@ ACTIVE = ("confirmed", "waitlisted", "pending")
 QUESTION_KINDS = ("text", "choice", "multiple", "checkbox")
 LINK_RESEND_INTERVAL = timedelta(hours=1)
 REMINDER_BEFORE = timedelta(hours=24)
+RENDER_INLINE_MAX = 4  # batches up to this size render their mails in the transaction
 MAX_ANSWER_LENGTH = 1000
 
 SUBJECTS = {
@@ -476,20 +477,34 @@ async def _register_in_transaction(
         )
         ids = {item["token_hash"]: item["id"] for item in inserted}
         messages = []
+        # A small batch (ordinary traffic) renders its mails now; in a rush they are written unrendered and the
+        # deliverer renders them, so templates, panels and invitations do not hold the event's lock.
+        render_now = len(fresh) <= RENDER_INLINE_MAX
+        organiser = await _organiser_of(event) if render_now else None
         for index, _record, row, position in fresh:
             row["id"] = ids[row["token_hash"]]
-            # Written now, rendered by the deliverer: templates, panels and the invitation stay out of the lock.
-            messages.append(
-                mail.new_message(
-                    to_address=row["email"], subject="", text_body="", kind=row["status"], language=event["language"],
-                    now=row["queued_at"], event_id=event["id"], registration_id=row["id"],
-                    render_context=json.dumps({"position": position}),
+            if render_now:
+                messages.append(
+                    await compose_registration_mail(row["status"], event, row, site, row["queued_at"], position, organiser)
                 )
-            )
+            else:
+                messages.append(
+                    mail.new_message(
+                        to_address=row["email"], subject="", text_body="", kind=row["status"],
+                        language=event["language"], now=row["queued_at"], event_id=event["id"],
+                        registration_id=row["id"], render_context=json.dumps({"position": position}),
+                    )
+                )
             results[index] = _outcome(row, event, position, site, created=True)
             for duplicate in row.pop("duplicates"):  # no token for the second request: it may not be the owner
                 results[duplicate] = _outcome(row, event, position, site, created=False)
         await mail.queue_messages(messages)
+
+
+async def _organiser_of(event: dict[str, Any]) -> dict[str, Any]:
+    from events.accounts.tables import User
+
+    return await User.select(User.email, User.name).where(User.id == event["organiser"]).first() or {}
 
 
 def registration_mail_composer(site: Site, clock: Any):

@@ -12,6 +12,7 @@ from events.mail.service import Deliverer, build_mime
 from events.mail.tables import OutboxMessage
 from events.registration import service
 from events.registration.service import Applicant, Site, registration_mail_composer
+from events.registration.tables import Registration
 from tests.conftest import NOW, free_port, settings_env
 
 
@@ -233,17 +234,22 @@ async def test_programme_changes_reach_registrants_with_invitations(settings, cl
 
 async def test_batch_mails_are_written_with_the_registration_and_rendered_on_delivery(settings, clock, engine, site, make_event, smtp_server):
     event = await make_event(title="Congres")
-    outcome = await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)
-    row = await OutboxMessage.select().where(OutboxMessage.registration_id == outcome.id).first()
+    batch = [(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW) for i in range(service.RENDER_INLINE_MAX)]
+    await service.register_batch([(event["slug"], Applicant("Anna", "anna@x.nl"), NOW), *batch], site)
+    outcome = await Registration.select().where(Registration.email_normalised == "anna@x.nl").first()
+    row = await OutboxMessage.select().where(OutboxMessage.registration_id == outcome["id"]).first()
     assert row["status"] == "queued" and row["kind"] == "confirmed" and row["render_context"]
-    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 1
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 5
     row = await OutboxMessage.select().where(OutboxMessage.id == row["id"]).first()
     assert row["render_context"] is None and row["subject"] == "Uw aanmelding voor Congres is bevestigd"
     assert "Beste Anna," in row["text_body"]
     # a registration erased before delivery sends nothing
-    other = await service.register(event["slug"], Applicant("Bob", "bob@x.nl"), NOW, site)
-    from events.registration.tables import Registration
-
-    await Registration.delete().where(Registration.id == other.id)
-    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 0
-    assert len(smtp_server.messages) == 1
+    more = [(event["slug"], Applicant(f"Q{i}", f"q{i}@x.nl"), NOW) for i in range(service.RENDER_INLINE_MAX + 1)]
+    results = await service.register_batch(more, site)
+    await Registration.delete().where(Registration.id == results[0].id)
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == service.RENDER_INLINE_MAX
+    assert len(smtp_server.messages) == 5 + service.RENDER_INLINE_MAX
+    # a single registration renders at once (ordinary traffic)
+    single = await service.register(event["slug"], Applicant("Single", "single@x.nl"), NOW, site)
+    row = await OutboxMessage.select().where(OutboxMessage.registration_id == single.id).first()
+    assert row["render_context"] is None and "Beste Single," in row["text_body"]
