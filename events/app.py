@@ -16,7 +16,6 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -33,6 +32,7 @@ from events.web.auth import AuthenticationMiddleware
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
 from events.web.headers import add_security_headers
+from events.web.sessions import LazySessionConfig
 from events.web.ratelimit import RateLimitMiddleware, make_counter
 from events.web.templating import template_config
 
@@ -76,6 +76,8 @@ def _channels_backend(settings: Settings):
 
 def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | None = None) -> Litestar:
     clock = clock or Clock()
+    # The session store, mail files and uploads live here; a fresh data dir must not fail the first sign-in.
+    (settings.data_dir / "sessions").mkdir(parents=True, exist_ok=True)
     # An engine passed in belongs to the caller (tests), who opens and closes its pool in their own event loop.
     owns_engine = engine is None
     engine = engine or database.make_engine(settings.database)
@@ -88,7 +90,7 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         route_handlers.extend(getattr(module, "ROUTES", []))
         lifespans.extend(getattr(module, "LIFESPAN", []))
 
-    session_config = ServerSideSessionConfig(
+    session_config = LazySessionConfig(
         key=SESSION_COOKIE,
         max_age=8 * 3600,
         secure=settings.secure_cookies,

@@ -105,3 +105,22 @@ async def test_rule_violations_become_4xx_json_and_pages(app):
         }
         page = await test_client.get("/_rule")
         assert page.status_code == 409 and "Pagina niet gevonden" in page.text
+
+
+async def test_anonymous_visits_create_no_session(client, settings):
+    for path in ("/healthz", "/login", "/api/me", "/bestaat-niet"):
+        response = await client.get(path)
+        assert "events_session" not in response.headers.get("set-cookie", ""), path
+    sessions = settings.data_dir / "sessions"
+    assert not sessions.exists() or not any(sessions.iterdir())
+
+
+async def test_signing_out_forgets_the_stored_session(client, organiser, settings):
+    await login(client, organiser.email)
+    sessions = settings.data_dir / "sessions"
+    assert any(sessions.iterdir())
+    from tests.conftest import post_form
+
+    response = await post_form(client, "/logout", {})
+    assert "events_session=null" in response.headers.get("set-cookie", "")
+    assert not any(sessions.iterdir())

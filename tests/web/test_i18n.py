@@ -22,9 +22,12 @@ def extracted_messages():
 
 
 def test_every_message_has_a_dutch_translation():
-    catalog = translations("nl")._catalog  # msgid -> msgstr of every merged .po file
+    # msgid -> msgstr of every merged .po file; plural forms are keyed (msgid, n) and (msgid_plural, n) is not
+    catalog = translations("nl")._catalog
+    catalog = {**catalog, **{(plural, n): value for (key, n), value in
+               [(k, v) for k, v in catalog.items() if isinstance(k, tuple)] for plural in [key]}}
     missing = sorted(
-        {f"{filename}:{lineno}: {text!r}" for filename, lineno, text in extracted_messages() if not catalog.get(text)}
+        {f"{filename}:{lineno}: {text!r}" for filename, lineno, text in extracted_messages() if not (catalog.get(text) or catalog.get((text, 0)))}
     )
     assert not missing, "add these to locale/nl/LC_MESSAGES/<domain>.po:\n" + "\n".join(missing)
 
