@@ -2,7 +2,7 @@
 nickname twice in one run, whatever process or worker writes."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+from piccolo.engine import engine_finder
 
 ID = "2026-11-29T16:17:00:000000"
 VERSION = "1.38.0"
@@ -15,20 +15,19 @@ STATEMENTS = (
 )
 
 
-class RawStatement(Table, tablename="quiz_quiz"):
-    pass
-
-
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="quiz", description=DESCRIPTION)
 
     async def create_indexes():
+        # Ask for the engine each time: a table class here would keep the first database it ever saw.
+        engine = engine_finder()
         for statement in STATEMENTS:
-            await RawStatement.raw(statement)
+            await engine.run_ddl(statement)
 
     async def drop_indexes():
+        engine = engine_finder()
         for name in ("quiz_answer_player_question", "quiz_player_run_nickname", "quiz_question_quiz_position"):
-            await RawStatement.raw(f"DROP INDEX {name}")
+            await engine.run_ddl(f"DROP INDEX {name}")
 
     manager.add_raw(create_indexes)
     manager.add_raw_backwards(drop_indexes)
