@@ -60,7 +60,9 @@ class ScopedCSRFMiddleware:
         method: str = scope["method"]
         handler = scope.get("route_handler")
         if method in SAFE_METHODS:
-            skip = path.startswith(NO_TOKEN_PREFIXES) or (handler is not None and handler.opt.get("csrf_free"))
+            # A fast public page still carries a signed-in visitor's token (their sign-out form needs it).
+            csrf_free = handler is not None and handler.opt.get("csrf_free") and not _has_cookie(scope, CSRF_COOKIE)
+            skip = path.startswith(NO_TOKEN_PREFIXES) or csrf_free
             await (self.app if skip else self.checked)(scope, receive, send)
             return
         if bearer_token(scope) is not None or (

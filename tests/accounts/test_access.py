@@ -177,3 +177,14 @@ async def test_personal_link_can_be_revoked(client, speaker, clock):
 async def test_weak_passwords_are_refused(engine, password):
     with pytest.raises(accounts.AccountError):
         await accounts.create_user("x@y.nl", "organiser", password=password or "123")
+
+
+async def test_sign_out_works_from_a_fast_public_page(client, organiser):
+    await login(client, organiser.email)
+    page = await client.get("/archive")  # a csrf_free page: mints nothing for strangers
+    assert page.status_code == 200
+    token = client.cookies["events_csrf"]
+    assert f'value="{token}"' in page.text
+    response = await client.post("/logout", data={"_csrf_token": token})
+    assert response.status_code == 303
+    assert (await client.get("/api/me")).status_code == 401
