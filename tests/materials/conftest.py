@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from events.accounts import service as accounts
+from events.materials.demo import slides_pdf
 from events.programme.tables import Event, Session, SessionSpeaker
 from tests.conftest import http_client
 
@@ -18,25 +19,7 @@ SESSION_START = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
 
 def sample_pdf(text: str = "Weerbare organisatie") -> bytes:
-    body = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return slides_pdf(text, [])
 
 
 def sample_png() -> bytes:
