@@ -25,9 +25,7 @@ import os
 import random
 import resource
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +37,9 @@ import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _server import start_server, stop_server  # noqa: E402
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -139,34 +140,6 @@ async def count_answers(database_url: str, run_id: int) -> tuple[int, int]:
 SERVER_LOG = Path(tempfile.gettempdir()) / "quiz-bench-server.log"
 
 
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
-    log = SERVER_LOG.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "events.cli", "serve", "--no-migrate", "--port", str(port), "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(SERVER_LOG.read_text()[-3000:])
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 async def hello_rate(base: str, seconds: float = 3.0, concurrency: int = 32) -> float:
     done = 0
     stop_at = time.perf_counter() + seconds
@@ -217,7 +190,7 @@ async def run_bench(args) -> dict:
         env["EVENTS_REDIS_URL"] = args.redis
     else:
         env.pop("EVENTS_REDIS_URL", None)
-    server = start_server(env, port, args.workers)
+    server = start_server(env, port, args.workers, SERVER_LOG, timeout=60)
     figures: dict = {}
     try:
         figures["hello_rps"] = await hello_rate(base)

@@ -20,9 +20,7 @@ import argparse
 import asyncio
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +31,11 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _server import start_server, stop_server  # noqa: E402
+
+SERVER_LOG = Path(tempfile.gettempdir()) / "registration-bench-server.log"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -106,33 +109,6 @@ async def count_statuses(url: str) -> dict[str, int]:
         return counts
     finally:
         await database.stop(engine)
-
-
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "events.cli", "serve", "--no-migrate", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    deadline = time.monotonic() + 90  # start-up imports take seconds on a busy machine
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    stop_server(process)
-    raise RuntimeError("server did not start within 90 s")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 async def hello_rate(base: str, clients: int, seconds: float) -> float:
@@ -230,7 +206,7 @@ async def main() -> int:
                 "EVENTS_DELIVER_IN_PROCESS": "false" if args.no_delivery else "true",
             }
             env.pop("EVENTS_SMTP_URL", None)  # mail goes to .eml files under the temp data dir
-            server = await asyncio.to_thread(start_server, env, port, args.workers)
+            server = await asyncio.to_thread(start_server, env, port, args.workers, SERVER_LOG)
             base = f"http://127.0.0.1:{port}"
             hello = await hello_rate(base, args.clients, args.hello_seconds)
             elapsed, latencies, statuses, errors = await rush(base, slug, args.count, args.clients)
