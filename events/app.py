@@ -32,8 +32,8 @@ from events.web.auth import AuthenticationMiddleware
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
 from events.web.headers import add_security_headers
-from events.web.sessions import LazySessionConfig
 from events.web.ratelimit import RateLimitMiddleware, make_counter
+from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
