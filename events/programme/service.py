@@ -197,22 +197,33 @@ def _read_bool(value: Any) -> bool:
     return _text(value).lower() in ("1", "true", "on", "yes", "ja")
 
 
+def _merged(data: dict[str, Any], current: dict[str, Any] | None, fields) -> dict[str, Any]:
+    """The editable fields: current values (partial updates) overlaid with what was sent."""
+    merged = {name: (current or {}).get(name) for name in fields}
+    merged.update({k: v for k, v in data.items() if k in fields})
+    return merged
+
+
+def _clean_title(value: Any, errors: dict[str, str]) -> str:
+    title = _text(value)
+    if not title:
+        errors["title"] = N_("Enter a title")
+    elif len(title) > 200:
+        errors["title"] = N_("The title may be at most 200 characters long")
+    return title
+
+
 def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
     """The event's editable fields, checked; `data` may hold strings (forms) or typed values (API).
 
     With `current`, missing fields keep their current value (a partial update). Raises RuleViolation with one
     message per failing field.
     """
-    merged = {name: (current or {}).get(name) for name in EDITABLE_EVENT_FIELDS}
-    merged.update({k: v for k, v in data.items() if k in EDITABLE_EVENT_FIELDS})
+    merged = _merged(data, current, EDITABLE_EVENT_FIELDS)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
 
-    out["title"] = _text(merged["title"])
-    if not out["title"]:
-        errors["title"] = N_("Enter a title")
-    elif len(out["title"]) > 200:
-        errors["title"] = N_("The title may be at most 200 characters long")
+    out["title"] = _clean_title(merged["title"], errors)
     out["kind"] = _text(merged["kind"]) or "conference"
     if out["kind"] not in KINDS:
         errors["kind"] = N_("Choose conference, webinar or festival")
@@ -303,15 +314,10 @@ def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> 
 
 def clean_session(data: dict[str, Any], event: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
     """A session's fields, checked against its event (it must lie within the event's start and end)."""
-    merged = {name: (current or {}).get(name) for name in EDITABLE_SESSION_FIELDS}
-    merged.update({k: v for k, v in data.items() if k in EDITABLE_SESSION_FIELDS})
+    merged = _merged(data, current, EDITABLE_SESSION_FIELDS)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    out["title"] = _text(merged["title"])
-    if not out["title"]:
-        errors["title"] = N_("Enter a title")
-    elif len(out["title"]) > 200:
-        errors["title"] = N_("The title may be at most 200 characters long")
+    out["title"] = _clean_title(merged["title"], errors)
     out["abstract"] = (merged["abstract"] or "").strip() if isinstance(merged["abstract"], str) else ""
     out["kind"] = _text(merged["kind"]) or "talk"
     if out["kind"] not in SESSION_KINDS:
