@@ -6,7 +6,7 @@ one event with limited capacity.
 
 It prepares a fresh database (a temporary SQLite file unless --database is given; a PostgreSQL database named in
 the URL is dropped and created), creates an organiser and a published event with --capacity places, starts the
-server on 127.0.0.1 (rate limits off: every client comes from 127.0.0.1), measures the hello route (`GET /healthz`)
+server on 127.0.0.1 (rate limits off: every client comes from 127.0.0.1), measures the hello route (`GET /livez`, no database)
 with the same number of clients, then fires --count registrations with distinct e-mail addresses from --clients
 concurrent cookieless clients. It prints registrations/s, p50/p99 latency, confirmed vs capacity (read back from
 the database, and from the answers), and ends with one line:
@@ -23,26 +23,17 @@ import shutil
 import socket
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _load import LoadResult, get_request, percentile, post_json_request, run_load  # noqa: E402
 from _server import start_server, stop_server  # noqa: E402
 
 SERVER_LOG = Path(tempfile.gettempdir()) / "registration-bench-server.log"
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
 
 
 def free_port() -> int:
@@ -111,67 +102,23 @@ async def count_statuses(url: str) -> dict[str, int]:
         await database.stop(engine)
 
 
-async def hello_rate(base: str, clients: int, seconds: float) -> float:
-    done = 0
-    deadline = 0.0
-
-    async def one(http: httpx.AsyncClient) -> None:
-        nonlocal done
-        while time.monotonic() < deadline:
-            http.cookies.clear()
-            response = await http.get(f"{base}/healthz")
-            if response.status_code == 200:
-                done += 1
-
-    https = [httpx.AsyncClient(timeout=30) for _ in range(clients)]  # creating 64 clients takes a while
-    started = time.monotonic()
-    deadline = started + seconds
-    try:
-        await asyncio.gather(*(one(h) for h in https))
-    finally:
-        for h in https:
-            await h.aclose()
-    return done / (time.monotonic() - started)
+async def hello_rate(port: int, clients: int, seconds: float) -> float:
+    request = get_request("/livez", f"127.0.0.1:{port}")
+    result = await run_load("127.0.0.1", port, clients, lambda _i: request, seconds=seconds)
+    if result.errors:
+        raise RuntimeError(f"hello route failed: {result.errors[:3]}")
+    return result.rate
 
 
-async def rush(base: str, slug: str, count: int, clients: int) -> tuple[float, list[float], dict[str, int], int]:
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(count):
-        queue.put_nowait(i)
-    latencies: list[float] = []
-    statuses: dict[str, int] = {}
-    errors = 0
+async def rush(port: int, slug: str, count: int, clients: int) -> LoadResult:
+    host = f"127.0.0.1:{port}"
+    path = f"/api/events/{slug}/registrations"
 
-    async def one(http: httpx.AsyncClient) -> None:
-        nonlocal errors
-        while True:
-            try:
-                i = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            body = {"name": f"Deelnemer {i}", "email": f"deelnemer{i}@gemeente.example", "organisation": "Gemeente"}
-            http.cookies.clear()  # a script carries no cookies (with one, /api POSTs would be CSRF-checked)
-            started = time.perf_counter()
-            try:
-                response = await http.post(f"{base}/api/events/{slug}/registrations", json=body)
-            except httpx.HTTPError:
-                errors += 1
-                continue
-            latencies.append(time.perf_counter() - started)
-            if response.status_code in (200, 201):
-                status = response.json()["status"]
-                statuses[status] = statuses.get(status, 0) + 1
-            else:
-                errors += 1
+    def request(i: int) -> bytes:  # a script carries no cookies (with one, /api POSTs would be CSRF-checked)
+        body = {"name": f"Deelnemer {i}", "email": f"deelnemer{i}@gemeente.example", "organisation": "Gemeente"}
+        return post_json_request(path, host, body)
 
-    https = [httpx.AsyncClient(timeout=60) for _ in range(clients)]
-    started = time.monotonic()
-    try:
-        await asyncio.gather(*(one(h) for h in https))
-    finally:
-        for h in https:
-            await h.aclose()
-    return time.monotonic() - started, latencies, statuses, errors
+    return await run_load("127.0.0.1", port, clients, request, count=count, keep_replies=True)
 
 
 async def main() -> int:
@@ -207,21 +154,26 @@ async def main() -> int:
             }
             env.pop("EVENTS_SMTP_URL", None)  # mail goes to .eml files under the temp data dir
             server = await asyncio.to_thread(start_server, env, port, args.workers, SERVER_LOG)
-            base = f"http://127.0.0.1:{port}"
-            hello = await hello_rate(base, args.clients, args.hello_seconds)
-            elapsed, latencies, statuses, errors = await rush(base, slug, args.count, args.clients)
+            hello = await hello_rate(port, args.clients, args.hello_seconds)
+            result = await rush(port, slug, args.count, args.clients)
             stored = await count_statuses(database_url)
     finally:
         if server is not None:
             stop_server(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    rate = len(latencies) / elapsed if elapsed else 0.0
+    latencies, elapsed, errors = result.latencies, result.elapsed, len(result.errors)
+    statuses: dict[str, int] = {}
+    for reply in result.replies:
+        if reply.status in (200, 201):
+            status = reply.json()["status"]
+            statuses[status] = statuses.get(status, 0) + 1
+    rate = result.rate
     p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
     confirmed = stored.get("confirmed", 0)
     kind = "postgres" if database_url.startswith("postgres") else "sqlite"
     print(f"database: {kind}, server workers: {args.workers}, clients: {args.clients}, in-process mail delivery: {not args.no_delivery}")
-    print(f"hello route (GET /healthz): {hello:,.0f} responses/s")
+    print(f"hello route (GET /livez): {hello:,.0f} responses/s")
     print(f"registrations: {len(latencies)} in {elapsed:.2f} s = {rate:,.0f}/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms; errors {errors}")
     print(f"answers: {statuses}; stored: {stored}")
     print(f"confirmed {confirmed} of capacity {args.capacity}: {'OK' if confirmed <= args.capacity else 'OVERBOOKED'}")
@@ -229,8 +181,12 @@ async def main() -> int:
         f"rate={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} confirmed={confirmed} capacity={args.capacity} "
         f"hello_rate={hello:.0f} ratio={rate / hello if hello else 0:.2f}"
     )
+    for error in result.errors[:5]:
+        print(f"error: {error}")
     return 0 if confirmed <= args.capacity and errors == 0 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    import uvloop
+
+    sys.exit(uvloop.run(main()))

@@ -22,7 +22,7 @@ from litestar.utils.scope.state import ScopeState
 from events.web.auth import bearer_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-NO_TOKEN_PREFIXES = ("/api/", "/static/", "/schema", "/healthz", "/calendar.ics", "/ws/")
+NO_TOKEN_PREFIXES = ("/api/", "/static/", "/schema", "/healthz", "/livez", "/calendar.ics", "/ws/")
 CSRF_COOKIE = "events_csrf"
 CSRF_HEADER = "x-csrftoken"
 CSRF_QUERY = "_csrf_token"

@@ -9,6 +9,17 @@ async def test_healthz_checks_the_database(client):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+async def test_livez_answers_without_the_database_and_healthz_reports_it_down(client, app, monkeypatch):
+    async def broken(*_args, **_kwargs):
+        raise ConnectionError("database gone")
+
+    monkeypatch.setattr(type(app.state.engine), "run_ddl", broken)
+    live = await client.get("/livez")
+    assert live.status_code == 200 and live.json() == {"status": "ok"}
+    health = await client.get("/healthz")
+    assert health.status_code == 503 and health.json()["status"] == "error"
+
+
 async def test_security_headers_on_pages_api_and_errors(client):
     for path in ("/login", "/healthz", "/does-not-exist", "/api/me", "/schema/openapi.json"):
         response = await client.get(path)
