@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 class Reply:
     status: int
     body: bytes
+    index: int = -1  # which request (make_request's i) this answers
 
     def json(self):
         return json.loads(self.body)
@@ -117,6 +118,7 @@ async def run_load(
                     await connection.close()
                     continue
                 result.latencies.append(time.perf_counter() - started)
+                reply.index = i
                 if keep_replies or reply.status >= 400:
                     result.replies.append(reply)
                 if reply.status >= 400:

@@ -5,7 +5,7 @@
         --database postgres://postgres@127.0.0.1:5432/quizbench
 
 It prepares a fresh database (a temporary SQLite file unless --database is given; a PostgreSQL database named in
-the URL is dropped and created), starts the server on 127.0.0.1, measures the hello route (`GET /healthz`), lets
+the URL is dropped and created), starts the server on 127.0.0.1, measures the hello route (`GET /livez`, no database), lets
 N players join over HTTP and connect their sockets, then runs three questions in which every player answers at a
 random moment within --answer-window seconds (people do not all tap in the same millisecond). It prints:
 join p95, question-broadcast spread (time from the first to each player receiving the question; p50/p99 pooled
@@ -33,21 +33,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _load import get_request, percentile, post_json_request, run_load  # noqa: E402
 from _server import start_server, stop_server  # noqa: E402
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
+from _ws import connect  # noqa: E402
 
 
 def free_port() -> int:
@@ -140,21 +133,12 @@ async def count_answers(database_url: str, run_id: int) -> tuple[int, int]:
 SERVER_LOG = Path(tempfile.gettempdir()) / "quiz-bench-server.log"
 
 
-async def hello_rate(base: str, seconds: float = 3.0, concurrency: int = 32) -> float:
-    done = 0
-    stop_at = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=concurrency)) as client:
-
-        async def worker():
-            nonlocal done
-            while time.perf_counter() < stop_at:
-                response = await client.get("/healthz")
-                if response.status_code == 200:
-                    done += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return done / (time.perf_counter() - started)
+async def hello_rate(port: int, seconds: float = 3.0, concurrency: int = 32) -> float:
+    request = get_request("/livez", f"127.0.0.1:{port}")
+    result = await run_load("127.0.0.1", port, concurrency, lambda _i: request, seconds=seconds)
+    if result.errors:
+        raise RuntimeError(f"hello route failed: {result.errors[:3]}")
+    return result.rate
 
 
 class Player:
@@ -167,7 +151,9 @@ class Player:
         self.sent = 0
         self.acked = 0
         self.refused = 0
+        self.answer_started = 0.0
         self.socket = None
+        self.welcome: asyncio.Future | None = None
 
 
 async def run_bench(args) -> dict:
@@ -193,79 +179,75 @@ async def run_bench(args) -> dict:
     server = start_server(env, port, args.workers, SERVER_LOG, timeout=60)
     figures: dict = {}
     try:
-        figures["hello_rps"] = await hello_rate(base)
+        figures["hello_rps"] = await hello_rate(port)
         bearer = {"Authorization": f"Bearer {setup['token']}"}
         players = [Player(i) for i in range(args.players)]
 
-        # --- join over HTTP (as the player page's API does), 64 at a time
-        join_ms: list[float] = []
-        queue = list(players)
+        # --- join over HTTP (as the player page's API does), 64 at a time, cookieless like a script
+        def join_request(i: int) -> bytes:
+            return post_json_request("/api/quiz/join", f"127.0.0.1:{port}", {"code": setup["code"], "nickname": f"speler-{i}"})
 
-        async def joiner():
-            async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-                while queue:
-                    player = queue.pop()
-                    started = time.perf_counter()
-                    response = await client.post("/api/quiz/join", json={"code": setup["code"], "nickname": f"speler-{player.index}"})
-                    join_ms.append((time.perf_counter() - started) * 1000)
-                    client.cookies.clear()
-                    response.raise_for_status()
-                    body = response.json()
-                    player.token, player.player_id = body["player_token"], body["player_id"]
+        joined = await run_load("127.0.0.1", port, 64, join_request, count=len(players), keep_replies=True)
+        if joined.errors:
+            raise RuntimeError(f"joining failed: {joined.errors[:3]}")
+        for reply in joined.replies:
+            body = reply.json()
+            players[reply.index].token, players[reply.index].player_id = body["player_token"], body["player_id"]
+        figures["join_s"] = joined.elapsed
+        figures["join_p95_ms"] = percentile(joined.latencies, 95) * 1000
+        print(f"[bench] {len(joined.latencies)} joined in {figures['join_s']:.1f} s", file=sys.stderr, flush=True)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(joiner() for _ in range(64)))
-        figures["join_s"] = time.perf_counter() - started
-        figures["join_p95_ms"] = percentile(join_ms, 95)
-        print(f"[bench] {len(join_ms)} joined in {figures['join_s']:.1f} s", file=sys.stderr, flush=True)
-
-        # --- sockets
+        # --- sockets (bench/_ws.py: a message is timed the moment its bytes reach the client)
+        loop = asyncio.get_running_loop()
         rss_before = process_tree_rss_kb(server.pid)
-        ws_base = base.replace("http://", "ws://")
         arrivals: dict[int, list[float]] = {}
         all_received: collections.defaultdict[int, asyncio.Event] = collections.defaultdict(asyncio.Event)
         acks_done = asyncio.Event()
         pending_answers = 0
         finished = asyncio.Event()
         finished_count = 0
+        connected_count = 0
 
-        async def answer(player: Player, question_id: int, choices: list[int]):
-            nonlocal pending_answers
-            await asyncio.sleep(random.uniform(0, args.answer_window))
+        def send_answer(player: Player, question_id: int, choices: list[int]) -> None:
             player.sent += 1
-            player._answer_started = time.perf_counter()  # noqa: SLF001
-            await player.socket.send(json.dumps({"type": "answer", "question_id": question_id, "choices": choices}))
+            player.answer_started = time.perf_counter()
+            player.socket.send_text(json.dumps({"type": "answer", "question_id": question_id, "choices": choices}))
 
-        async def listen(player: Player):
-            nonlocal pending_answers, finished_count
-            async for raw in player.socket:
-                now = time.perf_counter()
-                if raw.startswith('{"type":"question"'):
+        def answered() -> None:
+            nonlocal pending_answers
+            pending_answers -= 1
+            if pending_answers == 0:
+                acks_done.set()
+
+        def handler(player: Player):
+            def on_message(raw: bytes, now: float) -> None:
+                nonlocal finished_count
+                if raw.startswith(b'{"type":"question"'):
                     message = json.loads(raw)
                     qid = message["question_id"]
                     player.question_arrivals[qid] = now
                     arrivals.setdefault(qid, []).append(now)
-                    if len(arrivals[qid]) == len(players):
+                    if len(arrivals[qid]) == connected_count:
                         all_received[qid].set()
                     options = [o["id"] for o in message["options"]]
                     choices = options[:2] if message["kind"] == "multiple" else [random.choice(options)]
-                    asyncio.get_running_loop().create_task(answer(player, qid, choices))
-                elif raw.startswith('{"type":"ack"'):
+                    # people do not all tap in the same millisecond
+                    loop.call_later(random.uniform(0, args.answer_window), send_answer, player, qid, choices)
+                elif raw.startswith(b'{"type":"ack"'):
                     player.acked += 1
-                    player.ack_ms.append((now - player._answer_started) * 1000)  # noqa: SLF001
-                    pending_answers -= 1
-                    if pending_answers == 0:
-                        acks_done.set()
-                elif raw.startswith('{"type":"refused"'):
+                    player.ack_ms.append((now - player.answer_started) * 1000)
+                    answered()
+                elif raw.startswith(b'{"type":"refused"'):
                     player.refused += 1
-                    pending_answers -= 1
-                    if pending_answers == 0:
-                        acks_done.set()
-                elif raw.startswith('{"type":"finished"'):
+                    answered()
+                elif raw.startswith(b'{"type":"finished"'):
                     finished_count += 1
-                    if finished_count == len(players):
+                    if finished_count == connected_count:
                         finished.set()
-                    return
+                elif raw.startswith(b'{"type":"welcome"') and player.welcome and not player.welcome.done():
+                    player.welcome.set_result(True)
+
+            return on_message
 
         connect_queue = list(players)
         connect_failures: list[str] = []
@@ -273,15 +255,16 @@ async def run_bench(args) -> dict:
         async def connector():
             while connect_queue:
                 player = connect_queue.pop()
+                player.welcome = loop.create_future()
                 try:
-                    player.socket = await websockets.connect(
-                        f"{ws_base}/ws/quiz/play", compression=None, ping_interval=None, max_size=2**24, open_timeout=120
-                    )
-                    await player.socket.send(json.dumps({"type": "hello", "token": player.token}))
-                    welcome = json.loads(await asyncio.wait_for(player.socket.recv(), 120))
-                    assert welcome["type"] == "welcome", welcome
-                except (OSError, TimeoutError, websockets.WebSocketException, AssertionError) as exc:
+                    async with asyncio.timeout(120):
+                        player.socket = await connect("127.0.0.1", port, "/ws/quiz/play", handler(player))
+                        player.socket.send_text(json.dumps({"type": "hello", "token": player.token}))
+                        await player.welcome
+                except (OSError, TimeoutError) as exc:
                     connect_failures.append(type(exc).__name__)
+                    if player.socket is not None:
+                        player.socket.transport.close()
                     player.socket = None
 
         started = time.perf_counter()
@@ -289,8 +272,8 @@ async def run_bench(args) -> dict:
         figures["connect_s"] = time.perf_counter() - started
         figures["connect_failures"] = len(connect_failures)
         players = [p for p in players if p.socket is not None]  # "players" counts those connected
+        connected_count = len(players)
         print(f"[bench] {len(players)} sockets connected in {figures['connect_s']:.1f} s", file=sys.stderr, flush=True)
-        listeners = [asyncio.get_running_loop().create_task(listen(p)) for p in players]
         await asyncio.sleep(1.0 if args.redis else 0.3)
         figures["rss_kb_per_player"] = (process_tree_rss_kb(server.pid) - rss_before) / max(1, len(players))
 
@@ -313,9 +296,7 @@ async def run_bench(args) -> dict:
                 (await host.post(f"/api/quiz/runs/{setup['run_id']}/leaderboard")).raise_for_status()
             (await host.post(f"/api/quiz/runs/{setup['run_id']}/end")).raise_for_status()
         await asyncio.wait_for(finished.wait(), 60)
-        for player in players:
-            await player.socket.close()
-        await asyncio.gather(*listeners, return_exceptions=True)
+        await asyncio.gather(*(player.socket.closed.wait() for player in players))  # the server closes them
 
         figures["broadcast_p50_ms"] = percentile(spreads, 50)
         figures["broadcast_p99_ms"] = percentile(spreads, 99)
@@ -358,7 +339,7 @@ def main() -> None:
     figures = asyncio.run(asyncio.wait_for(run_bench(args), args.timeout))
     print(f"open-file limit {limit}; server workers {args.workers}; channels {'redis' if args.redis else 'memory'}; "
           f"database {'postgres' if args.database else 'sqlite'}; answer window {args.answer_window:.1f} s")
-    print(f"hello route GET /healthz: {figures['hello_rps']:.0f} req/s (32 concurrent)")
+    print(f"hello route GET /livez: {figures['hello_rps']:.0f} req/s (32 concurrent)")
     print(f"join: {figures['players']} players in {figures['join_s']:.1f} s, p95 {figures['join_p95_ms']:.1f} ms; "
           f"sockets connected in {figures['connect_s']:.1f} s ({figures['connect_failures']} failed to connect)")
     print("question spread (first → last player): " + ", ".join(f"q{i} {figures[f'q{i}_spread_max_ms']:.0f} ms" for i in (1, 2, 3)))
