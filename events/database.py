@@ -21,7 +21,7 @@ from events.settings import DatabaseURL
 SQLITE_BUSY_TIMEOUT_S = 30.0
 
 
-class _TunedSQLiteConnection(sqlite3.Connection):
+class TunedSQLiteConnection(sqlite3.Connection):
     """Every SQLite connection: WAL-friendly durability and foreign keys on."""
 
     def __init__(self, *args, **kwargs):
@@ -42,7 +42,7 @@ def make_engine(url: DatabaseURL) -> Engine:
     if url.is_sqlite:
         assert url.path is not None
         prepare_sqlite_file(url.path)
-        return SQLiteEngine(path=str(url.path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=_TunedSQLiteConnection)
+        return SQLiteEngine(path=str(url.path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=TunedSQLiteConnection)
     return PostgresEngine(config=url.postgres_config())
 
 

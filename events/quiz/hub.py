@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -80,18 +82,54 @@ async def _receive_json(socket: WebSocket) -> Any:
     return _decode(raw)
 
 
+class FullCollectionPause:
+    """While a worker holds live quiz sockets, Python's cyclic GC skips its full (generation 2) collections.
+
+    Thousands of connected phones are hundreds of thousands of long-lived objects per worker; measured with
+    2,500 sockets per worker, each full collection stopped the worker for 0.4–0.5 s, in the middle of a
+    question (every answer and broadcast waiting behind it). Young collections (generations 0 and 1, where
+    short-lived cycles die) go on as usual; when the worker's last quiz socket closes, the thresholds are
+    restored and the next full collection catches whatever waited. Counted per process (the GC is per process).
+    """
+
+    PAUSED = 2**31 - 1  # gen-1 collections before a full one: never, in practice
+
+    def __init__(self) -> None:
+        self.holders = 0
+        self.saved: tuple[int, int, int] | None = None
+
+    def acquire(self) -> None:
+        self.holders += 1
+        if self.holders == 1:
+            self.saved = gc.get_threshold()
+            gc.set_threshold(self.saved[0], self.saved[1], self.PAUSED)
+
+    def release(self) -> None:
+        self.holders -= 1
+        if self.holders == 0 and self.saved is not None:
+            gc.set_threshold(*self.saved)
+            self.saved = None
+
+
+full_collection_pause = FullCollectionPause()
+
+
 async def _serve(socket: WebSocket, channels: ChannelsPlugin, names: list[str], welcome, on_message, forward) -> None:
     """Subscribe first, then send the current state (so no event falls between the two), then forward events
-    while reading the client's messages, until either side ends."""
+    while reading the client's messages, until either side ends.
+
+    `forward(event)` returns what this socket gets of a broadcast: (text or None to skip it, close afterwards).
+    """
     stop = asyncio.Event()
+    full_collection_pause.acquire()
 
     async def forward_event(event: bytes) -> None:
         if stop.is_set():
             return
-        action = forward(event)
-        if action != "skip":
-            await socket.send_data(event.decode(), mode="text")
-        if action == "close":
+        text, close = forward(event)
+        if text is not None:
+            await socket.send_data(text, mode="text")
+        if close:
             stop.set()
 
     try:
@@ -121,6 +159,7 @@ async def _serve(socket: WebSocket, channels: ChannelsPlugin, names: list[str], 
         pass
     finally:
         release_channels(channels, names)
+        full_collection_pause.release()
     if stop.is_set():
         with contextlib.suppress(Exception):
             await socket.close(code=CLOSE_FINISHED)
@@ -129,6 +168,48 @@ async def _serve(socket: WebSocket, channels: ChannelsPlugin, names: list[str], 
 def _kind(event: bytes) -> bytes:
     # Messages are encoded by `publish` with "type" first: a cheap look without decoding every broadcast.
     return event[9 : event.find(b'"', 9)] if event.startswith(b'{"type":"') else b""
+
+
+# Broadcasts that carry one entry per player: the reveal's points, the leaderboard's and the end's ranks. They
+# travel once through the channel (Redis), but a phone only gets its own entry as `you`: sending every socket
+# everybody's entries would cost O(players²) bytes (5,000 players: 100 KB to each of 5,000 sockets) and show
+# every player everyone's scores.
+PERSONAL_FIELDS = {b"reveal": "points", b"leaderboard": "ranks", b"finished": "ranks"}
+_split_cache: OrderedDict[bytes, tuple[str, dict[str, Any]]] = OrderedDict()
+
+
+def _split(event: bytes, field: str) -> tuple[str, dict[str, Any]]:
+    """(the message without `field`, as JSON text lacking its closing brace; the field's per-player map).
+
+    Every socket of a worker receives the same bytes object, whose hash Python caches: the broadcast is decoded
+    once per worker, not once per socket."""
+    cached = _split_cache.get(event)
+    if cached is None:
+        message = _decode(event)
+        entries = message.pop(field, None) or {}
+        cached = (_encode(message).decode()[:-1], entries)
+        _split_cache[event] = cached
+        while len(_split_cache) > 8:
+            _split_cache.popitem(last=False)
+    return cached
+
+
+def personal_text(event: bytes, kind: bytes, player_id: int) -> str:
+    """The broadcast as this player sees it: shared fields plus `you` ({points} or {rank, score}; null if none)."""
+    base, entries = _split(event, PERSONAL_FIELDS[kind])
+    entry = entries.get(str(player_id))
+    if entry is None:
+        you = "null"
+    elif kind == b"reveal":
+        you = f'{{"points":{int(entry)}}}'
+    else:
+        you = f'{{"rank":{int(entry[0])},"score":{int(entry[1])}}}'
+    return f'{base},"you":{you}}}'
+
+
+def shared_text(event: bytes, kind: bytes) -> str:
+    """The broadcast without its per-player map (the host screen shows the top, not everyone's entry)."""
+    return _split(event, PERSONAL_FIELDS[kind])[0] + "}" if kind in PERSONAL_FIELDS else event.decode()
 
 
 # Players have no account: no server-side session is loaded or written for their sockets.
@@ -165,13 +246,13 @@ async def play_socket(socket: WebSocket) -> None:
         return
     removed_marker = b'"player_id":%d}' % player_id
 
-    def forward(event: bytes) -> str:
+    def forward(event: bytes) -> tuple[str | None, bool]:
         kind = _kind(event)
-        if kind == b"finished":
-            return "close"
         if kind == b"player_removed":
-            return "close" if event.endswith(removed_marker) else "skip"
-        return "send"
+            return (event.decode(), True) if event.endswith(removed_marker) else (None, False)
+        if kind in PERSONAL_FIELDS:
+            return personal_text(event, kind, player_id), kind == b"finished"
+        return event.decode(), False
 
     async def welcome() -> dict[str, Any]:
         return await service.player_view(player, clock.now())
@@ -241,7 +322,8 @@ async def host_socket(socket: WebSocket, run_id: FromPath[int]) -> None:
         if message.get("type") == "ping":
             await socket.send_data('{"type":"pong"}', mode="text")
 
-    def forward(event: bytes) -> str:
-        return "close" if _kind(event) == b"finished" else "send"
+    def forward(event: bytes) -> tuple[str | None, bool]:
+        kind = _kind(event)
+        return shared_text(event, kind), kind == b"finished"
 
     await _serve(socket, channels_of(app), [run_channel(run_id), host_channel(run_id)], welcome, on_message, forward)

@@ -8,6 +8,7 @@ question has started (its start time, limit, points and right options).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import math
@@ -16,18 +17,18 @@ import secrets
 import sqlite3
 import unicodedata
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiosqlite
 import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from events.accounts.service import CurrentUser
-from events.database import lock_row, write_transaction
+from events.database import SQLITE_BUSY_TIMEOUT_S, TunedSQLiteConnection, lock_row, write_transaction
 from events.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
 from events.quiz.tables import Answer, Option, Player, Question, Quiz, Run
@@ -677,15 +678,32 @@ class QuestionFacts:
     accuracy_only: bool
 
 
-_facts_cache: OrderedDict[tuple[int, int], QuestionFacts] = OrderedDict()
+_facts_cache: OrderedDict[tuple[int, int, int], asyncio.Future] = OrderedDict()
 _FACTS_CACHE_SIZE = 512
 
 
 async def _question_facts(run_id: int, question_id: int) -> QuestionFacts | None:
-    key = (run_id, question_id)
-    facts = _facts_cache.get(key)
-    if facts is not None:
-        return facts
+    """What scoring needs, read once per question and process: the first answers of a question arrive together,
+    and they share one read (a future in the cache) instead of each reading the same rows."""
+    key = (id(asyncio.get_running_loop()), run_id, question_id)  # a future belongs to its event loop
+    cached = _facts_cache.get(key)
+    if cached is None:
+        cached = asyncio.ensure_future(_read_question_facts(run_id, question_id))
+        _facts_cache[key] = cached
+        while len(_facts_cache) > _FACTS_CACHE_SIZE:
+            _facts_cache.popitem(last=False)
+    try:
+        facts = await asyncio.shield(cached)
+    except Exception:
+        if _facts_cache.get(key) is cached:
+            _facts_cache.pop(key, None)
+        raise
+    if facts is None and _facts_cache.get(key) is cached:
+        _facts_cache.pop(key, None)  # not started (yet): ask the database again next time
+    return facts
+
+
+async def _read_question_facts(run_id: int, question_id: int) -> QuestionFacts | None:
     run = await Run.select(Run.question, Run.question_started_at, Run.quiz.accuracy_only.as_alias("accuracy_only")).where(
         Run.id == run_id
     ).first()
@@ -693,7 +711,7 @@ async def _question_facts(run_id: int, question_id: int) -> QuestionFacts | None
         return None
     question = await Question.select().where(Question.id == question_id).first()
     options = await Option.select(Option.id, Option.correct).where(Option.question == question_id)
-    facts = QuestionFacts(
+    return QuestionFacts(
         started_ms=epoch_ms(run["question_started_at"]),
         time_limit_s=question["time_limit_s"],
         points=question["points"],
@@ -702,10 +720,6 @@ async def _question_facts(run_id: int, question_id: int) -> QuestionFacts | None
         correct_ids=frozenset(o["id"] for o in options if o["correct"]),
         accuracy_only=bool(run["accuracy_only"]),
     )
-    _facts_cache[key] = facts
-    while len(_facts_cache) > _FACTS_CACHE_SIZE:
-        _facts_cache.popitem(last=False)
-    return facts
 
 
 def forget_cached_questions() -> None:
@@ -760,42 +774,120 @@ async def submit_answer(
     )
     engine = Answer._meta.db
     if isinstance(engine, SQLiteEngine):
-        connection = await _answer_connection(engine)
-        async with connection.execute(_INSERT_ANSWER.replace("{}", "?"), values) as cursor:
-            rows = await cursor.fetchall()
+        stored = await _answer_writer(engine).insert(values)
     else:
-        rows = await Answer.raw(_INSERT_ANSWER, *values)
-    if rows:
+        stored = bool(await Answer.raw(_INSERT_ANSWER, *values))
+    if stored:
         return AnswerResult(True, question_id, response_ms=response_ms)
     return await _refusal(run_id, player_id, question_id, received_ms)
 
 
-# SQLite: Piccolo opens a new connection (and thread) for every statement outside a transaction, which caps
-# answers near 600/s; a room of players answers in bursts. Answers go through one long-lived autocommit
-# connection per database file and event loop instead. It holds no state of the quiz: the database still decides.
-_answer_connections: dict[tuple[str, int], aiosqlite.Connection] = {}
+class _SQLiteAnswerWriter:
+    """SQLite: the answers that arrive while one write is in flight go in together, in ONE transaction.
+
+    A room answers in bursts, and with several worker processes each autocommit INSERT is a fight for the file's
+    write lock: SQLite's busy handler backs off by sleeping (up to 100 ms a try), and a process can lose that
+    fight for half a second. One transaction per burst takes the lock once. The writer owns one connection on
+    one thread; it keeps no quiz state: every answer is still the conditional INSERT, decided by the database.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quiz-answers")
+        self.connection: sqlite3.Connection | None = None
+        self.pending: list[tuple[tuple, asyncio.Future]] = []
+        self.task: asyncio.Task | None = None
+
+    async def insert(self, values: tuple) -> bool:
+        """True when the row went in; False when the database refused it (closed, late, removed, second)."""
+        future = asyncio.get_running_loop().create_future()
+        self.pending.append((values, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.pending:
+            batch, self.pending = self.pending, []
+            try:
+                outcomes = await loop.run_in_executor(self.executor, self._write, [values for values, _f in batch])
+            except Exception as exc:  # noqa: BLE001 - every waiting answer hears about it
+                outcomes = [exc] * len(batch)
+            for (_values, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if isinstance(outcome, Exception):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
+
+    def _write(self, batch: list[tuple]) -> list[bool | Exception]:
+        """On the writer's thread. A statement that fails (not a refusal: an error) sinks only itself: the
+        batch is rolled back and each answer is retried in its own transaction."""
+        if self.connection is None:
+            self.connection = sqlite3.connect(
+                self.path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                factory=TunedSQLiteConnection,
+            )
+        try:
+            return self._transaction(batch)
+        except sqlite3.Error as exc:
+            if len(batch) == 1:
+                return [exc]
+            outcomes: list[bool | Exception] = []
+            for values in batch:
+                try:
+                    outcomes.extend(self._transaction([values]))
+                except sqlite3.Error as single:
+                    outcomes.append(single)
+            return outcomes
+
+    def _transaction(self, batch: list[tuple]) -> list[bool | Exception]:
+        connection = self.connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            outcomes: list[bool | Exception] = [
+                bool(connection.execute(_INSERT_ANSWER_SQLITE, values).fetchall()) for values in batch
+            ]
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return outcomes
+
+    def close(self) -> None:
+        def close_connection() -> None:
+            if self.connection is not None:
+                self.connection.close()
+                self.connection = None
+
+        self.executor.submit(close_connection).result()
+        self.executor.shutdown(wait=True)
 
 
-async def _answer_connection(engine: SQLiteEngine) -> aiosqlite.Connection:
+_INSERT_ANSWER_SQLITE = _INSERT_ANSWER.replace("{}", "?")
+_answer_writers: dict[tuple[str, int], _SQLiteAnswerWriter] = {}
+
+
+def _answer_writer(engine: SQLiteEngine) -> _SQLiteAnswerWriter:
+    """One writer per database file and event loop (a worker process has one loop; tests have one per test)."""
     key = (str(engine.path), id(asyncio.get_running_loop()))
-    connection = _answer_connections.get(key)
-    if connection is None:
-        connection = await aiosqlite.connect(str(engine.path), timeout=30, isolation_level=None)
-        await connection.execute("PRAGMA synchronous = NORMAL")
-        await connection.execute("PRAGMA foreign_keys = ON")
-        if key in _answer_connections:  # another answer opened one meanwhile
-            await connection.close()
-            return _answer_connections[key]
-        _answer_connections[key] = connection
-    return connection
+    writer = _answer_writers.get(key)
+    if writer is None:
+        writer = _answer_writers[key] = _SQLiteAnswerWriter(str(engine.path))
+    return writer
 
 
 async def close_answer_connections() -> None:
-    """Closes this event loop's answer connections (app shutdown, end of a test): their threads are not daemons."""
+    """Closes this event loop's answer writers (app shutdown, end of a test): their threads are not daemons."""
     loop_id = id(asyncio.get_running_loop())
-    for key in [k for k in _answer_connections if k[1] == loop_id]:
-        connection = _answer_connections.pop(key)
-        await connection.close()
+    for key in [k for k in _answer_writers if k[1] == loop_id]:
+        writer = _answer_writers.pop(key)
+        if writer.task is not None and not writer.task.done():
+            with contextlib.suppress(Exception):
+                await writer.task
+        await asyncio.to_thread(writer.close)
 
 
 async def _refusal(run_id: int, player_id: int, question_id: int, received_ms: int) -> AnswerResult:

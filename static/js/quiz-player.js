@@ -108,9 +108,8 @@
     }
   }
 
-  function showRank(ranks) {
-    var mine = ranks && ranks[String(state.playerId)];
-    if (mine) { setScore(mine[1]); status(L("rank") + ": " + mine[0] + " · " + L("score") + ": " + mine[1]); }
+  function showRank(you) {
+    if (you) { setScore(you.score); status(L("rank") + ": " + you.rank + " · " + L("score") + ": " + you.score); }
   }
 
   function onMessage(msg) {
@@ -130,12 +129,12 @@
         status(msg.message); break;
       case "reveal":
         if (state.question && msg.question_id === state.question.question_id) {
-          showReveal(msg.correct, msg.points[String(state.playerId)], msg.kind, msg.learn_more);
+          showReveal(msg.correct, msg.you ? msg.you.points : 0, msg.kind, msg.learn_more);
         }
         break;
-      case "leaderboard": $("play-question").hidden = true; showRank(msg.ranks); break;
+      case "leaderboard": $("play-question").hidden = true; showRank(msg.you); break;
       case "finished":
-        stopTimer(); $("play-question").hidden = true; showRank(msg.ranks);
+        stopTimer(); $("play-question").hidden = true; showRank(msg.you);
         status(L("finished") + " " + $("play-status").textContent); store(null); break;
       case "player_removed": break;
     }

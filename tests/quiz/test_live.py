@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import time
 from dataclasses import replace
@@ -49,6 +50,7 @@ async def test_whole_round_through_the_test_client(socket_app, clock, quiz, orga
     other_bearer = {"Authorization": f"Bearer {await accounts.create_api_token(other_organiser.id, label='t')}"}
     questions = await service.questions_of(quiz["id"])
     run = await service.open_run(quiz["id"], 1, clock.now())
+    thresholds = gc.get_threshold()
     with TestClient(socket_app) as client:
         anna = join(client, run["join_code"], "Anna").json()
         bram = join(client, run["join_code"], "Bram").json()
@@ -57,6 +59,7 @@ async def test_whole_round_through_the_test_client(socket_app, clock, quiz, orga
                 client.websocket_connect("/ws/quiz/play") as p1, client.websocket_connect("/ws/quiz/play") as p2:
             state = host.receive_json()
             assert state["type"] == "host_state" and [p["nickname"] for p in state["players"]] == ["Anna", "Bram"]
+            assert gc.get_threshold()[2] == hub.FullCollectionPause.PAUSED  # no full GC pauses during the round
             p1.send_json({"type": "hello", "token": anna["player_token"]})
             p2.send_json({"type": "hello", "token": bram["player_token"]})
             assert p1.receive_json()["status"] == "lobby" and p2.receive_json()["nickname"] == "Bram"
@@ -84,16 +87,19 @@ async def test_whole_round_through_the_test_client(socket_app, clock, quiz, orga
             assert client.post(f"/api/quiz/runs/{run['id']}/reveal", headers=bearer).status_code == 200
             reveal = p2.receive_json()  # p2 never saw p1's answer_in: host-only messages stay on the host channel
             assert reveal["type"] == "reveal" and reveal["correct"] == [right]
-            assert reveal["points"] == {str(anna["player_id"]): 900}
+            assert reveal["you"] is None and "points" not in reveal  # Bram did not answer in time; nobody's points travel
             assert reveal["learn_more"]["url"] == "https://example.org/personele-beveiliging"
             assert [d["count"] for d in reveal["distribution"]] == [0, 1, 0]
-            assert p1.receive_json()["type"] == "reveal"
+            assert p1.receive_json()["you"] == {"points": 900}
 
             client.post(f"/api/quiz/runs/{run['id']}/leaderboard", headers=bearer)
             board = p1.receive_json()
             assert board["type"] == "leaderboard" and board["top"][0] == {"rank": 1, "nickname": "Anna", "score": 900}
-            assert board["ranks"][str(bram["player_id"])] == [2, 0]
-            p2.receive_json()
+            assert board["you"] == {"rank": 1, "score": 900} and "ranks" not in board
+            assert p2.receive_json()["you"] == {"rank": 2, "score": 0}  # each phone gets its own place only
+            host_reveal, host_board = host.receive_json(), host.receive_json()
+            assert host_reveal["type"] == "reveal" and "points" not in host_reveal and "you" not in host_reveal
+            assert host_board["top"][0]["nickname"] == "Anna" and "ranks" not in host_board
 
         # Anna reloads her phone: a new socket with the same token brings back nickname and score.
         with client.websocket_connect("/ws/quiz/play") as again:
@@ -120,8 +126,10 @@ async def test_whole_round_through_the_test_client(socket_app, clock, quiz, orga
             client.post(f"/api/quiz/runs/{run['id']}/end", headers=bearer)
             finished = again.receive_json()
             assert finished["type"] == "finished" and finished["podium"][0]["nickname"] == "Anna"
+            assert finished["you"] == {"rank": 1, "score": 900} and "ranks" not in finished
             with pytest.raises(WebSocketDisconnect):
                 again.receive_json()  # the server closes players' sockets when the run ends
+        assert gc.get_threshold() == thresholds  # the last quiz socket closed: full collections resume
         with client.websocket_connect("/ws/quiz/play") as late:
             late.send_json({"type": "hello", "token": anna["player_token"]})
             final = late.receive_json()
@@ -214,7 +222,7 @@ async def _play_round_over_two_servers(host_server: LiveServer, player_server: L
             assert [m["type"] for m in messages] == ["question", "answer_in"]  # the answer on server B reached host A
             await http.post(f"{host_server.url}/api/quiz/runs/{run['id']}/reveal", headers=bearer)
             reveal = json.loads(await asyncio.wait_for(player.recv(), 10))
-            assert reveal["type"] == "reveal" and reveal["points"][str(joined["player_id"])] > 0
+            assert reveal["type"] == "reveal" and reveal["you"]["points"] > 0
             await http.post(f"{host_server.url}/api/quiz/runs/{run['id']}/end", headers=bearer)
             assert json.loads(await asyncio.wait_for(player.recv(), 10))["type"] == "finished"
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+
 import pytest
+from piccolo.engine.sqlite import SQLiteEngine
 
 from events.errors import Conflict, NotFound, RuleViolation
 from events.quiz import service
@@ -113,6 +117,69 @@ async def test_second_answer_is_refused_by_the_database(engine, clock, quiz, org
             service.Answer(run=run["id"], question=options and rows[0]["question"], player=anna.player_id, choices="1",
                            received_at=NOW, response_ms=1, points=0)
         )
+
+
+async def test_the_first_answers_of_a_question_share_one_read_of_its_facts(engine, clock, quiz, organiser, monkeypatch):
+    nicknames = [f"Speler {i}" for i in range(12)]
+    run, players = await _run_with_players(quiz, organiser, *nicknames)
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    reads = []
+    real_read = service._read_question_facts
+
+    async def counting_read(*args):
+        reads.append(args)
+        return await real_read(*args)
+
+    monkeypatch.setattr(service, "_read_question_facts", counting_read)
+    assert (await service.submit_answer(run["id"], players[0].player_id, qids[0], [options[0][1]], clock.now())).reason == "closed"
+    await service.start_next_question(engine, run["id"], clock.now())  # "closed" was not remembered
+    results = await asyncio.gather(
+        *(service.submit_answer(run["id"], p.player_id, qids[0], [options[0][1]], clock.now()) for p in players)
+    )
+    assert all(r.accepted for r in results)
+    assert reads == [(run["id"], qids[0])] * 2  # once before the start, once for the twelve answers together
+
+
+async def test_sqlite_answers_that_arrive_together_share_one_transaction(engine, clock, quiz, organiser, monkeypatch):
+    if not isinstance(engine, SQLiteEngine):
+        pytest.skip("the answer writer is SQLite's (PostgreSQL takes concurrent INSERTs as they come)")
+    run, players = await _run_with_players(quiz, organiser, *(f"Speler {i}" for i in range(20)))
+    options = await option_ids(quiz["id"])
+    qids = [q["id"] for q in await service.questions_of(quiz["id"])]
+    await service.start_next_question(engine, run["id"], clock.now())
+    transactions = []
+    real_transaction = service._SQLiteAnswerWriter._transaction
+    monkeypatch.setattr(service._SQLiteAnswerWriter, "_transaction",
+                        lambda writer, batch: transactions.append(len(batch)) or real_transaction(writer, batch))
+    answers = [service.submit_answer(run["id"], p.player_id, qids[0], [options[0][1]], clock.now()) for p in players]
+    answers.append(service.submit_answer(run["id"], players[0].player_id, qids[0], [options[0][0]], clock.now()))
+    results = await asyncio.gather(*answers)
+    assert [r.accepted for r in results] == [True] * 20 + [False] and results[-1].reason == "already_answered"
+    assert sum(transactions) == 21 and len(transactions) <= 3  # not 21 lock round trips
+    assert await service.Answer.count().where(service.Answer.question == qids[0]) == 20
+
+
+async def test_sqlite_answer_writer_keeps_a_failing_statement_from_sinking_its_batch(engine, clock, quiz, organiser):
+    if not isinstance(engine, SQLiteEngine):
+        pytest.skip("the answer writer is SQLite's")
+    run, (anna, bram) = await _run_with_players(quiz, organiser, "Anna", "Bram")
+    options = await option_ids(quiz["id"])
+    qid = (await service.questions_of(quiz["id"]))[0]["id"]
+    await service.start_next_question(engine, run["id"], clock.now())
+    writer = service._answer_writer(engine)
+
+    def values(player_id, choices):
+        return (run["id"], qid, player_id, choices, NOW, 10, True, 990, run["id"], qid, 0, player_id, run["id"], False)
+
+    good, broken, other = await asyncio.gather(
+        writer.insert(values(anna.player_id, str(options[0][1]))),
+        writer.insert(values(bram.player_id, {"not": "bindable"})),  # an error, not a refusal
+        writer.insert(values(anna.player_id, str(options[0][0]))),  # Anna's second answer: refused
+        return_exceptions=True,
+    )
+    assert good is True and other is False and isinstance(broken, sqlite3.Error)
+    assert [r["player"] for r in await service.Answer.select(service.Answer.player)] == [anna.player_id]
 
 
 async def test_invalid_choices_and_other_questions_are_refused(engine, clock, quiz, organiser):
