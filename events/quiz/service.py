@@ -453,30 +453,32 @@ class JoinedPlayer:
     token: str
 
 
+_JOIN = """
+INSERT INTO quiz_player (run, nickname, nickname_key, token_hash, joined_at, removed)
+SELECT id, {}, {}, {}, {}, {} FROM quiz_run WHERE active_code = {}
+RETURNING id, run
+"""
+
+
 async def join_run(code: str, nickname: str, now: datetime) -> JoinedPlayer:
-    """A player joins an open run with its code and a nickname no one else in the run has."""
+    """A player joins an open run with its code and a nickname no one else in the run has.
+
+    One statement: the run is found by its code (only open runs hold one) and the player inserted; the UNIQUE
+    index on (run, case-folded nickname) refuses a taken nickname, also between simultaneous joins."""
     code = re.sub(r"\D", "", code or "")
-    run = await Run.select(Run.id, Run.status).where(Run.active_code == code).first() if code else None
-    if run is None:
-        raise NotFound(N_("No quiz is open with this code"), {"code": N_("No quiz is open with this code")})
     nickname = clean_nickname(nickname)
     token = new_token()
+    values = (nickname, nickname.casefold()[:40], hash_token(token), now, False, code)
     try:
-        rows = await Player.insert(
-            Player(
-                run=run["id"],
-                nickname=nickname,
-                nickname_key=nickname.casefold()[:40],
-                token_hash=hash_token(token),
-                joined_at=now,
-            )
-        ).returning(Player.id)
+        rows = await _write_statement(_JOIN, values) if code else []
     except UNIQUE_VIOLATIONS:
         raise Conflict(
             N_("This nickname is taken in this quiz; choose another"),
             {"nickname": N_("This nickname is taken in this quiz; choose another")},
         ) from None
-    return JoinedPlayer(player_id=rows[0]["id"], run_id=run["id"], nickname=nickname, token=token)
+    if not rows:
+        raise NotFound(N_("No quiz is open with this code"), {"code": N_("No quiz is open with this code")})
+    return JoinedPlayer(player_id=rows[0][0], run_id=rows[0][1], nickname=nickname, token=token)
 
 
 async def player_by_token(token: str) -> dict[str, Any] | None:
@@ -772,36 +774,43 @@ async def submit_answer(
         run_id, question_id, received_ms,
         player_id, run_id, False,
     )
-    engine = Answer._meta.db
-    if isinstance(engine, SQLiteEngine):
-        stored = await _answer_writer(engine).insert(values)
-    else:
-        stored = bool(await Answer.raw(_INSERT_ANSWER, *values))
-    if stored:
+    if await _write_statement(_INSERT_ANSWER, values):
         return AnswerResult(True, question_id, response_ms=response_ms)
     return await _refusal(run_id, player_id, question_id, received_ms)
 
 
-class _SQLiteAnswerWriter:
-    """SQLite: the answers that arrive while one write is in flight go in together, in ONE transaction.
+async def _write_statement(sql: str, values: tuple) -> list[tuple]:
+    """Runs one writing statement with `{}` placeholders; returns its RETURNING rows as tuples.
 
-    A room answers in bursts, and with several worker processes each autocommit INSERT is a fight for the file's
-    write lock: SQLite's busy handler backs off by sleeping (up to 100 ms a try), and a process can lose that
-    fight for half a second. One transaction per burst takes the lock once. The writer owns one connection on
-    one thread; it keeps no quiz state: every answer is still the conditional INSERT, decided by the database.
+    SQLite: through the process's statement writer (batched); PostgreSQL: straight on the pool."""
+    engine = Answer._meta.db
+    if isinstance(engine, SQLiteEngine):
+        return await _sqlite_writer(engine).execute(sql.replace("{}", "?"), values)
+    return [tuple(row.values()) for row in await Answer.raw(sql, *values)]
+
+
+class _SQLiteStatementWriter:
+    """SQLite: the quiz's writes (answers, joins) that arrive while one write is in flight go in together, in ONE
+    transaction on the writer's own connection and thread.
+
+    A room answers (and joins) in bursts, and every autocommit statement on its own connection is a fight for
+    the file's write lock: SQLite's busy handler backs off by sleeping (up to 100 ms a try), so with several
+    worker processes one could lose that fight for half a second. One transaction per burst takes the lock
+    once. It keeps no quiz state: every statement is still decided by the database (conditions, UNIQUE).
+    A constraint failure ends only its own statement (SQLite keeps the transaction); any other error rolls the
+    batch back and each statement is retried in its own transaction, so one failure never sinks the rest.
     """
 
     def __init__(self, path: str):
         self.path = path
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quiz-answers")
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quiz-writer")
         self.connection: sqlite3.Connection | None = None
-        self.pending: list[tuple[tuple, asyncio.Future]] = []
+        self.pending: list[tuple[str, tuple, asyncio.Future]] = []
         self.task: asyncio.Task | None = None
 
-    async def insert(self, values: tuple) -> bool:
-        """True when the row went in; False when the database refused it (closed, late, removed, second)."""
+    async def execute(self, sql: str, values: tuple) -> list[tuple]:
         future = asyncio.get_running_loop().create_future()
-        self.pending.append((values, future))
+        self.pending.append((sql, values, future))
         if self.task is None or self.task.done():
             self.task = asyncio.create_task(self._drain())
         return await future
@@ -811,10 +820,10 @@ class _SQLiteAnswerWriter:
         while self.pending:
             batch, self.pending = self.pending, []
             try:
-                outcomes = await loop.run_in_executor(self.executor, self._write, [values for values, _f in batch])
-            except Exception as exc:  # noqa: BLE001 - every waiting answer hears about it
+                outcomes = await loop.run_in_executor(self.executor, self._write, [(q, v) for q, v, _f in batch])
+            except Exception as exc:  # noqa: BLE001 - every waiting statement hears about it
                 outcomes = [exc] * len(batch)
-            for (_values, future), outcome in zip(batch, outcomes, strict=True):
+            for (_sql, _values, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():
                     continue
                 if isinstance(outcome, Exception):
@@ -822,9 +831,8 @@ class _SQLiteAnswerWriter:
                 else:
                     future.set_result(outcome)
 
-    def _write(self, batch: list[tuple]) -> list[bool | Exception]:
-        """On the writer's thread. A statement that fails (not a refusal: an error) sinks only itself: the
-        batch is rolled back and each answer is retried in its own transaction."""
+    def _write(self, batch: list[tuple[str, tuple]]) -> list[list[tuple] | Exception]:
+        """On the writer's thread."""
         if self.connection is None:
             self.connection = sqlite3.connect(
                 self.path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
@@ -835,21 +843,24 @@ class _SQLiteAnswerWriter:
         except sqlite3.Error as exc:
             if len(batch) == 1:
                 return [exc]
-            outcomes: list[bool | Exception] = []
-            for values in batch:
+            outcomes: list[list[tuple] | Exception] = []
+            for statement in batch:
                 try:
-                    outcomes.extend(self._transaction([values]))
+                    outcomes.extend(self._transaction([statement]))
                 except sqlite3.Error as single:
                     outcomes.append(single)
             return outcomes
 
-    def _transaction(self, batch: list[tuple]) -> list[bool | Exception]:
+    def _transaction(self, batch: list[tuple[str, tuple]]) -> list[list[tuple] | Exception]:
         connection = self.connection
         connection.execute("BEGIN IMMEDIATE")
         try:
-            outcomes: list[bool | Exception] = [
-                bool(connection.execute(_INSERT_ANSWER_SQLITE, values).fetchall()) for values in batch
-            ]
+            outcomes: list[list[tuple] | Exception] = []
+            for sql, values in batch:
+                try:
+                    outcomes.append(connection.execute(sql, values).fetchall())
+                except sqlite3.IntegrityError as refused:  # only this statement was undone
+                    outcomes.append(refused)
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -866,24 +877,23 @@ class _SQLiteAnswerWriter:
         self.executor.shutdown(wait=True)
 
 
-_INSERT_ANSWER_SQLITE = _INSERT_ANSWER.replace("{}", "?")
-_answer_writers: dict[tuple[str, int], _SQLiteAnswerWriter] = {}
+_sqlite_writers: dict[tuple[str, int], _SQLiteStatementWriter] = {}
 
 
-def _answer_writer(engine: SQLiteEngine) -> _SQLiteAnswerWriter:
+def _sqlite_writer(engine: SQLiteEngine) -> _SQLiteStatementWriter:
     """One writer per database file and event loop (a worker process has one loop; tests have one per test)."""
     key = (str(engine.path), id(asyncio.get_running_loop()))
-    writer = _answer_writers.get(key)
+    writer = _sqlite_writers.get(key)
     if writer is None:
-        writer = _answer_writers[key] = _SQLiteAnswerWriter(str(engine.path))
+        writer = _sqlite_writers[key] = _SQLiteStatementWriter(str(engine.path))
     return writer
 
 
 async def close_answer_connections() -> None:
-    """Closes this event loop's answer writers (app shutdown, end of a test): their threads are not daemons."""
+    """Closes this event loop's statement writers (app shutdown, end of a test): their threads are not daemons."""
     loop_id = id(asyncio.get_running_loop())
-    for key in [k for k in _answer_writers if k[1] == loop_id]:
-        writer = _answer_writers.pop(key)
+    for key in [k for k in _sqlite_writers if k[1] == loop_id]:
+        writer = _sqlite_writers.pop(key)
         if writer.task is not None and not writer.task.done():
             with contextlib.suppress(Exception):
                 await writer.task

@@ -149,8 +149,8 @@ async def test_sqlite_answers_that_arrive_together_share_one_transaction(engine,
     qids = [q["id"] for q in await service.questions_of(quiz["id"])]
     await service.start_next_question(engine, run["id"], clock.now())
     transactions = []
-    real_transaction = service._SQLiteAnswerWriter._transaction
-    monkeypatch.setattr(service._SQLiteAnswerWriter, "_transaction",
+    real_transaction = service._SQLiteStatementWriter._transaction
+    monkeypatch.setattr(service._SQLiteStatementWriter, "_transaction",
                         lambda writer, batch: transactions.append(len(batch)) or real_transaction(writer, batch))
     answers = [service.submit_answer(run["id"], p.player_id, qids[0], [options[0][1]], clock.now()) for p in players]
     answers.append(service.submit_answer(run["id"], players[0].player_id, qids[0], [options[0][0]], clock.now()))
@@ -160,26 +160,44 @@ async def test_sqlite_answers_that_arrive_together_share_one_transaction(engine,
     assert await service.Answer.count().where(service.Answer.question == qids[0]) == 20
 
 
-async def test_sqlite_answer_writer_keeps_a_failing_statement_from_sinking_its_batch(engine, clock, quiz, organiser):
+async def test_sqlite_writer_keeps_a_failing_statement_from_sinking_its_batch(engine, clock, quiz, organiser):
     if not isinstance(engine, SQLiteEngine):
-        pytest.skip("the answer writer is SQLite's")
+        pytest.skip("the statement writer is SQLite's")
     run, (anna, bram) = await _run_with_players(quiz, organiser, "Anna", "Bram")
     options = await option_ids(quiz["id"])
     qid = (await service.questions_of(quiz["id"]))[0]["id"]
     await service.start_next_question(engine, run["id"], clock.now())
-    writer = service._answer_writer(engine)
+    writer = service._sqlite_writer(engine)
+    insert = service._INSERT_ANSWER.replace("{}", "?")
 
     def values(player_id, choices):
         return (run["id"], qid, player_id, choices, NOW, 10, True, 990, run["id"], qid, 0, player_id, run["id"], False)
 
-    good, broken, other = await asyncio.gather(
-        writer.insert(values(anna.player_id, str(options[0][1]))),
-        writer.insert(values(bram.player_id, {"not": "bindable"})),  # an error, not a refusal
-        writer.insert(values(anna.player_id, str(options[0][0]))),  # Anna's second answer: refused
+    good, broken, second, taken = await asyncio.gather(
+        writer.execute(insert, values(anna.player_id, str(options[0][1]))),
+        writer.execute(insert, values(bram.player_id, {"not": "bindable"})),  # an error, not a refusal
+        writer.execute(insert, values(anna.player_id, str(options[0][0]))),  # Anna's second answer: no row
+        writer.execute(service._JOIN.replace("{}", "?"), ("anna", "anna", "0" * 64, NOW, False, run["join_code"])),
         return_exceptions=True,
     )
-    assert good is True and other is False and isinstance(broken, sqlite3.Error)
+    assert len(good) == 1 and second == [] and isinstance(broken, sqlite3.Error)
+    assert isinstance(taken, sqlite3.IntegrityError)  # the nickname is Anna's
     assert [r["player"] for r in await service.Answer.select(service.Answer.player)] == [anna.player_id]
+
+
+async def test_simultaneous_joins_with_one_nickname_let_exactly_one_in(engine, clock, quiz, organiser):
+    run = await service.open_run(quiz["id"], organiser.id, NOW)
+    nicknames = ["Anna", "anna ", "ANNA", "Bram", "Cas", "Daan", "Eva", "Fleur"]
+    results = await asyncio.gather(*(service.join_run(run["join_code"], n, NOW) for n in nicknames), return_exceptions=True)
+    taken = [r for r in results if isinstance(r, Conflict)]
+    joined = [r for r in results if isinstance(r, service.JoinedPlayer)]
+    assert len(taken) == 2 and len(joined) == 6, results
+    assert sorted(p["nickname_key"] for p in await service.Player.select(service.Player.nickname_key)) == [
+        "anna", "bram", "cas", "daan", "eva", "fleur"
+    ]
+    assert all(r.run_id == run["id"] for r in joined) and len({r.player_id for r in joined}) == 6
+    with pytest.raises(NotFound):
+        await service.join_run("000000", "Gijs", NOW)
 
 
 async def test_invalid_choices_and_other_questions_are_refused(engine, clock, quiz, organiser):
