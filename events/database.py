@@ -11,14 +11,17 @@ import io
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from events.settings import DatabaseURL
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+MAX_BOUND_PARAMETERS = 30_000  # per statement: SQLite allows 32,766 (since 3.32), PostgreSQL 32,767
 
 
 class TunedSQLiteConnection(sqlite3.Connection):
@@ -112,3 +115,26 @@ async def lock_row(engine: Engine, table, pk) -> None:
     """Serialise writers on one parent row (PostgreSQL); on SQLite the IMMEDIATE transaction already does."""
     if not isinstance(engine, SQLiteEngine):
         await table.raw(f"SELECT id FROM {table._meta.tablename} WHERE id = {{}} FOR UPDATE", pk).run()
+
+
+async def insert_rows(table: type[Table], rows: list[Table], returning: tuple[str, ...] = ("id",)) -> list[dict[str, Any]]:
+    """Saves many new rows with multi-row INSERT statements of bound parameters; returns the `returning` columns.
+
+    Piccolo's `insert(*rows)` builds a query fragment per value, which was a third of the registration writer's
+    time in a rush; this binds the instances' values (defaults applied by Piccolo when they were made) straight
+    away. Joins the caller's transaction. Rows go in the given order; `returning` rows come back in that order.
+    """
+    if not rows:
+        return []
+    columns = [column for column in table._meta.columns if not column._meta.primary_key]
+    names = ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
+    one_row = "(" + ", ".join(["{}"] * len(columns)) + ")"
+    suffix = " RETURNING " + ", ".join(f'"{name}"' for name in returning) if returning else ""
+    per_statement = max(1, MAX_BOUND_PARAMETERS // len(columns))
+    results: list[dict[str, Any]] = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = [getattr(row, column._meta.name) for row in chunk for column in columns]
+        sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ' + ", ".join([one_row] * len(chunk)) + suffix
+        results.extend(await table.raw(sql, *values))
+    return results

@@ -32,3 +32,35 @@ async def test_migrations_create_every_table(engine):
 async def test_migrating_twice_is_a_no_op(engine):
     await database.migrate(engine)
     await database.migrate(engine)
+
+
+async def test_insert_rows_binds_many_rows_in_order_in_the_callers_transaction(engine, organiser, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from events.programme.tables import Event
+    from events.registration.tables import Registration
+
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    await Event.insert(Event(slug="bulk", title="Bulk", status="published", starts_at=start,
+                             ends_at=start + timedelta(hours=2), organiser=organiser.id))
+    event_id = (await Event.select(Event.id).where(Event.slug == "bulk").first())["id"]
+    monkeypatch.setattr(database, "MAX_BOUND_PARAMETERS", 40)  # a few rows per statement: chunks are exercised
+    rows = [Registration(event=event_id, name=f"Deelnemer {i}", email=f"d{i}@gemeente.example",
+                         email_normalised=f"d{i}@gemeente.example", token_hash=f"{i:064d}", token_nonce="n",
+                         answers='{"1": "ja, \\"zeker\\""}', queued_at=start + timedelta(seconds=i)) for i in range(7)]
+    async with database.write_transaction(engine):
+        returned = await database.insert_rows(Registration, rows, ("id", "token_hash"))
+    assert [r["token_hash"] for r in returned] == [f"{i:064d}" for i in range(7)]
+    stored = await Registration.select().where(Registration.event == event_id).order_by(Registration.id)
+    assert [r["id"] for r in stored] == [r["id"] for r in returned]
+    assert stored[3]["queued_at"] == start + timedelta(seconds=3) and stored[3]["status"] == "confirmed"  # a default
+    assert stored[0]["answers"] == '{"1": "ja, \\"zeker\\""}' and stored[0]["cancelled_at"] is None
+
+    with pytest.raises(RuntimeError):
+        async with database.write_transaction(engine):
+            await database.insert_rows(Registration, [Registration(
+                event=event_id, name="Weg", email="weg@x.nl", email_normalised="weg@x.nl", token_hash="f" * 64,
+                token_nonce="n")], returning=())
+            raise RuntimeError("the change fails after the insert")
+    assert await Registration.count().where(Registration.email == "weg@x.nl") == 0
+    assert await database.insert_rows(Registration, []) == []

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from piccolo.engine.base import Engine
 
 from events.clock import Clock
-from events.database import is_sqlite, write_transaction
+from events.database import insert_rows, is_sqlite, write_transaction
 from events.mail.tables import OutboxMessage
 from events.web.i18n import gettext_for, ngettext_for
 
@@ -130,8 +130,7 @@ async def queue_message(**values: Any) -> int:
 
 async def queue_messages(rows: list[OutboxMessage]) -> None:
     """Adds many messages in one INSERT (the registration writer's batch)."""
-    if rows:
-        await OutboxMessage.insert(*rows)
+    await insert_rows(OutboxMessage, rows, returning=())
 
 
 # --- MIME --------------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import asyncpg
 from piccolo.query.functions.aggregate import Count
 
 from events.accounts.service import CurrentUser, normalise_email, valid_email
-from events.database import is_sqlite, write_transaction
+from events.database import insert_rows, is_sqlite, write_transaction
 from events.errors import Conflict, NotFound, RuleViolation
 from events.mail import service as mail
 from events.programme.tables import Event
@@ -472,9 +472,7 @@ async def _register_in_transaction(
         if not fresh:
             continue
         # One INSERT for the batch's new registrations, one for their mails.
-        inserted = await Registration.insert(*[record for _i, record, _r, _p in fresh]).returning(
-            Registration.id, Registration.token_hash
-        )
+        inserted = await insert_rows(Registration, [record for _i, record, _r, _p in fresh], ("id", "token_hash"))
         ids = {item["token_hash"]: item["id"] for item in inserted}
         messages = []
         # A small batch (ordinary traffic) renders its mails now; in a rush they are written unrendered and the
