@@ -43,8 +43,8 @@ class CalendarDocument:
         return build.etag_of(self.data)
 
 
-def _latest(rows: list[dict[str, Any]]) -> datetime | None:
-    stamps = [build._utc(r[k]) for r in rows for k in ("updated_at", "created_at") if r.get(k)]
+def _latest(rows: list[dict[str, Any]], keys: tuple[str, ...] = ("updated_at", "created_at")) -> datetime | None:
+    stamps = [build._utc(r[k]) for r in rows for k in keys if r.get(k)]
     return max(stamps) if stamps else None
 
 
@@ -64,7 +64,9 @@ async def programme_download(slug: str, base_url: str) -> CalendarDocument:
         raise NotFound(N_("This event has no programme yet"))
     speakers = await _speaker_names([s["id"] for s in sessions])
     data = build.build_programme(event, sessions, speakers, base_url)
-    return CalendarDocument(data, _latest([event, *sessions]), f"{event['slug']}-programme.ics")
+    # Sessions and speakers date their changes (deletions too) on the event's programme_updated_at.
+    last_modified = _latest([event, *sessions], ("updated_at", "created_at", "programme_updated_at"))
+    return CalendarDocument(data, last_modified, f"{event['slug']}-programme.ics")
 
 
 async def _speaker_names(session_ids: list[int]) -> dict[int, list[str]]:

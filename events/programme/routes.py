@@ -344,14 +344,14 @@ async def edit_session_page(request: Request, slug: FromPath[str], session_id: F
 
 @post("/organiser/events/{slug:str}/sessions/{session_id:int}/edit", guards=[organiser_guard], include_in_schema=False)
 async def edit_session(
-    request: Request, slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep,
+    request: Request, slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[SessionForm, Body(media_type=FORM)],
 ) -> Template | Redirect:
     event = await programme.event_for_organiser(slug, current_user)
     session = await programme.session_of_event(event, session_id)
     values = sent_fields(data)
     try:
-        await programme.update_session(event, session_id, values)
+        await programme.update_session(event, session_id, values, clock.now())
     except RuleViolation as exc:
         return _form_page("programme/organiser/session_form.html", request, exc.errors, 400, event=event, session=session, values=values)
     return Redirect(path=f"/organiser/events/{slug}/programme#session-{session_id}", status_code=303)
@@ -372,9 +372,11 @@ async def confirm_delete_session(slug: FromPath[str], session_id: FromPath[int],
 
 
 @post("/organiser/events/{slug:str}/sessions/{session_id:int}/delete", guards=[organiser_guard], include_in_schema=False)
-async def delete_session_form(slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep) -> Redirect:
+async def delete_session_form(
+    slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep
+) -> Redirect:
     event = await programme.event_for_organiser(slug, current_user)
-    await programme.delete_session(event, session_id)
+    await programme.delete_session(event, session_id, clock.now())
     return Redirect(path=f"/organiser/events/{slug}/programme", status_code=303)
 
 
@@ -402,10 +404,11 @@ async def add_speaker_form(
     guards=[organiser_guard], include_in_schema=False,
 )
 async def remove_speaker_form(
-    slug: FromPath[str], session_id: FromPath[int], speaker_id: FromPath[int], current_user: CurrentUserDep
+    slug: FromPath[str], session_id: FromPath[int], speaker_id: FromPath[int], current_user: CurrentUserDep,
+    clock: ClockDep,
 ) -> Redirect:
     event = await programme.event_for_organiser(slug, current_user)
-    await programme.remove_speaker(event, session_id, speaker_id)
+    await programme.remove_speaker(event, session_id, speaker_id, clock.now())
     return Redirect(path=f"/organiser/events/{slug}/programme#session-{session_id}", status_code=303)
 
 
@@ -436,14 +439,14 @@ async def speaker_profile_page(request: Request, slug: FromPath[str], speaker_id
 
 @post("/organiser/events/{slug:str}/speakers/{speaker_id:int}/profile", guards=[organiser_guard], include_in_schema=False)
 async def speaker_profile(
-    request: Request, slug: FromPath[str], speaker_id: FromPath[int], current_user: CurrentUserDep,
+    request: Request, slug: FromPath[str], speaker_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[ProfileForm, Body(media_type=FORM)],
 ) -> Template | Redirect:
     event = await programme.event_for_organiser(slug, current_user)
     speaker = await programme.speaker_of_event(event, speaker_id)
     values = sent_fields(data)
     try:
-        await programme.update_speaker_profile(event, speaker_id, values)
+        await programme.update_speaker_profile(event, speaker_id, values, clock.now())
     except RuleViolation as exc:
         return _form_page("programme/organiser/speaker_form.html", request, exc.errors, 400, event=event, speaker=speaker, values=values)
     return Redirect(path=f"/organiser/events/{slug}/programme", status_code=303)
@@ -581,18 +584,21 @@ async def api_create_session(slug: FromPath[str], data: JSONBody[SessionWrite], 
 @patch("/api/events/{slug:str}/sessions/{session_id:int}", tags=API_TAGS, summary="Change a session",
        guards=[organiser_guard], security=ORGANISER_SECURITY)
 async def api_update_session(
-    slug: FromPath[str], session_id: FromPath[int], data: JSONBody[SessionPatch], current_user: CurrentUserDep
+    slug: FromPath[str], session_id: FromPath[int], data: JSONBody[SessionPatch], current_user: CurrentUserDep,
+    clock: ClockDep,
 ) -> PublicSession:
     event = await programme.event_for_organiser(slug, current_user)
-    await programme.update_session(event, session_id, sent_fields(data))
+    await programme.update_session(event, session_id, sent_fields(data), clock.now())
     return await _session_answer(event, session_id)
 
 
 @delete("/api/events/{slug:str}/sessions/{session_id:int}", tags=API_TAGS, summary="Delete a session",
         guards=[organiser_guard], security=ORGANISER_SECURITY)
-async def api_delete_session(slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep) -> None:
+async def api_delete_session(
+    slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep
+) -> None:
     event = await programme.event_for_organiser(slug, current_user)
-    await programme.delete_session(event, session_id)
+    await programme.delete_session(event, session_id, clock.now())
 
 
 @post("/api/events/{slug:str}/sessions/{session_id:int}/speakers", tags=API_TAGS, summary="Add a speaker by e-mail",

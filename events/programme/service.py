@@ -496,25 +496,36 @@ async def session_of_event(event: dict[str, Any], session_id: int) -> dict[str, 
     return row
 
 
+async def _programme_changed(event_ids: list[int], now: datetime) -> None:
+    """Dates a change of the programme (call it in the change's transaction)."""
+    if event_ids:
+        await Event.update({Event.programme_updated_at: now}).where(Event.id.is_in(event_ids))
+
+
 async def create_session(event: dict[str, Any], data: dict[str, Any], now: datetime) -> dict[str, Any]:
     values = clean_session(data, event)
-    session = Session(**values, event=event["id"], created_at=now)
-    await session.save()
+    async with write_transaction(_engine()):
+        session = Session(**values, event=event["id"], created_at=now)
+        await session.save()
+        await _programme_changed([event["id"]], now)
     return await Session.select().where(Session.id == session.id).first()
 
 
-async def update_session(event: dict[str, Any], session_id: int, data: dict[str, Any]) -> dict[str, Any]:
+async def update_session(event: dict[str, Any], session_id: int, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     current = await session_of_event(event, session_id)
     values = clean_session(data, event, current=current)
-    await Session.update({getattr(Session, k): v for k, v in values.items()}).where(Session.id == session_id)
+    async with write_transaction(_engine()):
+        await Session.update({getattr(Session, k): v for k, v in values.items()}).where(Session.id == session_id)
+        await _programme_changed([event["id"]], now)
     return {**current, **values}
 
 
-async def delete_session(event: dict[str, Any], session_id: int) -> None:
+async def delete_session(event: dict[str, Any], session_id: int, now: datetime) -> None:
     await session_of_event(event, session_id)
     async with write_transaction(_engine()):
         await SessionSpeaker.delete().where(SessionSpeaker.session == session_id)
         await Session.delete().where(Session.id == session_id)
+        await _programme_changed([event["id"]], now)
 
 
 async def speakers_of_event(event_id: int) -> dict[int, list[dict[str, Any]]]:
@@ -566,15 +577,21 @@ async def add_speaker(
         ):
             position = await SessionSpeaker.count().where(SessionSpeaker.session == session_id)
             await SessionSpeaker(session=session_id, speaker=speaker.id, position=position).save()
+            await _programme_changed([event["id"]], now)
     token = None
     if speaker.role == "speaker" and not await _has_active_link(speaker.id, now):
         token = await create_personal_link(speaker.id, now)
     return {"speaker": speaker, "created": created, "token": token}
 
 
-async def remove_speaker(event: dict[str, Any], session_id: int, speaker_id: int) -> None:
+async def remove_speaker(event: dict[str, Any], session_id: int, speaker_id: int, now: datetime) -> None:
     await session_of_event(event, session_id)
-    await SessionSpeaker.delete().where((SessionSpeaker.session == session_id) & (SessionSpeaker.speaker == speaker_id))
+    async with write_transaction(_engine()):
+        removed = await SessionSpeaker.delete().where(
+            (SessionSpeaker.session == session_id) & (SessionSpeaker.speaker == speaker_id)
+        ).returning(SessionSpeaker.id)
+        if removed:
+            await _programme_changed([event["id"]], now)
 
 
 async def new_speaker_link(event: dict[str, Any], speaker_id: int, now: datetime) -> str:
@@ -725,7 +742,7 @@ async def speaker_of_event(event: dict[str, Any], speaker_id: int) -> dict[str, 
     return row
 
 
-async def update_speaker_profile(event: dict[str, Any], speaker_id: int, data: dict[str, Any]) -> dict[str, Any]:
+async def update_speaker_profile(event: dict[str, Any], speaker_id: int, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     current = await speaker_of_event(event, speaker_id)
     values = {
         "name": _text(data.get("name")),
@@ -743,7 +760,13 @@ async def update_speaker_profile(event: dict[str, Any], speaker_id: int, data: d
         errors["bio"] = N_("The biography may be at most 5000 characters long")
     if errors:
         raise RuleViolation(N_("The profile could not be saved"), errors)
-    await User.update({User.name: values["name"], User.organisation: values["organisation"], User.bio: values["bio"]}).where(
-        User.id == speaker_id
-    )
+    async with write_transaction(_engine()):
+        await User.update({User.name: values["name"], User.organisation: values["organisation"], User.bio: values["bio"]}).where(
+            User.id == speaker_id
+        )
+        if values["name"] != current.get("name"):  # programmes show speakers' names: every one they speak in changed
+            rows = await SessionSpeaker.select(SessionSpeaker.session.event.as_alias("event")).where(
+                SessionSpeaker.speaker == speaker_id
+            )
+            await _programme_changed(sorted({row["event"] for row in rows}), now)
     return {**current, **values}

@@ -33,6 +33,9 @@ class Event(Table, tablename="programme_event"):
     sequence = Integer(default=0)  # iCalendar SEQUENCE: rises on every change that matters to a calendar
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # When a session or a speaker of the programme last changed (also deletions, which leave no row to date):
+    # the programme's Last-Modified, so an If-Modified-Since client never keeps a stale programme.ics.
+    programme_updated_at = Timestamptz(null=True, default=None)
 
 
 class Session(Table, tablename="programme_session"):

@@ -145,3 +145,48 @@ async def test_calendar_polls_leave_no_cookie_and_no_session_behind(client, orga
         assert "set-cookie" not in response.headers, path
     sessions = settings.data_dir / "sessions"
     assert not sessions.exists() or not any(sessions.iterdir())
+
+
+async def test_programme_last_modified_moves_with_session_and_speaker_changes_and_deletions(client, organiser, clock):
+    from events.programme import service as programme
+
+    event = await make_event(organiser)
+    await Event.update({Event.updated_at: clock.now(), Event.created_at: clock.now()}).where(Event.id == event["id"])
+    first = await programme.create_session(
+        event, {"title": "Opening", "starts_at": event["starts_at"], "ends_at": event["starts_at"] + timedelta(hours=1)}, clock.now()
+    )
+    second = await programme.create_session(
+        event, {"title": "Workshop", "starts_at": event["starts_at"] + timedelta(hours=1),
+                "ends_at": event["starts_at"] + timedelta(hours=2)}, clock.now()
+    )
+    path = f"/events/{event['slug']}/programme.ics"
+
+    async def stamp() -> str:
+        response = await client.get(path)
+        assert response.status_code == 200
+        return response.headers["last-modified"]
+
+    async def changed_since(previous: str) -> bool:
+        return (await client.get(path, headers={"If-Modified-Since": previous})).status_code == 200
+
+    before = await stamp()
+    clock.advance(minutes=5)
+    await programme.update_session(event, first["id"], {"room": "Zaal 2"}, clock.now())
+    assert await changed_since(before)
+    before = await stamp()
+    clock.advance(minutes=5)
+    added = await programme.add_speaker(event, second["id"], "spreker@gemeente.example", clock.now(), "Sam Spreker")
+    assert await changed_since(before)
+    before = await stamp()
+    clock.advance(minutes=5)
+    await programme.update_speaker_profile(event, added["speaker"].id, {"name": "Sam de Spreker"}, clock.now())
+    assert await changed_since(before)
+    before = await stamp()
+    clock.advance(minutes=5)
+    await programme.remove_speaker(event, second["id"], added["speaker"].id, clock.now())
+    assert await changed_since(before)
+    before = await stamp()
+    clock.advance(minutes=5)
+    await programme.delete_session(event, second["id"], clock.now())  # a deletion leaves no row to date
+    assert await changed_since(before)
+    assert not await changed_since(await stamp())  # and nothing else changed: 304 again

@@ -255,9 +255,9 @@ async def test_sessions_of_another_event_are_not_found(organiser):
     other = await make_event(organiser.id, title="Ander evenement")
     session_id = (await programme.sessions_of(one["id"]))[0]["id"]
     with pytest.raises(NotFound):
-        await programme.update_session(other, session_id, {"title": "kaping"})
+        await programme.update_session(other, session_id, {"title": "kaping"}, NOW)
     with pytest.raises(NotFound):
-        await programme.delete_session(other, session_id)
+        await programme.delete_session(other, session_id, NOW)
     with pytest.raises(NotFound):
         await programme.add_speaker(other, session_id, "x@example.org", NOW)
 
