@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Request, delete, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
@@ -27,7 +27,7 @@ class LoginForm(Struct):
 
 
 @get("/login", include_in_schema=False)
-async def login_page(request: Request, next_: str | None = Parameter(query="next", default=None)) -> Template:
+async def login_page(request: Request, next_: Annotated[str | None, QueryParameter(name="next")] = None) -> Template:
     return Template("accounts/login.html", context={"next": safe_next(next_, ""), "error": None, "email": ""})
 
 

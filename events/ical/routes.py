@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from litestar import Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, QueryParameter
 
 from events.ical import service
 from events.ical.build import translate
@@ -92,7 +92,7 @@ async def calendar_feed(
     request: Request,
     settings: SettingsDep,
     clock: ClockDep,
-    kind: Literal["conference", "webinar", "festival"] | None = Parameter(query="kind", default=None, description="Only events of this kind"),
+    kind: Annotated[Literal["conference", "webinar", "festival"] | None, QueryParameter(name="kind", description="Only events of this kind")] = None,
 ) -> Response:
     language = language_of(request)
     kind = kind or None

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request, delete, get, patch, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
@@ -71,14 +71,14 @@ def _kind_filter(kind: str | None) -> str | None:
 
 
 @get("/", opt={"csrf_free": True}, include_in_schema=False)
-async def home(clock: ClockDep, kind: str | None = Parameter(query="kind", default=None)) -> Template:
+async def home(clock: ClockDep, kind: Annotated[str | None, QueryParameter(name="kind")] = None) -> Template:
     kind = _kind_filter(kind)
     events = await programme.upcoming_events(clock.now(), kind=kind)
     return Template("programme/home.html", context={"events": events, "kind": kind, "labels": LABELS})
 
 
 @get("/archive", opt={"csrf_free": True}, include_in_schema=False)
-async def archive(clock: ClockDep, kind: str | None = Parameter(query="kind", default=None)) -> Template:
+async def archive(clock: ClockDep, kind: Annotated[str | None, QueryParameter(name="kind")] = None) -> Template:
     kind = _kind_filter(kind)
     events = await programme.past_events(clock.now(), kind=kind)
     return Template("programme/archive.html", context={"events": events, "kind": kind, "labels": LABELS})
@@ -238,7 +238,7 @@ async def new_event(
 
 @get("/organiser/events/{slug:str}", guards=[organiser_guard], include_in_schema=False)
 async def dashboard(
-    request: Request, slug: FromPath[str], current_user: CurrentUserDep, saved: str | None = Parameter(query="saved", default=None)
+    request: Request, slug: FromPath[str], current_user: CurrentUserDep, saved: Annotated[str | None, QueryParameter(name="saved")] = None
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
     sessions = await programme.sessions_of(event["id"])
@@ -470,9 +470,9 @@ def _parse_query_instant(value: str | None, name: str) -> datetime | None:
 @get("/api/events", tags=API_TAGS, summary="Published events", opt={"csrf_free": True})
 async def api_list_events(
     settings: SettingsDep,
-    kind: str | None = Parameter(query="kind", default=None, description="conference, webinar or festival"),
-    from_: str | None = Parameter(query="from", default=None, description="ISO 8601: events still running then"),
-    to: str | None = Parameter(query="to", default=None, description="ISO 8601: events that start by then"),
+    kind: Annotated[str | None, QueryParameter(name="kind", description="conference, webinar or festival")] = None,
+    from_: Annotated[str | None, QueryParameter(name="from", description="ISO 8601: events still running then")] = None,
+    to: Annotated[str | None, QueryParameter(name="to", description="ISO 8601: events that start by then")] = None,
 ) -> list[PublicEvent]:
     """Published events, soonest first. Never contains a join URL."""
     if kind is not None and kind not in programme.KINDS:

@@ -12,7 +12,7 @@ import qrcode.image.svg
 from litestar import Request, Response, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
@@ -514,7 +514,7 @@ def _play_page(
 
 
 @get("/quiz", include_in_schema=False)
-async def play_page(request: Request, code: str | None = Parameter(query="code", default=None, max_length=20)) -> Template:
+async def play_page(request: Request, code: Annotated[str | None, QueryParameter(name="code", max_length=20)] = None) -> Template:
     return _play_page(request, code=code or "")
 
 

@@ -11,7 +11,7 @@ import qrcode
 import qrcode.image.svg
 from litestar import Litestar, Request, Response, delete, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from events.errors import NotFound, RuleViolation
@@ -171,7 +171,7 @@ async def _by_token(token: str) -> dict[str, Any]:
 
 
 @get("/registrations/{token:str}", name="registration:manage")
-async def manage_page(request: Request, token: FromPath[str], clock: ClockDep, welcome: bool = False) -> Template:
+async def manage_page(request: Request, token: FromPath[str], clock: ClockDep, welcome: FromQuery[bool] = False) -> Template:
     from events.web.panels import collect
 
     row = await _by_token(token)
@@ -238,8 +238,8 @@ def _back(slug: str, status: str = "") -> Redirect:
 async def attendee_list(
     current_user: CurrentUserDep,
     slug: FromPath[str],
-    status: str = Parameter(query="status", default=""),
-    q: str = Parameter(query="q", default=""),
+    status: Annotated[str, QueryParameter(name="status")] = "",
+    q: Annotated[str, QueryParameter(name="q")] = "",
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
     status = status if status in FILTERS else ""
@@ -434,8 +434,8 @@ async def api_registrations(
     current_user: CurrentUserDep,
     slug: FromPath[str],
     clock: ClockDep,
-    format_: str = Parameter(query="format", default="json"),
-    status: str = Parameter(query="status", default=""),
+    format_: Annotated[str, QueryParameter(name="format")] = "json",
+    status: Annotated[str, QueryParameter(name="status")] = "",
 ) -> Response:
     """The attendee list of an event you organise; `?format=csv` for the Excel export."""
     event = await programme.event_for_organiser(slug, current_user)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Request, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
@@ -53,10 +53,10 @@ def _page_context() -> dict[str, Any]:
 
 @get("/library", include_in_schema=False, opt={"csrf_free": True})
 async def library_page(
-    aspect: str | None = Parameter(query="aspect", default=None),
-    kind: str | None = Parameter(query="kind", default=None),
-    q: str | None = Parameter(query="q", default=None, max_length=200),
-    language: str | None = Parameter(query="language", default=None),
+    aspect: Annotated[str | None, QueryParameter(name="aspect")] = None,
+    kind: Annotated[str | None, QueryParameter(name="kind")] = None,
+    q: Annotated[str | None, QueryParameter(name="q", max_length=200)] = None,
+    language: Annotated[str | None, QueryParameter(name="language")] = None,
 ) -> Template:
     aspect, kind = _filters(aspect, kind)
     language = language if language in service.LANGUAGES else None
@@ -85,12 +85,12 @@ def _api_filter(name: str, value: str | None, allowed: dict) -> str | None:
 @get("/api/resources", tags=["resources"], summary="The library (retired resources are left out)")
 async def api_list_resources(
     current_user: MaybeUserDep,
-    aspect: str | None = Parameter(query="aspect", default=None, description="One of the six aspects"),
-    kind: str | None = Parameter(query="kind", default=None, description="story, guide, tool, recording or scan"),
-    q: str | None = Parameter(query="q", default=None, max_length=200, description="Words in title, summary or tags"),
-    language: str | None = Parameter(query="language", default=None),
-    broken: bool = Parameter(query="broken", default=False, description="Organisers: only broken links"),
-    retired: bool = Parameter(query="retired", default=False, description="Organisers: include retired resources"),
+    aspect: Annotated[str | None, QueryParameter(name="aspect", description="One of the six aspects")] = None,
+    kind: Annotated[str | None, QueryParameter(name="kind", description="story, guide, tool, recording or scan")] = None,
+    q: Annotated[str | None, QueryParameter(name="q", max_length=200, description="Words in title, summary or tags")] = None,
+    language: Annotated[str | None, QueryParameter(name="language")] = None,
+    broken: Annotated[bool, QueryParameter(name="broken", description="Organisers: only broken links")] = False,
+    retired: Annotated[bool, QueryParameter(name="retired", description="Organisers: include retired resources")] = False,
 ) -> list[ResourceOut]:
     organiser = current_user is not None and current_user.is_organiser
     rows = await service.list_resources(
@@ -221,10 +221,10 @@ FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 @get("/organiser/resources", guards=[organiser_guard], include_in_schema=False)
 async def editor_page(
-    aspect: str | None = Parameter(query="aspect", default=None),
-    kind: str | None = Parameter(query="kind", default=None),
-    q: str | None = Parameter(query="q", default=None, max_length=200),
-    show: str | None = Parameter(query="show", default=None),  # "broken" | "retired"
+    aspect: Annotated[str | None, QueryParameter(name="aspect")] = None,
+    kind: Annotated[str | None, QueryParameter(name="kind")] = None,
+    q: Annotated[str | None, QueryParameter(name="q", max_length=200)] = None,
+    show: Annotated[str | None, QueryParameter(name="show")] = None,  # "broken" | "retired"
 ) -> Template:
     aspect, kind = _filters(aspect, kind)
     show = show if show in ("broken", "retired") else ""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 from piccolo.engine.base import Engine
 
@@ -37,7 +39,7 @@ async def healthz(request: Request) -> Response:
 
 
 @get("/lang/{language:str}", opt={"csrf_free": True}, include_in_schema=False)
-async def switch_language(language: FromPath[str], next_: str | None = Parameter(query="next", default=None)) -> Redirect:
+async def switch_language(language: FromPath[str], next_: Annotated[str | None, QueryParameter(name="next")] = None) -> Redirect:
     if language not in LANGUAGES:
         raise NotFoundException()
     response = Redirect(path=safe_next(next_))
