@@ -227,13 +227,19 @@ def worker(once: bool, interval: float) -> None:
 
 @main.command()
 def purge() -> None:
-    """Anonymise participant data of events that ended more than EVENTS_RETENTION_DAYS ago."""
+    """Anonymise participant data of events that ended more than EVENTS_RETENTION_DAYS ago, and delete uploaded
+    files that no material refers to any more."""
     from events.clock import Clock
+    from events.materials import service as materials
+    from events.materials.storage import storage_for
     from events.registration import service as registration
 
     settings = load_settings()
-    touched = run_with_database(settings, lambda: registration.purge(Clock().now(), settings.retention_days))
+    now = Clock().now()
+    touched = run_with_database(settings, lambda: registration.purge(now, settings.retention_days))
     click.echo(f"anonymised {touched} registrations of events that ended more than {settings.retention_days} days ago")
+    swept = run_with_database(settings, lambda: materials.sweep_orphaned_files(storage_for(settings.data_dir), now))
+    click.echo(f"deleted {swept} uploaded files that no material refers to any more")
 
 
 if __name__ == "__main__":  # pragma: no cover

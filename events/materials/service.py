@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
@@ -400,6 +400,22 @@ async def remove_material(engine: Engine, storage: Storage, material_id: int) ->
         await Material.delete().where(Material.id == material_id)
     for key in keys:
         await storage.delete(key)
+
+
+ORPHAN_MIN_AGE = timedelta(hours=1)
+
+
+async def sweep_orphaned_files(storage: Storage, now: datetime, min_age: timedelta = ORPHAN_MIN_AGE) -> int:
+    """Deletes stored files no version refers to any more (their session or event was deleted, which removes the
+    rows but cannot reach the storage). Only files older than `min_age`: an upload saves its file just before
+    its row commits. Returns how many went."""
+    known = {row["storage_key"] for row in await MaterialVersion.select(MaterialVersion.storage_key)}
+    removed = 0
+    for key, saved_at in await storage.stored():
+        if key not in known and saved_at <= now - min_age:
+            await storage.delete(key)
+            removed += 1
+    return removed
 
 
 async def set_upload_deadline(event_id: int, deadline: datetime | None) -> None:

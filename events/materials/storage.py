@@ -7,9 +7,11 @@ store can implement the same three calls (save = upload the spooled file, then r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +34,9 @@ class Storage(Protocol):
 
     def local_path(self, key: str) -> Path | None:
         """A file the server may send directly, or None (then downloads stream through `open`)."""
+
+    async def stored(self) -> list[tuple[str, datetime]]:
+        """Every kept object: (key, when it was saved). For sweeping objects no row refers to."""
 
 
 class LocalStorage:
@@ -66,6 +71,23 @@ class LocalStorage:
 
     async def delete(self, key: str) -> None:
         await anyio.Path(self._path(key)).unlink(missing_ok=True)
+
+    async def stored(self) -> list[tuple[str, datetime]]:
+        def walk() -> list[tuple[str, datetime]]:
+            found = []
+            if not self.root.is_dir():
+                return found
+            for folder in self.root.iterdir():
+                if folder == self.incoming_dir or not folder.is_dir():
+                    continue
+                for path in folder.iterdir():
+                    key = f"{folder.name}/{path.name}"
+                    with contextlib.suppress(ValueError, FileNotFoundError):
+                        self._path(key)
+                        found.append((key, datetime.fromtimestamp(path.stat().st_mtime, UTC)))
+            return found
+
+        return await anyio.to_thread.run_sync(walk)
 
 
 def storage_for(data_dir: Path) -> Storage:

@@ -338,3 +338,29 @@ async def test_a_wrong_csrf_token_in_the_form_action_is_refused(speaker_client, 
     )
     assert response.status_code == 403
     assert await Material.count() == 0
+
+
+async def test_files_of_a_deleted_session_are_swept_once_old_enough(speaker_client, organiser_client, talk, settings):
+    from datetime import timedelta
+
+    from events.materials import service as materials
+    from events.materials.storage import storage_for
+    from events.programme import service as programme
+    from events.programme.tables import Event
+
+    event = await Event.select().where(Event.id == talk["event"]).first()
+    other = await programme.create_session(
+        event, {"title": "Blijft staan", "starts_at": talk["starts_at"], "ends_at": talk["ends_at"]}, datetime.now(UTC)
+    )
+    assert (await upload(speaker_client, talk["id"], "weg.pdf", sample_pdf("weg"))).status_code == 201
+    assert (await upload(organiser_client, other["id"], "blijft.pdf", sample_pdf("blijft"))).status_code == 201
+    assert len(stored_files(settings)) == 2
+    await programme.delete_session(event, talk["id"], datetime.now(UTC))  # rows go (cascade); files cannot follow
+    assert await MaterialVersion.count() == 1 and len(stored_files(settings)) == 2
+
+    storage = storage_for(settings.data_dir)
+    now = datetime.now(UTC)
+    assert await materials.sweep_orphaned_files(storage, now) == 0  # younger than an hour: an upload may be committing
+    assert await materials.sweep_orphaned_files(storage, now + timedelta(hours=2)) == 1
+    [left] = stored_files(settings)
+    assert left.read_bytes() == sample_pdf("blijft")

@@ -194,3 +194,4 @@ async def test_purge_anonymises_old_events_only(settings, engine, site, make_eve
     )
     assert result.returncode == 0, result.stderr
     assert "anonymised 2 registrations" in result.stdout
+    assert "deleted 0 uploaded files that no material refers to any more" in result.stdout
