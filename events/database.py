@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -21,6 +22,9 @@ from piccolo.table import Table
 from events.settings import DatabaseURL
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+# What a UNIQUE index raises on either database (SQLite's IntegrityError also covers other constraints: callers
+# check what they expected, e.g. that the other row now exists).
+UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 MAX_BOUND_PARAMETERS = 30_000  # per statement: SQLite allows 32,766 (since 3.32), PostgreSQL 32,767
 
 

@@ -23,12 +23,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from events.accounts.service import CurrentUser
-from events.database import SQLITE_BUSY_TIMEOUT_S, TunedSQLiteConnection, lock_row, write_transaction
+from events.database import (
+    SQLITE_BUSY_TIMEOUT_S,
+    UNIQUE_VIOLATIONS,
+    TunedSQLiteConnection,
+    lock_row,
+    write_transaction,
+)
 from events.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
 from events.quiz.tables import Answer, Option, Player, Question, Quiz, Run
@@ -51,7 +56,6 @@ POINTS_MAX = 2000
 JOIN_CODE_DIGITS = 6
 EXPORT_FORMAT = "events-quiz/1"
 
-UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
 
 def epoch_ms(moment: datetime) -> int:

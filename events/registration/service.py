@@ -16,17 +16,15 @@ import io
 import json
 import logging
 import secrets
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import asyncpg
 from piccolo.query.functions.aggregate import Count
 
 from events.accounts.service import CurrentUser, normalise_email, valid_email
-from events.database import insert_rows, is_sqlite, write_transaction
+from events.database import UNIQUE_VIOLATIONS, insert_rows, is_sqlite, write_transaction
 from events.errors import Conflict, NotFound, RuleViolation
 from events.mail import service as mail
 from events.programme.tables import Event
@@ -535,7 +533,7 @@ async def _existing_registration(known: dict[str, Any], event: dict[str, Any], s
 
 
 def _is_unique_violation(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.IntegrityError | asyncpg.UniqueViolationError)
+    return isinstance(exc, UNIQUE_VIOLATIONS)
 
 
 async def register_batch(requests: list[tuple[str, Applicant, datetime]], site: Site) -> list[Outcome | RuleViolation]:

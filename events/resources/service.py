@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from piccolo.engine.base import Engine
 
-from events.database import write_transaction
+from events.database import UNIQUE_VIOLATIONS, write_transaction
 from events.errors import NotFound, RuleViolation
 from events.resources.tables import EventResource, Resource, SessionResource
 
@@ -501,14 +501,19 @@ def _unprefix(row: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 async def _link(table: type, owner_column: Any, owner_id: int, resource_id: int, engine: Engine) -> None:
     await get_resource(resource_id)  # a retired resource cannot be newly attached
-    async with write_transaction(engine):
-        if await table.exists().where((owner_column == owner_id) & (table.resource == resource_id)):
-            return  # attaching twice is harmless
-        last = await table.select(table.position).where(owner_column == owner_id).order_by(
-            table.position, ascending=False
-        ).first()
-        await table.insert(table(**{owner_column._meta.name: owner_id, "resource": resource_id,
-                                    "position": (last["position"] + 1) if last else 0}))
+    try:
+        async with write_transaction(engine):
+            if await table.exists().where((owner_column == owner_id) & (table.resource == resource_id)):
+                return  # attaching twice is harmless
+            last = await table.select(table.position).where(owner_column == owner_id).order_by(
+                table.position, ascending=False
+            ).first()
+            await table.insert(table(**{owner_column._meta.name: owner_id, "resource": resource_id,
+                                        "position": (last["position"] + 1) if last else 0}))
+    except UNIQUE_VIOLATIONS:
+        # someone attached it at the same moment (the UNIQUE index decided): attached, as asked
+        if not await table.exists().where((owner_column == owner_id) & (table.resource == resource_id)):
+            raise
 
 
 async def attach_to_event(event_id: int, resource_id: int, engine: Engine) -> None:

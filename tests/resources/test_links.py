@@ -162,3 +162,25 @@ async def test_cancellation_mail_has_no_resources(client, app, linked):
         await post_form(browser, f"/registrations/{token}/cancel", {}, )
     cancelled = await OutboxMessage.select().where(OutboxMessage.kind == "cancelled").first()
     assert cancelled is not None and "Weerbaarheidsscan" not in cancelled["text_body"]
+
+
+async def test_simultaneous_attaches_leave_one_link_and_the_database_refuses_a_second(linked, engine):
+    import asyncio
+
+    from events.database import UNIQUE_VIOLATIONS
+
+    event, session, unused = linked["event"], linked["session"], linked["unused"]
+    results = await asyncio.gather(
+        *(service.attach_to_event(event["id"], unused["id"], engine) for _ in range(8)),
+        *(service.attach_to_session(session["id"], unused["id"], engine) for _ in range(8)),
+        return_exceptions=True,
+    )
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert await EventResource.count().where(
+        (EventResource.event == event["id"]) & (EventResource.resource == unused["id"])
+    ) == 1
+    assert await SessionResource.count().where(
+        (SessionResource.session == session["id"]) & (SessionResource.resource == unused["id"])
+    ) == 1
+    with pytest.raises(UNIQUE_VIOLATIONS):  # the constraint itself, bypassing the service
+        await EventResource.insert(EventResource(event=event["id"], resource=unused["id"], position=9))
