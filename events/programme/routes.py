@@ -201,7 +201,9 @@ def _form_page(template: str, request: Request, errors: dict[str, str] | None = 
 
 
 @get("/organiser", guards=[organiser_guard], include_in_schema=False)
-async def organiser_home(request: Request, current_user: CurrentUserDep) -> Template:
+async def organiser_home(
+    request: Request, current_user: CurrentUserDep, deleted: Annotated[bool, QueryParameter(name="deleted")] = False
+) -> Template:
     events = await programme.events_of_organiser(current_user)
     panels = await collect("organiser_event_list", events=events, request=request)
     columns, values = [], {}
@@ -213,7 +215,7 @@ async def organiser_home(request: Request, current_user: CurrentUserDep) -> Temp
             values[event_id].extend(row)
     return Template(
         "programme/organiser/list.html",
-        context={"events": events, "columns": columns, "values": values, "labels": LABELS},
+        context={"events": events, "columns": columns, "values": values, "labels": LABELS, "deleted": deleted},
     )
 
 
@@ -296,6 +298,27 @@ async def change_status(slug: FromPath[str], action: FromPath[str], current_user
     event = await programme.event_for_organiser(slug, current_user)
     await programme.change_status(event, _known_action(action), clock.now())
     return Redirect(path=f"/organiser/events/{slug}", status_code=303)
+
+
+@get("/organiser/events/{slug:str}/delete", guards=[organiser_guard], include_in_schema=False)
+async def confirm_delete_event(slug: FromPath[str], current_user: CurrentUserDep) -> Template:
+    event = await programme.event_for_organiser(slug, current_user)
+    refusal = await programme.deletion_refusal(event)
+    return Template(
+        "programme/organiser/confirm.html",
+        context={"event": event, "title": N_("Delete this event?"), "refusal": refusal,
+                 "explanation": N_("The draft is removed with its programme, speakers' assignments, materials and quizzes. This cannot be undone."),
+                 "button": N_("Delete the event"), "danger": True,
+                 "action_url": f"/organiser/events/{slug}/delete", "back_url": f"/organiser/events/{slug}"},
+        status_code=409 if refusal else 200,
+    )
+
+
+@post("/organiser/events/{slug:str}/delete", guards=[organiser_guard], include_in_schema=False)
+async def delete_event_form(slug: FromPath[str], current_user: CurrentUserDep) -> Redirect:
+    event = await programme.event_for_organiser(slug, current_user)
+    await programme.delete_event(event)
+    return Redirect(path="/organiser?deleted=1", status_code=303)
 
 
 async def _programme_page(
@@ -551,6 +574,14 @@ async def api_cancel(slug: FromPath[str], current_user: CurrentUserDep, clock: C
     return await _api_transition(slug, "cancel", current_user, clock, settings)
 
 
+@delete("/api/events/{slug:str}", tags=API_TAGS, summary="Delete a draft event", guards=[organiser_guard],
+        security=ORGANISER_SECURITY)
+async def api_delete_event(slug: FromPath[str], current_user: CurrentUserDep) -> None:
+    """204; 409 with the reason for anything but a draft without registrations (cancel a published event)."""
+    event = await programme.event_for_organiser(slug, current_user)
+    await programme.delete_event(event)
+
+
 async def _event_for_reader(slug: str, current_user) -> dict[str, Any]:
     """A public event, or a draft when the reader manages it."""
     event = await programme.public_event(slug)
@@ -618,9 +649,9 @@ async def api_add_speaker(
 ROUTES = [
     home, archive, event_page, session_page, speaker_page, privacy,
     organiser_home, new_event_page, new_event, dashboard, edit_event_page, edit_event, confirm_status, change_status,
-    programme_editor, add_session, edit_session_page, edit_session, confirm_delete_session, delete_session_form,
+    confirm_delete_event, delete_event_form, programme_editor, add_session, edit_session_page, edit_session, confirm_delete_session, delete_session_form,
     add_speaker_form, remove_speaker_form, new_link_form, speaker_profile_page, speaker_profile,
     api_list_events, api_event, api_my_events, api_my_event, api_create_event, api_update_event, api_publish,
-    api_unpublish, api_cancel, api_sessions, api_create_session, api_update_session, api_delete_session,
+    api_unpublish, api_cancel, api_delete_event, api_sessions, api_create_session, api_update_session, api_delete_session,
     api_add_speaker,
 ]

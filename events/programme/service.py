@@ -475,6 +475,44 @@ TRANSITION_REFUSALS = {
 }
 
 
+DeleteGuard = Callable[[dict[str, Any]], Awaitable[str | None]]
+_delete_guards: list[DeleteGuard] = []
+
+
+def on_event_delete(guard: DeleteGuard) -> DeleteGuard:
+    """Register `async guard(event_row) -> refusal msgid | None`: another domain may keep an event from being
+    deleted (registration: once people registered). Called inside the deleting transaction."""
+    if guard not in _delete_guards:
+        _delete_guards.append(guard)
+    return guard
+
+
+async def deletion_refusal(event: dict[str, Any]) -> str | None:
+    """Why this event may not be deleted, or None. Only a draft goes: what was public is cancelled, never erased."""
+    if event["status"] != "draft":
+        return N_("Only a draft can be deleted; cancel a published event instead")
+    for guard in _delete_guards:
+        refusal = await guard(event)
+        if refusal:
+            return refusal
+    return None
+
+
+async def delete_event(event: dict[str, Any]) -> None:
+    """Deletes a draft with its sessions, speakers' assignments, materials, quizzes and links (the database
+    cascades; uploaded files go with `events purge`)."""
+    engine = _engine()
+    async with write_transaction(engine):
+        await lock_row(engine, Event, event["id"])
+        fresh = await Event.select().where(Event.id == event["id"]).first()
+        if fresh is None:
+            raise NotFound(N_("No event with this address"))
+        refusal = await deletion_refusal(fresh)
+        if refusal:
+            raise Conflict(refusal, {"status": refusal})
+        await Event.delete().where(Event.id == fresh["id"])
+
+
 async def events_of_organiser(user: CurrentUser) -> list[dict[str, Any]]:
     """The events this user manages (all of them for an admin), newest start first."""
     query = Event.select(

@@ -28,7 +28,7 @@ from events.registration.service import Applicant, Site
 from events.registration.writer import RegistrationWriter
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep
-from events.web.i18n import language_of
+from events.web.i18n import N_, language_of
 from events.web.panels import Panel, panel
 
 FILTERS = ("confirmed", "waitlisted", "pending", "cancelled", "rejected", "checked_in")
@@ -457,6 +457,14 @@ async def api_registrations(
 # --- the programme's changes --------------------------------------------------------------------------------
 
 _listener_site: Site | None = None  # set at start-up; the programme's hook passes no settings
+
+
+@programme.on_event_delete
+async def keep_events_with_registrations(event: dict[str, Any]) -> str | None:
+    """People who registered are never erased with an event (unpublishing made it a draft again): cancel it."""
+    if await service.has_registrations(event["id"]):
+        return N_("People have registered for this event, so it cannot be deleted; cancel it instead")
+    return None
 
 
 @programme.on_calendar_change

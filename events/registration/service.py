@@ -532,6 +532,11 @@ async def _existing_registration(known: dict[str, Any], event: dict[str, Any], s
     return _outcome(known, event, await waitlist_position(known), site, created=False)
 
 
+async def has_registrations(event_id: int) -> bool:
+    """Anyone, in any status (cancelled ones too: their history is kept)."""
+    return await Registration.exists().where(Registration.event == event_id)
+
+
 def _is_unique_violation(exc: BaseException) -> bool:
     return isinstance(exc, UNIQUE_VIOLATIONS)
 

@@ -143,6 +143,7 @@ async def test_another_organiser_gets_403_on_every_api_write(client, organiser, 
         ("POST", f"/api/events/{slug}/sessions", session),
         ("PATCH", f"/api/events/{slug}/sessions/{session_id}", {"title": "Gekaapt"}),
         ("DELETE", f"/api/events/{slug}/sessions/{session_id}", None),
+        ("DELETE", f"/api/events/{slug}", None),
         ("POST", f"/api/events/{slug}/sessions/{session_id}/speakers", {"email": "a@b.nl"}),
         ("GET", f"/api/organiser/events/{slug}", None),
     ]
@@ -224,3 +225,38 @@ async def test_api_with_session_cookie_needs_the_csrf_header(client, organiser):
     token = client.cookies.get("events_csrf")
     accepted = await client.post("/api/events", json=NEW_EVENT, headers={"x-csrftoken": token})
     assert accepted.status_code == 201
+
+
+async def test_only_a_draft_without_registrations_can_be_deleted(client, organiser, organiser_token, speaker):
+    from events.quiz import service as quizzes
+    from events.registration.tables import Registration
+    from events.resources.tables import EventResource, Resource
+
+    draft = await make_event(organiser.id, status="draft")
+    session_id = (await programme.sessions_of(draft["id"]))[0]["id"]
+    await programme.add_speaker(draft, session_id, speaker.email, NOW)
+    await quizzes.create_quiz(draft["id"], "Oefenquiz")
+    resource = await Resource.insert(Resource(title="Scan", url="https://example.org/scan", aspect="voorbereiding", kind="scan"))
+    await EventResource.insert(EventResource(event=draft["id"], resource=resource[0]["id"]))
+
+    published = await make_event(organiser.id, title="Gepubliceerd")
+    refused = await client.delete(f"/api/events/{published['slug']}", headers=bearer(organiser_token))
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "Only a draft can be deleted; cancel a published event instead"
+
+    # unpublished again after people registered: a draft, but its registrations are never erased with it
+    await Registration.insert(Registration(event=published["id"], name="Anna", email="anna@gemeente.example",
+                                           email_normalised="anna@gemeente.example", token_hash="a" * 64, token_nonce="n"))
+    assert (await client.post(f"/api/events/{published['slug']}/unpublish", headers=bearer(organiser_token))).status_code == 200
+    kept = await client.delete(f"/api/events/{published['slug']}", headers=bearer(organiser_token))
+    assert kept.status_code == 409 and await Registration.count() == 1
+    assert kept.json()["detail"] == "People have registered for this event, so it cannot be deleted; cancel it instead"
+
+    deleted = await client.delete(f"/api/events/{draft['slug']}", headers=bearer(organiser_token))
+    assert deleted.status_code == 204, deleted.text
+    assert await programme.event_by_id(draft["id"]) is None
+    assert await Session.count().where(Session.event == draft["id"]) == 0
+    assert await quizzes.quizzes_of_event(draft["id"]) == []
+    assert await EventResource.count() == 0 and await Resource.count() == 1  # the library keeps the resource
+    assert (await client.delete(f"/api/events/{draft['slug']}", headers=bearer(organiser_token))).status_code == 404
+    assert await programme.event_by_id(published["id"]) is not None

@@ -193,7 +193,7 @@ async def test_another_organiser_gets_403_on_every_page_and_action(client, organ
     slug = event["slug"]
     for path in (f"/organiser/events/{slug}", f"/organiser/events/{slug}/edit", f"/organiser/events/{slug}/programme",
                  f"/organiser/events/{slug}/status/cancel", f"/organiser/events/{slug}/sessions/{session_id}/edit",
-                 f"/organiser/events/{slug}/sessions/{session_id}/delete"):
+                 f"/organiser/events/{slug}/sessions/{session_id}/delete", f"/organiser/events/{slug}/delete"):
         assert (await client.get(path)).status_code == 403, path
     for path, data in (
         (f"/organiser/events/{slug}/edit", {"title": "Gekaapt"}),
@@ -201,6 +201,7 @@ async def test_another_organiser_gets_403_on_every_page_and_action(client, organ
         (f"/organiser/events/{slug}/programme", {"title": "x"}),
         (f"/organiser/events/{slug}/sessions/{session_id}/delete", {}),
         (f"/organiser/events/{slug}/sessions/{session_id}/speakers", {"email": "a@b.nl"}),
+        (f"/organiser/events/{slug}/delete", {}),
     ):
         assert (await post_form(client, path, data)).status_code == 403, path
     row = await programme.event_by_id(event["id"])
@@ -295,6 +296,29 @@ async def test_status_changes_have_a_confirmation_step(organiser_client, organis
     again = await post_form(organiser_client, f"/organiser/events/{slug}/status/cancel", {})
     assert again.status_code == 409 and "al geannuleerd" in again.text
     assert (await organiser_client.get(f"/organiser/events/{slug}/status/explode")).status_code == 404
+
+
+async def test_a_draft_is_deleted_after_a_confirmation_step_and_a_published_event_is_not(organiser_client, organiser, own_panels_only):
+    draft = await make_event(organiser.id, status="draft", title="Concept dat weg mag")
+    published = await make_event(organiser.id, title="Gepubliceerd evenement")
+    dashboard = await organiser_client.get(f"/organiser/events/{draft['slug']}")
+    assert f'href="/organiser/events/{draft["slug"]}/delete"' in dashboard.text
+    assert "/delete" not in (await organiser_client.get(f"/organiser/events/{published['slug']}")).text.replace("/sessions/", "")
+
+    refused = await organiser_client.get(f"/organiser/events/{published['slug']}/delete")
+    assert refused.status_code == 409 and "Alleen een concept kan worden verwijderd" in refused.text
+    assert "<form" not in refused.text.split("<main", 1)[1]  # no button to press
+    assert (await post_form(organiser_client, f"/organiser/events/{published['slug']}/delete", {})).status_code == 409
+    assert await programme.event_by_id(published["id"]) is not None
+
+    confirm = await organiser_client.get(f"/organiser/events/{draft['slug']}/delete")
+    assert confirm.status_code == 200 and "Dit evenement verwijderen?" in confirm.text
+    assert await programme.event_by_id(draft["id"]) is not None  # looking changes nothing
+    done = await post_form(organiser_client, f"/organiser/events/{draft['slug']}/delete", {})
+    assert done.status_code == 303 and done.headers["location"] == "/organiser?deleted=1"
+    listing = await organiser_client.get(done.headers["location"])
+    assert "Het evenement is verwijderd." in listing.text and "Concept dat weg mag" not in listing.text
+    assert await programme.event_by_id(draft["id"]) is None
 
 
 async def client_get_status(client, slug):
