@@ -410,7 +410,9 @@ async def add_speaker_form(
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
     try:
-        added = await programme.add_speaker(event, session_id, data.email, clock.now(), data.name, data.organisation)
+        added = await programme.add_speaker(
+            event, session_id, data.email, clock.now(), data.name, data.organisation, base_url=settings.base_url
+        )
     except RuleViolation as exc:
         if exc.status_code != 400:
             raise
@@ -441,7 +443,7 @@ async def new_link_form(
     clock: ClockDep, settings: SettingsDep,
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
-    token = await programme.new_speaker_link(event, speaker_id, clock.now())
+    token = await programme.new_speaker_link(event, speaker_id, clock.now(), base_url=settings.base_url)
     speakers = {s["id"]: s for group in (await programme.speakers_of_event(event["id"])).values() for s in group}
     notice = {"speaker": speakers.get(speaker_id), "created": False, "link": f"{settings.base_url}/p/{token}", "renewed": True}
     return await _programme_page(request, event, notice=notice)
@@ -640,7 +642,9 @@ async def api_add_speaker(
 ) -> SpeakerAdded:
     """Creates or reuses the speaker account; `personal_link` is set (once) when a new sign-in link was made."""
     event = await programme.event_for_organiser(slug, current_user)
-    added = await programme.add_speaker(event, session_id, data.email, clock.now(), data.name, data.organisation)
+    added = await programme.add_speaker(
+        event, session_id, data.email, clock.now(), data.name, data.organisation, base_url=settings.base_url
+    )
     speaker = added["speaker"]
     link = f"{settings.base_url}/p/{added['token']}" if added["token"] else None
     return SpeakerAdded(id=speaker.id, email=speaker.email, name=speaker.name, created=added["created"], personal_link=link)

@@ -19,6 +19,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from events.accounts.service import (
+    PERSONAL_LINK_LIFETIME,
     CurrentUser,
     create_personal_link,
     get_or_create_speaker,
@@ -594,13 +595,14 @@ async def _has_active_link(user_id: int, now: datetime) -> bool:
 
 
 async def add_speaker(
-    event: dict[str, Any], session_id: int, email: str, now: datetime, name: str = "", organisation: str = ""
+    event: dict[str, Any], session_id: int, email: str, now: datetime, name: str = "", organisation: str = "",
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     """Put a speaker on a session by e-mail, creating (or reusing) their speaker account.
 
     Returns {"speaker": CurrentUser, "created": bool, "token": str | None}: a personal-link token when the speaker
-    had no valid link yet. Accounts of organisers and admins never get a personal link from here — that would
-    let one organiser sign in as another.
+    had no valid link yet, which (given `base_url`) is also mailed to the speaker through the outbox. Accounts of
+    organisers and admins never get a personal link from here — that would let one organiser sign in as another.
     """
     email = normalise_email(email)
     if not valid_email(email):
@@ -618,7 +620,10 @@ async def add_speaker(
             await _programme_changed([event["id"]], now)
     token = None
     if speaker.role == "speaker" and not await _has_active_link(speaker.id, now):
-        token = await create_personal_link(speaker.id, now)
+        async with write_transaction(_engine()):
+            token = await create_personal_link(speaker.id, now)
+            if base_url:
+                await queue_speaker_link_mail(event, speaker.id, token, base_url, now)
     return {"speaker": speaker, "created": created, "token": token}
 
 
@@ -632,8 +637,9 @@ async def remove_speaker(event: dict[str, Any], session_id: int, speaker_id: int
             await _programme_changed([event["id"]], now)
 
 
-async def new_speaker_link(event: dict[str, Any], speaker_id: int, now: datetime) -> str:
-    """A fresh personal link for a speaker of this event; their older links stop working."""
+async def new_speaker_link(event: dict[str, Any], speaker_id: int, now: datetime, base_url: str | None = None) -> str:
+    """A fresh personal link for a speaker of this event; their older links stop working. Given `base_url`, the
+    link is also mailed to the speaker."""
     on_event = await SessionSpeaker.exists().where(
         (SessionSpeaker.speaker == speaker_id) & (SessionSpeaker.session.event == event["id"])
     )
@@ -642,8 +648,42 @@ async def new_speaker_link(event: dict[str, Any], speaker_id: int, now: datetime
     role = await User.select(User.role).where(User.id == speaker_id).first()
     if role is None or role["role"] != "speaker":
         raise Forbidden(N_("Organisers and administrators sign in with their own account, not a personal link"))
-    await revoke_personal_links(speaker_id, now)
-    return await create_personal_link(speaker_id, now)
+    async with write_transaction(_engine()):
+        await revoke_personal_links(speaker_id, now)
+        token = await create_personal_link(speaker_id, now)
+        if base_url:
+            await queue_speaker_link_mail(event, speaker_id, token, base_url, now)
+    return token
+
+
+SPEAKER_LINK_SUBJECT = N_("Your personal link for %(title)s")
+
+
+async def queue_speaker_link_mail(event: dict[str, Any], speaker_id: int, token: str, base_url: str, now: datetime) -> None:
+    """The speaker's personal link by mail, in the event's language, with their sessions and the upload deadline.
+    Call it in the transaction that made the link: the outbox row and the link exist together or not at all."""
+    from events.mail import service as mail  # the mail domain needs nothing from the programme
+    from events.web.i18n import gettext_for
+
+    speaker = await User.select(User.email, User.name).where(User.id == speaker_id).first()
+    sessions = await Session.select(Session.title, Session.starts_at).where(
+        (Session.event == event["id"]) & Session.id.is_in(
+            [row["session"] for row in await SessionSpeaker.select(SessionSpeaker.session).where(SessionSpeaker.speaker == speaker_id)]
+            or [-1]
+        )
+    ).order_by(Session.starts_at)
+    language = event.get("language") or "nl"
+    text, html = mail.render("mail/speaker_link", language, {
+        "event": event, "speaker": speaker, "sessions": sessions, "link": f"{base_url}/p/{token}",
+        "expires_at": now + PERSONAL_LINK_LIFETIME,
+    })
+    await mail.queue_messages([mail.new_message(
+        to_address=speaker["email"], subject=gettext_for(language, SPEAKER_LINK_SUBJECT, title=event["title"]),
+        text_body=text, html_body=html, kind="speaker_link", language=language, now=now, event_id=event["id"],
+    )])
+
+
+
 
 
 # --- the public side -------------------------------------------------------------------------------------------
