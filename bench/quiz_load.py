@@ -321,7 +321,7 @@ async def run_bench(args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--players", type=int, default=200)
+    parser.add_argument("--players", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--redis", default="", help="redis:// URL: the server uses the Redis channels backend")
     parser.add_argument("--database", default="", help="postgres:// URL (the database is recreated); default a temp SQLite file")
