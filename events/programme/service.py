@@ -387,6 +387,19 @@ def on_calendar_change(listener: CalendarListener) -> CalendarListener:
     return listener
 
 
+UpdateListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
+_update_listeners: list[UpdateListener] = []
+
+
+def on_event_update(listener: UpdateListener) -> UpdateListener:
+    """Register `async listener(event_row, changed_fields, now)`, called inside the transaction of every saved
+    edit that changed anything (any field, not only the calendar's): registration fills a raised capacity from
+    the waiting list in the same transaction."""
+    if listener not in _update_listeners:
+        _update_listeners.append(listener)
+    return listener
+
+
 def calendar_changes(before: dict[str, Any], after: dict[str, Any]) -> frozenset[str]:
     """Which calendar fields differ between two versions of an event."""
     return frozenset(name for name in CALENDAR_FIELDS if name in after and after[name] != before.get(name))
@@ -449,6 +462,10 @@ async def update_event(event: dict[str, Any], data: dict[str, Any], now: datetim
         await Event.update({getattr(Event, k): v for k, v in update.items()}).where(Event.id == event["id"])
         if changed:
             await _notify({**fresh, **update}, changed, now)
+        edited = frozenset(name for name, value in values.items() if fresh.get(name) != value)
+        if edited:
+            for listener in _update_listeners:
+                await listener({**fresh, **update}, edited, now)
     return changed
 
 

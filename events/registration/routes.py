@@ -467,12 +467,24 @@ async def keep_events_with_registrations(event: dict[str, Any]) -> str | None:
     return None
 
 
-@programme.on_calendar_change
-async def tell_registrants(event: dict[str, Any], changed: frozenset[str], now: Any) -> None:
+def _hook_site() -> Site:
+    """The programme's hooks pass no settings: the site from start-up (or the environment's, outside the app)."""
     from events.settings import Settings
 
-    site = _listener_site or Site.from_settings(Settings.from_env())
-    await service.on_event_change(event, changed, now, site)
+    return _listener_site or Site.from_settings(Settings.from_env())
+
+
+@programme.on_calendar_change
+async def tell_registrants(event: dict[str, Any], changed: frozenset[str], now: Any) -> None:
+    await service.on_event_change(event, changed, now, _hook_site())
+
+
+@programme.on_event_update
+async def fill_raised_capacity(event: dict[str, Any], changed: frozenset[str], now: Any) -> None:
+    """More places (or no limit any more): the first waitlisted people are promoted, in order, and told, in the
+    transaction of the edit (the worker's sweep stays as a safety net)."""
+    if "capacity" in changed:
+        await service.promote_from_waitlist(event["id"], now, _hook_site())
 
 
 # --- the writer's lifetime ---------------------------------------------------------------------------------

@@ -178,3 +178,23 @@ async def test_join_url_disappears_when_the_event_is_cancelled(api, make_event):
     await Event.update({Event.status: "cancelled"}).where(Event.id == event["id"])
     assert (await api.get(f"/api/registrations/{token}")).json()["join_url"] is None
     assert "secret-room-42" not in (await api.get(f"/registrations/{token}")).text
+
+
+async def test_an_organiser_raising_the_capacity_promotes_the_waiting_list_in_the_same_edit(api, make_event, organiser_token):
+    event = await make_event(capacity=1)
+    for email in ("a@x.nl", "b@x.nl", "c@x.nl", "d@x.nl"):
+        assert (await register(api, event["slug"], email)).status_code == 201
+    bearer = {"Authorization": f"Bearer {organiser_token}"}
+    unrelated = await api.patch(f"/api/events/{event['slug']}", json={"description": "Meer info"}, headers=bearer)
+    assert unrelated.status_code == 200 and await Registration.count().where(Registration.status == "confirmed") == 1
+    raised = await api.patch(f"/api/events/{event['slug']}", json={"capacity": 3}, headers=bearer)
+    assert raised.status_code == 200, raised.text
+    # no worker ran: the promotion and its mails were written by the edit itself
+    rows = await Registration.select(Registration.email, Registration.status).order_by(Registration.id)
+    assert [(r["email"], r["status"]) for r in rows] == [
+        ("a@x.nl", "confirmed"), ("b@x.nl", "confirmed"), ("c@x.nl", "confirmed"), ("d@x.nl", "waitlisted")
+    ]
+    promoted = await OutboxMessage.select(OutboxMessage.to_address).where(OutboxMessage.kind == "promoted")
+    assert sorted(m["to_address"] for m in promoted) == ["b@x.nl", "c@x.nl"]
+    unlimited = await api.patch(f"/api/events/{event['slug']}", json={"capacity": None}, headers=bearer)
+    assert unlimited.status_code == 200 and await Registration.count().where(Registration.status == "waitlisted") == 0
