@@ -133,7 +133,7 @@
       case "question": state.status = "question"; renderQuestion(msg, 0); break;
       case "answer_in":
         if (state.question && msg.question_id === state.question.question_id) {
-          state.answered += 1; $("host-answered").textContent = String(state.answered);
+          state.answered += msg.count || 1; $("host-answered").textContent = String(state.answered);
           if (state.answered >= playerCount() && playerCount() > 0) status(L("all-answered"));
         }
         break;

@@ -35,3 +35,27 @@ def test_reveal_points_and_messages_without_entries_pass_unchanged():
     assert json.loads(hub.personal_text(event, b"reveal", 3))["you"] is None
     question = msgspec.json.encode({"type": "question", "run_id": 1, "question_id": 6})
     assert hub.shared_text(question, b"question") == question.decode()
+
+
+async def test_answer_counts_reach_the_host_as_a_few_counted_messages(monkeypatch):
+    published = []
+
+    class Channels:
+        async def wait_published(self, data, channels):
+            published.append((channels, json.loads(data)))
+
+    monkeypatch.setattr(hub, "ANSWER_COUNT_INTERVAL_S", 0.05)
+    counts = hub.AnswerCounts(Channels())
+    for _ in range(250):
+        counts.add(7, 70)
+    counts.add(7, 71)
+    counts.add(8, 80)
+    await counts.task
+    assert sorted(published, key=lambda p: p[1]["question_id"]) == [
+        ("quiz-host-7", {"type": "answer_in", "run_id": 7, "question_id": 70, "count": 250}),
+        ("quiz-host-7", {"type": "answer_in", "run_id": 7, "question_id": 71, "count": 1}),
+        ("quiz-host-8", {"type": "answer_in", "run_id": 8, "question_id": 80, "count": 1}),
+    ]
+    counts.add(7, 70)  # the next burst starts a new round
+    await counts.task
+    assert published[-1][1]["count"] == 1 and len(published) == 4

@@ -75,7 +75,7 @@ async def test_whole_round_through_the_test_client(socket_app, clock, quiz, orga
             clock.advance(seconds=4)
             p1.send_json({"type": "answer", "question_id": question["question_id"], "choices": [right]})
             assert p1.receive_json() == {"type": "ack", "question_id": question["question_id"], "response_ms": 4000}
-            assert host.receive_json() == {"type": "answer_in", "run_id": run["id"], "question_id": question["question_id"]}
+            assert host.receive_json() == {"type": "answer_in", "run_id": run["id"], "question_id": question["question_id"], "count": 1}
             p1.send_json({"type": "answer", "question_id": question["question_id"], "choices": [right]})
             refused = p1.receive_json()
             assert refused["type"] == "refused" and refused["reason"] == "already_answered" and refused["message"]
