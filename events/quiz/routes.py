@@ -552,14 +552,14 @@ async def api_join(request: Request, data: JSONBody[JoinRequest], clock: ClockDe
 
 
 @contextlib.asynccontextmanager
-async def answer_connections_lifespan(app: Any) -> AsyncIterator[None]:
+async def statement_writers_lifespan(app: Any) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await quiz_service.close_answer_connections()
+        await quiz_service.close_statement_writers()
 
 
-LIFESPAN = [answer_connections_lifespan]
+LIFESPAN = [statement_writers_lifespan]
 
 ROUTES = [
     quizzes_page,

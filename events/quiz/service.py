@@ -893,7 +893,7 @@ def _sqlite_writer(engine: SQLiteEngine) -> _SQLiteStatementWriter:
     return writer
 
 
-async def close_answer_connections() -> None:
+async def close_statement_writers() -> None:
     """Closes this event loop's statement writers (app shutdown, end of a test): their threads are not daemons."""
     loop_id = id(asyncio.get_running_loop())
     for key in [k for k in _sqlite_writers if k[1] == loop_id]:

@@ -63,8 +63,8 @@ async def option_ids(quiz_id: int) -> list[list[int]]:
 @pytest.fixture(autouse=True)
 async def fresh_question_cache():
     """Each test has its own database whose ids start again at 1: the per-process cache must not carry over;
-    the answer connections this test's loop opened are closed."""
+    the statement writers this test's loop opened are closed."""
     service.forget_cached_questions()
     yield
     service.forget_cached_questions()
-    await service.close_answer_connections()
+    await service.close_statement_writers()
