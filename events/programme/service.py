@@ -683,12 +683,11 @@ async def queue_speaker_link_mail(event: dict[str, Any], speaker_id: int, token:
     from events.web.i18n import gettext_for
 
     speaker = await User.select(User.email, User.name).where(User.id == speaker_id).first()
-    sessions = await Session.select(Session.title, Session.starts_at).where(
-        (Session.event == event["id"]) & Session.id.is_in(
-            [row["session"] for row in await SessionSpeaker.select(SessionSpeaker.session).where(SessionSpeaker.speaker == speaker_id)]
-            or [-1]
-        )
-    ).order_by(Session.starts_at)
+    sessions = await SessionSpeaker.select(
+        SessionSpeaker.session.title.as_alias("title"), SessionSpeaker.session.starts_at.as_alias("starts_at")
+    ).where((SessionSpeaker.speaker == speaker_id) & (SessionSpeaker.session.event == event["id"])).order_by(
+        SessionSpeaker.session.starts_at
+    )
     language = event.get("language") or "nl"
     text, html = mail.render("mail/speaker_link", language, {
         "event": event, "speaker": speaker, "sessions": sessions, "link": f"{base_url}/p/{token}",
