@@ -77,11 +77,11 @@ def process_tree_rss_kb(pid: int) -> int:
 
 async def prepare_database(database_url: str) -> dict:
     """A migrated database with an organiser, an API token, an event and a quiz of three questions, and an open run."""
-    from events import database
     from events.accounts import service as accounts
+    from events.kernel import database
+    from events.kernel.settings import parse_database_url
     from events.programme.tables import Event
     from events.quiz import service
-    from events.settings import parse_database_url
 
     url = parse_database_url(database_url)
     if not url.is_sqlite:
@@ -118,9 +118,9 @@ async def prepare_database(database_url: str) -> dict:
 
 
 async def count_answers(database_url: str, run_id: int) -> tuple[int, int]:
-    from events import database
+    from events.kernel import database
+    from events.kernel.settings import parse_database_url
     from events.quiz.tables import Answer
-    from events.settings import parse_database_url
 
     engine = database.make_engine(parse_database_url(database_url))
     database.bind_engine(engine)

@@ -44,7 +44,7 @@ def free_port() -> int:
 
 async def prepare_database(url: str) -> None:
     """Drop and create the PostgreSQL database named in the URL (SQLite: a fresh temp file needs nothing)."""
-    from events.settings import parse_database_url
+    from events.kernel.settings import parse_database_url
 
     parsed = parse_database_url(url)
     if parsed.is_sqlite:
@@ -60,10 +60,10 @@ async def prepare_database(url: str) -> None:
 
 
 async def create_event(url: str, capacity: int) -> str:
-    from events import database
     from events.accounts import service as accounts
+    from events.kernel import database
+    from events.kernel.settings import parse_database_url
     from events.programme.tables import Event
-    from events.settings import parse_database_url
 
     engine = database.make_engine(parse_database_url(url))
     await database.migrate(engine)
@@ -85,9 +85,9 @@ async def create_event(url: str, capacity: int) -> str:
 
 
 async def count_statuses(url: str) -> dict[str, int]:
-    from events import database
+    from events.kernel import database
+    from events.kernel.settings import parse_database_url
     from events.registration.tables import Registration
-    from events.settings import parse_database_url
 
     engine = database.make_engine(parse_database_url(url))
     database.bind_engine(engine)

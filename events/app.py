@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from litestar import Litestar, Request
 from litestar.channels import ChannelsPlugin
@@ -24,42 +22,40 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from piccolo.engine.base import Engine
 
-from events import database
+from events.accounts.plugin import AccountsPlugin
 from events.accounts.service import CurrentUser
-from events.clock import Clock
-from events.settings import Settings
+from events.kernel import database
+from events.kernel.clock import Clock
+from events.kernel.settings import Settings
+from events.mail.plugin import MailPlugin
+from events.materials.plugin import MaterialsPlugin
+from events.programme.plugin import ProgrammePlugin
+from events.quiz.plugin import QuizPlugin
+from events.registration.plugin import RegistrationPlugin
+from events.resources.plugin import ResourcesPlugin
 from events.web.auth import AuthenticationMiddleware
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
 from events.web.headers import add_security_headers
+from events.web.plugin import WebPlugin
 from events.web.ratelimit import RateLimitMiddleware, make_counter
 from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 SESSION_COOKIE = "events_session"
-# The domains, in the order their routes are registered; each may have a `routes.py` with ROUTES (a list of
-# handlers/controllers) and LIFESPAN (a list of async context managers taking the app).
-DOMAINS = ("web", "accounts", "programme", "registration", "ical", "mail", "quiz", "materials", "resources")
+# Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
+DOMAIN_PLUGINS = (
+    WebPlugin, AccountsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin, MaterialsPlugin,
+    ResourcesPlugin,
+)
 
 log = logging.getLogger("events")
 
 
-def _domain_modules() -> list[Any]:
-    modules = []
-    for domain in DOMAINS:
-        name = f"events.{domain}.routes"
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
-
-
 def _session_store(settings: Settings) -> Store:
     if settings.redis_url:
-        from litestar.stores.redis import RedisStore
+        from litestar.stores.redis import RedisStore  # noqa: PLC0415 - only with EVENTS_REDIS_URL; needs the redis client
 
         return RedisStore.with_client(url=settings.redis_url, namespace="events-sessions")
     return FileStore(path=settings.data_dir / "sessions")
@@ -67,8 +63,8 @@ def _session_store(settings: Settings) -> Store:
 
 def _channels_backend(settings: Settings):
     if settings.redis_url:
-        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
-        from redis.asyncio import Redis
+        from litestar.channels.backends.redis import RedisChannelsPubSubBackend  # noqa: PLC0415 - only with EVENTS_REDIS_URL
+        from redis.asyncio import Redis  # noqa: PLC0415 - only with EVENTS_REDIS_URL
 
         return RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url))
     return MemoryChannelsBackend()
@@ -82,13 +78,7 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
     owns_engine = engine is None
     engine = engine or database.make_engine(settings.database)
     database.bind_engine(engine)
-    modules = _domain_modules()
-
-    route_handlers: list[Any] = [create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"csrf_free": True})]
-    lifespans: list[Callable[[Litestar], contextlib.AbstractAsyncContextManager]] = []
-    for module in modules:
-        route_handlers.extend(getattr(module, "ROUTES", []))
-        lifespans.extend(getattr(module, "LIFESPAN", []))
+    static = create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"csrf_free": True})
 
     session_config = LazySessionConfig(
         key=SESSION_COOKIE,
@@ -138,7 +128,7 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         return request.scope.get("user")
 
     return Litestar(
-        route_handlers=route_handlers,
+        route_handlers=[static],
         state=State({"settings": settings, "clock": clock, "engine": engine}),
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
@@ -155,10 +145,10 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         stores={"sessions": _session_store(settings)},
         before_send=[add_security_headers],
         before_request=refuse_impossible_ids,
-        plugins=[channels],
+        plugins=[channels, *(plugin(settings) for plugin in DOMAIN_PLUGINS)],
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan, rate_limit_lifespan, *lifespans],
+        lifespan=[database_lifespan, rate_limit_lifespan],
         openapi_config=OpenAPIConfig(
             title="events",
             version="1.0.0",

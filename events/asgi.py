@@ -3,7 +3,7 @@
 from litestar import Litestar
 
 from events.app import create_app
-from events.settings import Settings
+from events.kernel.settings import Settings
 
 
 def create() -> Litestar:

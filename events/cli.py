@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
+import uvicorn
 
-from events.settings import Settings, SettingsError
+from events.accounts import service as accounts
+from events.accounts.tables import User
+from events.demo import database_is_empty, load_demo
+from events.kernel import database
+from events.kernel.clock import Clock
+from events.kernel.settings import Settings, SettingsError
+from events.kernel.text import normalise_email
+from events.mail import worker as mail_worker
+from events.materials import service as materials
+from events.materials.storage import storage_for
+from events.registration import service as registration
+from events.resources.cli import run_check_links
 
 T = TypeVar("T")
 
@@ -24,7 +37,6 @@ def load_settings() -> Settings:
 
 def run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     """Run `work` with the engine bound and (for PostgreSQL) its pool open."""
-    from events import database
 
     async def runner() -> T:
         engine = database.make_engine(settings.database)
@@ -43,7 +55,6 @@ def run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T
 
 
 def migrate_now(settings: Settings) -> None:
-    from events import database
 
     async def work() -> None:
         await database.migrate(database.make_engine(settings.database))
@@ -64,14 +75,11 @@ def main() -> None:
 @click.option("--no-migrate", is_flag=True, help="Skip migrating before listening.")
 def serve(host: str, port: int, workers: int, demo_if_empty: bool, no_migrate: bool) -> None:
     """Migrate, then serve the app."""
-    import uvicorn
 
     settings = load_settings()
     if not no_migrate:
         migrate_now(settings)
     if demo_if_empty:
-        from events.clock import Clock
-        from events.demo import database_is_empty, load_demo
 
         async def maybe_demo() -> list[str]:
             return await load_demo(settings, Clock()) if await database_is_empty() else []
@@ -102,8 +110,6 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Load the demo scenario (idempotent)."""
-    from events.clock import Clock
-    from events.demo import load_demo
 
     settings = load_settings()
     migrate_now(settings)
@@ -123,7 +129,6 @@ def user() -> None:
 @click.option("--name", default="")
 def user_create(email: str, password: str | None, role: str, name: str) -> None:
     """Create a user."""
-    from events.accounts import service as accounts
 
     settings = load_settings()
     if role != "speaker" and not password:
@@ -145,13 +150,11 @@ def token() -> None:
 @click.option("--label", default="cli")
 def token_create(email: str, label: str) -> None:
     """Create an API token; the token alone is printed on the last line."""
-    from events.accounts import service as accounts
-    from events.accounts.tables import User
 
     settings = load_settings()
 
     async def work() -> Any:
-        row = await User.select(User.id).where(User.email == accounts.normalise_email(email)).first()
+        row = await User.select(User.id).where(User.email == normalise_email(email)).first()
         if row is None:
             return None
         return await accounts.create_api_token(row["id"], label=label)
@@ -167,8 +170,6 @@ def token_create(email: str, label: str) -> None:
 @click.option("--token", "value", required=True)
 def token_revoke(value: str) -> None:
     """Revoke an API token."""
-    from events.accounts import service as accounts
-    from events.clock import Clock
 
     settings = load_settings()
     if not run_with_database(settings, lambda: accounts.revoke_api_token(value, Clock().now())):
@@ -184,8 +185,6 @@ def token_revoke(value: str) -> None:
 @click.option("--allow-private", is_flag=True, help="Also probe loopback/private addresses (intranet, tests).")
 def check_links(concurrency: int, timeout: float, max_redirects: int, only_broken: bool, allow_private: bool) -> None:
     """Check every library resource's address and record which links are broken (exit 1 when any is)."""
-    from events.clock import Clock
-    from events.resources.cli import run_check_links
 
     settings = load_settings()
     broken = run_with_database(
@@ -199,25 +198,21 @@ def check_links(concurrency: int, timeout: float, max_redirects: int, only_broke
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 60), help="Seconds between rounds.")
 def worker(once: bool, interval: float) -> None:
     """Deliver the mail outbox and queue reminders (run with EVENTS_DELIVER_IN_PROCESS=false on the servers)."""
-    import signal
 
-    from events.clock import Clock
-    from events.mail import worker as mail_worker
 
     settings = load_settings()
 
     async def work() -> int:
-        from events.piccolo_conf import DB
 
         clock = Clock()
         if once:
-            return await mail_worker.work_once(settings, clock, mail_worker.deliverer_for(settings, clock, DB))
+            return await mail_worker.work_once(settings, clock, mail_worker.deliverer_for(settings, clock, database.bound_engine()))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         click.echo(f"events: delivering mail ({'SMTP' if settings.smtp_url else settings.mail_dir})", err=True)
-        await mail_worker.run_worker(settings, clock, DB, stop, interval=interval)
+        await mail_worker.run_worker(settings, clock, database.bound_engine(), stop, interval=interval)
         return 0
 
     sent = run_with_database(settings, work)
@@ -229,10 +224,6 @@ def worker(once: bool, interval: float) -> None:
 def purge() -> None:
     """Anonymise participant data of events that ended more than EVENTS_RETENTION_DAYS ago, and delete uploaded
     files that no material refers to any more."""
-    from events.clock import Clock
-    from events.materials import service as materials
-    from events.materials.storage import storage_for
-    from events.registration import service as registration
 
     settings = load_settings()
     now = Clock().now()

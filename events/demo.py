@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from events.accounts.tables import User
-from events.clock import Clock
-from events.settings import Settings
+from events.kernel.clock import Clock
+from events.kernel.settings import Settings
 
 DEMO_DOMAINS = ("accounts", "programme", "registration", "resources", "quiz", "materials")
 

@@ -1,6 +1,6 @@
 """Piccolo's configuration: the engine (from settings) and the registry of the domain apps.
 
-`events.database.bind_engine` replaces DB at run time; the value here serves Piccolo's own CLI
+`events.kernel.database.bind_engine` replaces DB at run time; the value here serves Piccolo's own CLI
 (`piccolo migrations new <app> --auto`), which reads EVENTS_DATABASE_URL like the app does.
 """
 
@@ -8,8 +8,8 @@ import os
 
 from piccolo.conf.apps import AppRegistry
 
-from events.database import make_engine
-from events.settings import parse_database_url
+from events.kernel.database import make_engine
+from events.kernel.settings import parse_database_url
 
 DB = make_engine(parse_database_url(os.environ.get("EVENTS_DATABASE_URL") or "sqlite:///var/events.db"))
 

@@ -27,11 +27,11 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from events import database
 from events.accounts import service as accounts
 from events.app import create_app
-from events.clock import FrozenClock
-from events.settings import DEFAULT_RATE_LIMITS, Settings, parse_database_url
+from events.kernel import database
+from events.kernel.clock import FrozenClock
+from events.kernel.settings import DEFAULT_RATE_LIMITS, Settings, parse_database_url
 
 TEST_DATABASE_URL = os.environ.get("EVENTS_TEST_DATABASE_URL") or ""
 TEST_REDIS_URL = os.environ.get("EVENTS_TEST_REDIS_URL") or ""

@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
-from events import database
+from events.kernel import database
+from events.kernel.settings import parse_database_url
 from events.piccolo_conf import APP_REGISTRY
-from events.settings import parse_database_url
 from tests.conftest import ON_POSTGRES
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from events.settings import Settings, SettingsError
+from events.kernel.settings import Settings, SettingsError
 
 
 def test_defaults(tmp_path):

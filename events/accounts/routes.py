@@ -13,10 +13,10 @@ from msgspec import Struct
 
 from events.accounts import service as accounts
 from events.accounts.schemas import Me, TokenCreate, TokenCreated, TokenInfo
+from events.kernel.i18n import N_
 from events.web.auth import organiser_guard, sign_in, sign_out, signed_in_guard
 from events.web.deps import ClockDep, CurrentUserDep
 from events.web.errors import DomainError
-from events.web.i18n import N_
 from events.web.routes import safe_next
 
 

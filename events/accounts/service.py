@@ -9,7 +9,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from events.accounts.tables import ApiToken, PersonalLink, User
-from events.tokens import hash_token, new_token
+from events.kernel.text import normalise_email, valid_email
+from events.kernel.tokens import hash_token, new_token
 
 ROLES = ("organiser", "speaker", "admin")
 PERSONAL_LINK_LIFETIME = timedelta(days=60)
@@ -43,18 +44,6 @@ class CurrentUser:
     @property
     def display_name(self) -> str:
         return self.name or self.email
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def valid_email(email: str) -> bool:
-    email = normalise_email(email)
-    if len(email) > 254 or email.count("@") != 1:
-        return False
-    local, domain = email.split("@")
-    return bool(local) and "." in domain and not domain.startswith(".") and not domain.endswith(".") and " " not in email
 
 
 def hash_password(password: str) -> str:

@@ -1,8 +1,18 @@
 """Tables of the accounts domain: users (organisers, speakers, admins) and their secrets, stored only as hashes."""
 
+from enum import StrEnum
+
 from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+
+class Role(StrEnum):
+    """A user's platform role (organisations' roles are their members')."""
+
+    ORGANISER = "organiser"
+    SPEAKER = "speaker"
+    ADMIN = "admin"
 
 
 class User(Table, tablename="account_user"):

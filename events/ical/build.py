@@ -25,6 +25,7 @@ from events.ical import timezones
 
 PRODID = "-//events//Weerbare overheid events 1.0//NL"
 MAX_ALARMS = 5
+MAX_ALARM_MINUTES = 4 * 7 * 24 * 60  # 28 days before the start
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext marker; translated with the event's language below
@@ -33,7 +34,7 @@ def N_(message: str) -> str:  # noqa: N802 - gettext marker; translated with the
 
 def translate(language: str, message: str, **values: Any) -> str:
     # Imported here: the catalogs live with the web layer, but reading them needs no HTTP.
-    from events.web.i18n import gettext_for
+    from events.kernel.i18n import gettext_for
 
     return gettext_for(language if language in ("nl", "en") else "nl", message, **values)
 
@@ -64,7 +65,7 @@ def reminder_minutes(value: str | None) -> list[int]:
     minutes: list[int] = []
     for part in (value or "").replace(";", ",").split(","):
         part = part.strip()
-        if part.isdigit() and 0 < int(part) <= 4 * 7 * 24 * 60 and int(part) not in minutes:
+        if part.isdigit() and 0 < int(part) <= MAX_ALARM_MINUTES and int(part) not in minutes:
             minutes.append(int(part))
     return minutes[:MAX_ALARMS]
 

@@ -17,22 +17,18 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import aiosmtplib
-from babel.dates import format_datetime as babel_datetime
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from piccolo.engine.base import Engine
+from piccolo.query.functions.aggregate import Count
 
-from events.clock import Clock
-from events.database import insert_rows, is_sqlite, write_transaction
+from events.kernel.clock import Clock
+from events.kernel.database import insert_rows, is_sqlite, write_transaction
+from events.kernel.templates import build_environment
 from events.mail.tables import OutboxMessage
-from events.web.i18n import gettext_for, ngettext_for
 
 log = logging.getLogger("events.mail")
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(seconds=60)  # 1, 2, 4, 8, 16 minutes between the attempts
 LEASE = timedelta(minutes=5)  # a deliverer that dies mid-send gives its messages back after this
@@ -41,39 +37,7 @@ LEASE = timedelta(minutes=5)  # a deliverer that dies mid-send gives its message
 # --- rendering ---------------------------------------------------------------------------------------------
 
 
-@pass_context
-def _gettext(ctx, message: str, **values: Any) -> str:
-    return gettext_for(ctx.get("language", "nl"), message, **values)
-
-
-@pass_context
-def _ngettext(ctx, singular: str, plural: str, n: int, **values: Any) -> str:
-    return ngettext_for(ctx.get("language", "nl"), singular, plural, n, **values)
-
-
-@pass_context
-def _when(ctx, value: datetime | None, tz: str = "Europe/Amsterdam", fmt: str = "full") -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(ZoneInfo(tz))
-    return babel_datetime(local, format="EEEE d MMMM y, HH:mm" if fmt == "full" else fmt, locale=LOCALES.get(ctx.get("language"), "nl_NL"))
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
-        # Autoescaped HTML parts; the text parts are plain text and must not carry HTML entities.
-        autoescape=select_autoescape(["html"], default_for_string=False, default=False),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        enable_async=False,
-    )
-    env.globals.update(_=_gettext, ngettext=_ngettext)
-    env.filters["when"] = _when
-    return env
-
-
-_env = _environment()
+_env = build_environment(lambda ctx: ctx.get("language", "nl"))
 
 
 def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -372,8 +336,6 @@ async def failed_messages(event_id: int) -> list[dict[str, Any]]:
 
 
 async def mail_counts(event_id: int) -> dict[str, int]:
-    from piccolo.query.functions.aggregate import Count
-
     rows = await (
         OutboxMessage.select(OutboxMessage.status, Count(OutboxMessage.id, alias="n"))
         .where(OutboxMessage.event == event_id)

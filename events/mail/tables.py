@@ -1,10 +1,19 @@
 """Tables of the mail domain: the outbox. A message is a row written in the transaction of the change that causes it."""
 
+from enum import StrEnum
+
 from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from events.programme.tables import Event
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by a deliverer, under a lease
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class OutboxMessage(Table, tablename="mail_outbox"):

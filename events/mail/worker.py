@@ -9,9 +9,9 @@ import logging
 
 from piccolo.engine.base import Engine
 
-from events.clock import Clock
+from events.kernel.clock import Clock
+from events.kernel.settings import Settings
 from events.mail.service import Deliverer
-from events.settings import Settings
 
 log = logging.getLogger("events.mail")
 

@@ -25,18 +25,18 @@ from msgspec import Struct
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from events.accounts.service import CurrentUser
-from events.errors import Forbidden, NotFound, RuleViolation
+from events.kernel.errors import Forbidden, NotFound, RuleViolation
+from events.kernel.i18n import N_
+from events.kernel.sections import Section, provides, sections_for
+from events.kernel.settings import Settings
 from events.materials import service
 from events.materials.content import ACCEPT, KINDS, ascii_fallback
 from events.materials.schemas import ErrorBody, MaterialOut, MaterialUpdate, MaterialVersionOut
 from events.materials.service import TooLarge
 from events.materials.storage import Storage, storage_for
 from events.programme import service as programme
-from events.settings import Settings
 from events.web.auth import organiser_guard, signed_in_guard, speaker_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, MaybeUserDep, SettingsDep
-from events.web.i18n import N_
-from events.web.panels import Panel, collect, panel
 
 
 @dataclass
@@ -226,7 +226,7 @@ async def _speaker_home(
             "error_session": error_session,
             "accept": ACCEPT,
             "limit_mb": settings.max_upload_mb,
-            "panels": await collect("speaker_home", speaker=user, request=request),
+            "sections": await sections_for("speaker_home", speaker=user, request=request),
         },
         status_code=status_code,
     )
@@ -561,16 +561,16 @@ def _now(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
-@panel("session_page")
-async def session_panel(event: dict, session: dict, request: Request, current_user: CurrentUser | None = None, **_: Any) -> Panel | None:
+@provides("session_page")
+async def session_panel(event: dict, session: dict, request: Request, current_user: CurrentUser | None = None, **_: Any) -> Section | None:
     visible = (await service.participant_materials([session], event, _now(request), registrant=False))[session["id"]]
     if not visible:
         return None
-    return Panel("materials/panel_session.html", {"materials": [_for_template(m, session, _now(request)) for m in visible]}, order=50)
+    return Section("materials/panel_session.html", {"materials": [_for_template(m, session, _now(request)) for m in visible]}, order=50)
 
 
-@panel("event_page")
-async def event_panel(event: dict, request: Request, **_: Any) -> Panel | None:
+@provides("event_page")
+async def event_panel(event: dict, request: Request, **_: Any) -> Section | None:
     sessions = await programme.sessions_of(event["id"])
     visible = await service.participant_materials(sessions, event, _now(request), registrant=False)
     items = [
@@ -579,11 +579,11 @@ async def event_panel(event: dict, request: Request, **_: Any) -> Panel | None:
     ]
     if not items:
         return None
-    return Panel("materials/panel_event.html", {"rows": items}, order=60)
+    return Section("materials/panel_event.html", {"rows": items}, order=60)
 
 
-@panel("manage_page")
-async def manage_panel(event: dict, registration: dict, token: str, request: Request, **_: Any) -> Panel | None:
+@provides("manage_page")
+async def manage_panel(event: dict, registration: dict, token: str, request: Request, **_: Any) -> Section | None:
     if registration.get("status") != "confirmed":
         return None
     sessions = await programme.sessions_of(event["id"])
@@ -594,23 +594,23 @@ async def manage_panel(event: dict, registration: dict, token: str, request: Req
     ]
     if not items:
         return None
-    return Panel("materials/panel_event.html", {"rows": items}, order=60)
+    return Section("materials/panel_event.html", {"rows": items}, order=60)
 
 
-@panel("organiser_event")
-async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Panel | None:
+@provides("organiser_event")
+async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Section | None:
     count = (await service.count_by_event([event["id"]])).get(event["id"], 0)
-    return Panel(
+    return Section(
         "materials/panel_organiser.html",
         {"event": event, "count": count, "deadline_passed": service.deadline_passed(event, _now(request))},
         order=70,
     )
 
 
-@panel("organiser_event_list")
-async def organiser_event_list_panel(events: list, request: Request, **_: Any) -> Panel | None:
+@provides("organiser_event_list")
+async def organiser_event_list_panel(events: list, request: Request, **_: Any) -> Section | None:
     counts = await service.count_by_event([e["id"] for e in events])
-    return Panel("", {"columns": [N_("Materials")], "values": {e["id"]: [counts.get(e["id"], 0)] for e in events}}, order=70)
+    return Section("", {"columns": [N_("Materials")], "values": {e["id"]: [counts.get(e["id"], 0)] for e in events}}, order=70)
 
 
 ROUTES = [

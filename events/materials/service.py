@@ -19,15 +19,15 @@ from piccolo.engine.base import Engine
 
 from events.accounts.service import CurrentUser
 from events.accounts.tables import PersonalLink, User
-from events.database import lock_row, write_transaction
-from events.errors import Conflict, Forbidden, NotFound, RuleViolation
+from events.kernel.database import lock_row, write_transaction
+from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
+from events.kernel.i18n import N_
+from events.kernel.tokens import hash_token
 from events.materials.content import HEAD_BYTES, detect_kind, safe_filename
 from events.materials.storage import Storage
 from events.materials.tables import Material, MaterialVersion
 from events.programme import service as programme
 from events.programme.tables import Event, Session
-from events.tokens import hash_token
-from events.web.i18n import N_
 
 VISIBILITIES = ("public", "registrants", "organisers")
 RELEASES = ("now", "session_start", "at")

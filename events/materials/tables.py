@@ -4,12 +4,26 @@ A Material is what participants see ("the slides of this talk"); each upload to 
 own stored object, size and SHA-256. Replacing a file adds a version; earlier versions stay for the organiser.
 """
 
+from enum import StrEnum
+
 from piccolo.columns import BigInt, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from events.accounts.tables import User
 from events.programme.tables import Event, Session
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    REGISTRANTS = "registrants"
+    ORGANISERS = "organisers"
+
+
+class Release(StrEnum):
+    NOW = "now"
+    SESSION_START = "session_start"
+    AT = "at"
 
 
 class Material(Table, tablename="materials_material"):

@@ -4,16 +4,22 @@ organiser's back office (events, status changes, the programme editor, speakers)
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from litestar import Request, delete, get, patch, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
-from events.errors import NotFound, RuleViolation
+from events.ical.build import translate
+from events.ical.document import webcal
+from events.kernel.errors import NotFound, RuleViolation
+from events.kernel.i18n import N_, gettext_for
+from events.kernel.sections import Section, provides, sections_for
+from events.programme import calendar
 from events.programme import service as programme
 from events.programme.schemas import (
     EventPatch,
@@ -30,8 +36,8 @@ from events.programme.schemas import (
 )
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, MaybeUserDep, SettingsDep
-from events.web.i18n import N_, gettext_for, language_of
-from events.web.panels import collect
+from events.web.downloads import ICS, NO_STATE, PUBLIC_CACHE, calendar_response
+from events.web.i18n import language_of
 
 API_TAGS = ["programme"]
 ORGANISER_SECURITY = [{"BearerToken": []}]
@@ -95,14 +101,14 @@ async def _public_event_or_404(slug: str) -> dict[str, Any]:
 async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, current_user: MaybeUserDep) -> Template:
     event = await _public_event_or_404(slug)
     sessions = await programme.public_agenda(event)
-    panels = await collect("event_page", event=event, request=request, current_user=current_user)
+    sections = await sections_for("event_page", event=event, request=request, current_user=current_user)
     return Template(
         "programme/event.html",
         context={
             "event": event,
             "days": programme.agenda_by_day(sessions, event["timezone"]),
             "description_html": programme.render_markdown(event["description"]),
-            "panels": panels,
+            "sections": sections,
             "ended": event["ends_at"] < clock.now(),
             "may_manage": programme.may_manage(event, current_user),
             "labels": LABELS,
@@ -115,11 +121,11 @@ async def session_page(request: Request, slug: FromPath[str], session_id: FromPa
     event = await _public_event_or_404(slug)
     session = await programme.session_of_event(event, session_id)
     speakers = (await programme.speakers_of_event(event["id"])).get(session_id, [])
-    panels = await collect("session_page", event=event, session=session, request=request, current_user=current_user)
+    sections = await sections_for("session_page", event=event, session=session, request=request, current_user=current_user)
     return Template(
         "programme/session.html",
         context={
-            "event": event, "session": session, "panels": panels, "labels": LABELS,
+            "event": event, "session": session, "sections": sections, "labels": LABELS,
             "speakers": [{"id": s["id"], "name": s["name"], "organisation": s["organisation"]} for s in speakers],
             "abstract_html": programme.render_markdown(session["abstract"]),
         },
@@ -205,12 +211,12 @@ async def organiser_home(
     request: Request, current_user: CurrentUserDep, deleted: Annotated[bool, QueryParameter(name="deleted")] = False
 ) -> Template:
     events = await programme.events_of_organiser(current_user)
-    panels = await collect("organiser_event_list", events=events, request=request)
+    extras = await sections_for("organiser_event_list", events=events, request=request)
     columns, values = [], {}
-    for panel in panels:
+    for extra in extras:
         offset = len(columns)
-        columns.extend(panel.context.get("columns", []))
-        for event_id, row in panel.context.get("values", {}).items():
+        columns.extend(extra.context.get("columns", []))
+        for event_id, row in extra.context.get("values", {}).items():
             values.setdefault(event_id, [""] * offset)
             values[event_id].extend(row)
     return Template(
@@ -244,11 +250,11 @@ async def dashboard(
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
     sessions = await programme.sessions_of(event["id"])
-    panels = await collect("organiser_event", event=event, request=request, current_user=current_user)
+    sections = await sections_for("organiser_event", event=event, request=request, current_user=current_user)
     return Template(
         "programme/organiser/dashboard.html",
         context={
-            "event": event, "sessions": sessions, "panels": panels, "labels": LABELS, "saved": bool(saved),
+            "event": event, "sessions": sessions, "sections": sections, "labels": LABELS, "saved": bool(saved),
             "actions": [a for a, (_target, allowed) in programme.TRANSITIONS.items() if event["status"] in allowed],
             "action_texts": ACTION_TEXTS,
         },
@@ -650,7 +656,75 @@ async def api_add_speaker(
     return SpeakerAdded(id=speaker.id, email=speaker.email, name=speaker.name, created=added["created"], personal_link=link)
 
 
+# --- calendar files -----------------------------------------------------------------------------------------
+
+
+@get("/events/{slug:str}/event.ics", opt=dict(NO_STATE), tags=["calendar"], summary="The event as an .ics download", **ICS)
+async def event_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
+    document = await calendar.event_download(slug, settings.base_url)
+    return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
+
+
+@get("/events/{slug:str}/programme.ics", opt=dict(NO_STATE), tags=["calendar"], summary="The programme: one entry per session", **ICS)
+async def programme_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
+    document = await calendar.programme_download(slug, settings.base_url)
+    return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
+
+
+FEED_NAMES = {
+    None: N_("Events on resilient government"),
+    "conference": N_("Conferences on resilient government"),
+    "webinar": N_("Webinars on resilient government"),
+    "festival": N_("Resilience festivals"),
+}
+
+
+@get("/calendar.ics", opt=dict(NO_STATE), tags=["calendar"], summary="Feed of published events (subscribe with webcal://)", **ICS)
+async def calendar_feed(
+    request: Request,
+    settings: SettingsDep,
+    clock: ClockDep,
+    kind: Annotated[Literal["conference", "webinar", "festival"] | None, QueryParameter(name="kind", description="Only events of this kind")] = None,
+) -> Response:
+    language = language_of(request)
+    kind = kind or None
+    name = translate(language, FEED_NAMES.get(kind) or FEED_NAMES[None])
+    description = translate(language, N_("Conferences, webinars and festivals for Dutch public-sector organisations."))
+    document = await calendar.public_feed(kind, settings.base_url, clock.now(), name, description, language)
+    return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="inline")
+
+
+@provides("event_page")
+async def add_to_calendar(event: dict[str, Any], request: Request, **_: Any) -> Section | None:
+    if event.get("status") == "draft":
+        return None
+    base_url = request.app.state.settings.base_url.rstrip("/")
+    has_programme = bool(await programme.sessions_of(event["id"]))
+    feed = f"{base_url}/calendar.ics"
+    kind_feed = f"{feed}?kind={event['kind']}" if event.get("kind") else feed
+    return Section(
+        "ical/_add_to_calendar.html",
+        {
+            "event": event,
+            "download_url": f"/events/{event['slug']}/event.ics",
+            "programme_url": f"/events/{event['slug']}/programme.ics" if has_programme else None,
+            "feed_url": feed,
+            "webcal_url": webcal(feed),
+            "kind_webcal_url": webcal(kind_feed) if kind_feed != feed else None,
+            "kind": event.get("kind"),
+            # Google and Outlook on the web do not open webcal links: they subscribe through their own pages.
+            "google_url": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal(feed)}, quote_via=quote),
+            "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?"
+            + urlencode({"url": feed, "name": translate(language_of(request), FEED_NAMES[None])}, quote_via=quote),
+        },
+        order=50,
+    )
+
+
 ROUTES = [
+    event_ics,
+    programme_ics,
+    calendar_feed,
     home, archive, event_page, session_page, speaker_page, privacy,
     organiser_home, new_event_page, new_event, dashboard, edit_event_page, edit_event, confirm_status, change_status,
     confirm_delete_event, delete_event_form, programme_editor, add_session, edit_session_page, edit_session, confirm_delete_session, delete_session_form,

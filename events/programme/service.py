@@ -23,13 +23,12 @@ from events.accounts.service import (
     CurrentUser,
     create_personal_link,
     get_or_create_speaker,
-    normalise_email,
     revoke_personal_links,
-    valid_email,
 )
 from events.accounts.tables import PersonalLink, User
-from events.database import lock_row, write_transaction
-from events.errors import Conflict, Forbidden, NotFound, RuleViolation
+from events.kernel.database import lock_row, write_transaction
+from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
+from events.kernel.text import normalise_email, valid_email
 from events.programme.tables import Event, Session, SessionSpeaker
 
 
@@ -679,8 +678,8 @@ SPEAKER_LINK_SUBJECT = N_("Your personal link for %(title)s")
 async def queue_speaker_link_mail(event: dict[str, Any], speaker_id: int, token: str, base_url: str, now: datetime) -> None:
     """The speaker's personal link by mail, in the event's language, with their sessions and the upload deadline.
     Call it in the transaction that made the link: the outbox row and the link exist together or not at all."""
+    from events.kernel.i18n import gettext_for
     from events.mail import service as mail  # the mail domain needs nothing from the programme
-    from events.web.i18n import gettext_for
 
     speaker = await User.select(User.email, User.name).where(User.id == speaker_id).first()
     sessions = await SessionSpeaker.select(

@@ -1,10 +1,46 @@
 """Tables of the programme domain: events, their sessions and the speakers of those sessions."""
 
+from enum import StrEnum
+
 from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from events.accounts.tables import User
+
+
+class EventKind(StrEnum):
+    CONFERENCE = "conference"
+    WEBINAR = "webinar"
+    FESTIVAL = "festival"
+
+
+class EventFormat(StrEnum):
+    ONLINE = "online"
+    ONSITE = "onsite"
+    HYBRID = "hybrid"
+
+    @property
+    def has_join_url(self) -> bool:
+        return self in (EventFormat.ONLINE, EventFormat.HYBRID)
+
+    @property
+    def has_venue(self) -> bool:
+        return self in (EventFormat.ONSITE, EventFormat.HYBRID)
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class SessionKind(StrEnum):
+    TALK = "talk"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
+    QUIZ = "quiz"
+    BREAK = "break"
 
 
 class Event(Table, tablename="programme_event"):

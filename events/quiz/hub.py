@@ -22,9 +22,10 @@ from litestar.channels import ChannelsPlugin
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
+from events.kernel.i18n import N_, gettext_for
 from events.quiz import service
 from events.web.auth import user_of
-from events.web.i18n import N_, gettext_for, language_of
+from events.web.i18n import language_of
 
 log = logging.getLogger("events.quiz")
 

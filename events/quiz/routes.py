@@ -16,7 +16,10 @@ from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
-from events.errors import NotFound, RuleViolation
+from events.kernel import statement_writer
+from events.kernel.errors import NotFound, RuleViolation
+from events.kernel.i18n import N_, gettext_for
+from events.kernel.sections import Section, provides
 from events.programme import service as programme
 from events.quiz import hub
 from events.quiz import service as quiz_service
@@ -31,8 +34,7 @@ from events.quiz.schemas import (
 from events.resources import service as resources
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, SettingsDep
-from events.web.i18n import N_, gettext_for, language_of
-from events.web.panels import Panel, panel
+from events.web.i18n import language_of
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -46,9 +48,9 @@ def _translated(request: Request | None, errors: dict[str, str] | None) -> dict[
 # --- panels on other domains' pages --------------------------------------------------------------------------
 
 
-@panel("organiser_event")
-async def quizzes_panel(event: dict[str, Any], request: Request, current_user: Any = None, **_: Any) -> Panel:
-    return Panel(
+@provides("organiser_event")
+async def quizzes_panel(event: dict[str, Any], request: Request, current_user: Any = None, **_: Any) -> Section:
+    return Section(
         template="quiz/panel_organiser_event.html",
         context={"event": event, "quizzes": await quiz_service.quizzes_of_event(event["id"])},
         order=60,
@@ -556,7 +558,7 @@ async def statement_writers_lifespan(app: Any) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await quiz_service.close_statement_writers()
+        await statement_writer.close_statement_writers()
 
 
 LIFESPAN = [statement_writers_lifespan]

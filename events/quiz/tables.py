@@ -1,5 +1,7 @@
 """Tables of the quiz domain: quizzes and their questions and options, live runs, players and their answers."""
 
+from enum import StrEnum
+
 from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -8,6 +10,21 @@ from piccolo.table import Table
 from events.accounts.tables import User
 from events.programme.tables import Event, Session
 from events.resources.tables import Resource
+
+
+class QuestionKind(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUEFALSE = "truefalse"
+    POLL = "poll"
+
+
+class RunStatus(StrEnum):
+    LOBBY = "lobby"
+    QUESTION = "question"
+    REVEAL = "reveal"
+    LEADERBOARD = "leaderboard"
+    FINISHED = "finished"
 
 
 class Quiz(Table, tablename="quiz_quiz"):

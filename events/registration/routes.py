@@ -14,10 +14,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
-from events.errors import NotFound, RuleViolation
+from events.ical.build import translate
+from events.ical.document import webcal
+from events.kernel.errors import NotFound, RuleViolation
+from events.kernel.i18n import N_
+from events.kernel.sections import Section, provides
 from events.programme import service as programme
 from events.programme.tables import Event
-from events.registration import service
+from events.registration import calendar, service
 from events.registration.schemas import (
     RegistrationAnswer,
     RegistrationIn,
@@ -27,9 +31,9 @@ from events.registration.schemas import (
 from events.registration.service import Applicant, Site
 from events.registration.writer import RegistrationWriter
 from events.web.auth import organiser_guard
-from events.web.deps import ClockDep, CurrentUserDep
-from events.web.i18n import N_, language_of
-from events.web.panels import Panel, panel
+from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
+from events.web.downloads import ICS, NO_STATE, PRIVATE_CACHE, calendar_response
+from events.web.i18n import language_of
 
 FILTERS = ("confirmed", "waitlisted", "pending", "cancelled", "rejected", "checked_in")
 
@@ -70,19 +74,19 @@ async def _form_context(event: dict[str, Any], now, values: dict | None = None, 
 # --- panels on other domains' pages ------------------------------------------------------------------------
 
 
-@panel("event_page")
-async def event_page_panel(event: dict[str, Any], request: Request, current_user: Any = None, **_: Any) -> Panel:
-    return Panel(
+@provides("event_page")
+async def event_page_panel(event: dict[str, Any], request: Request, current_user: Any = None, **_: Any) -> Section:
+    return Section(
         template="registration/_event_panel.html",
         context=await _form_context(event, request.app.state.clock.now()),
         order=10,
     )
 
 
-@panel("organiser_event_list")
-async def organiser_event_list_panel(events: list[dict[str, Any]], request: Request, **_: Any) -> Panel:
+@provides("organiser_event_list")
+async def organiser_event_list_panel(events: list[dict[str, Any]], request: Request, **_: Any) -> Section:
     counts = await service.status_counts([e["id"] for e in events])
-    return Panel(
+    return Section(
         template="",
         context={
             "columns": ["Confirmed", "Waiting list", "Capacity"],
@@ -95,12 +99,12 @@ async def organiser_event_list_panel(events: list[dict[str, Any]], request: Requ
     )
 
 
-@panel("organiser_event")
-async def organiser_event_panel(event: dict[str, Any], request: Request, **_: Any) -> Panel:
+@provides("organiser_event")
+async def organiser_event_panel(event: dict[str, Any], request: Request, **_: Any) -> Section:
     from events.mail import service as mail
 
     counts = (await service.status_counts([event["id"]]))[event["id"]]
-    return Panel(
+    return Section(
         template="registration/_organiser_panel.html",
         context={"event": event, "counts": counts, "mail": await mail.mail_counts(event["id"])},
         order=10,
@@ -172,11 +176,11 @@ async def _by_token(token: str) -> dict[str, Any]:
 
 @get("/registrations/{token:str}", name="registration:manage")
 async def manage_page(request: Request, token: FromPath[str], clock: ClockDep, welcome: FromQuery[bool] = False) -> Template:
-    from events.web.panels import collect
+    from events.kernel.sections import sections_for
 
     row = await _by_token(token)
     event = await programme.event_by_id(row["event"])
-    panels = await collect("manage_page", event=event, registration=row, token=token, request=request)
+    sections = await sections_for("manage_page", event=event, registration=row, token=token, request=request)
     return Template(
         "registration/manage.html",
         context={
@@ -189,7 +193,7 @@ async def manage_page(request: Request, token: FromPath[str], clock: ClockDep, w
             "questions": await service.questions_of(event["id"]),
             # The join URL only for a confirmed place; never anywhere public.
             "join_url": _join_url(event, row) or "",
-            "panels": panels,
+            "sections": sections,
         },
         headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
     )
@@ -469,7 +473,7 @@ async def keep_events_with_registrations(event: dict[str, Any]) -> str | None:
 
 def _hook_site() -> Site:
     """The programme's hooks pass no settings: the site from start-up (or the environment's, outside the app)."""
-    from events.settings import Settings
+    from events.kernel.settings import Settings
 
     return _listener_site or Site.from_settings(Settings.from_env())
 
@@ -504,7 +508,49 @@ async def registration_writer(app: Litestar) -> AsyncIterator[None]:
         await writer.stop()
 
 
+# --- calendar files -----------------------------------------------------------------------------------------
+
+
+@get("/registrations/{token:str}/invite.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's invitation", **ICS)
+async def invite_ics(request: Request, token: FromPath[str], settings: SettingsDep, clock: ClockDep) -> Response:
+    document = await calendar.invitation_download(token, settings.base_url, clock.now())
+    response = calendar_response(request, document, cache="private, no-store", disposition="attachment")
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@get("/calendar/personal/{key:str}/feed.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's personal feed", **ICS)
+async def personal_feed_ics(request: Request, key: FromPath[str], settings: SettingsDep) -> Response:
+    registration = await calendar.registration_by_feed_key(key, settings.secret_key)
+    language = (registration or {}).get("language") or settings.default_language
+    name = translate(language, N_("My events"))
+    document = await calendar.personal_feed(key, settings.base_url, settings.secret_key, name)
+    response = calendar_response(request, document, cache=PRIVATE_CACHE, disposition="inline")
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@provides("manage_page")
+async def calendar_on_manage_page(event: dict[str, Any], registration: dict[str, Any], token: str, request: Request, **_: Any) -> Section | None:
+    settings = request.app.state.settings
+    method = calendar.invitation_method(event, registration)
+    key = calendar.feed_key(registration, settings.secret_key)
+    feed = f"{settings.base_url.rstrip('/')}/calendar/personal/{key}/feed.ics"
+    return Section(
+        "ical/_manage_calendar.html",
+        {
+            "invite_url": f"/registrations/{token}/invite.ics" if method else None,
+            "method": method,
+            "feed_url": feed,
+            "webcal_url": webcal(feed),
+        },
+        order=50,
+    )
+
+
 ROUTES = [
+    invite_ics,
+    personal_feed_ics,
     registration_form,
     registration_submit,
     manage_page,

@@ -23,15 +23,16 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from events.accounts.service import CurrentUser, normalise_email, valid_email
-from events.database import UNIQUE_VIOLATIONS, insert_rows, is_sqlite, write_transaction
-from events.errors import Conflict, NotFound, RuleViolation
+from events.accounts.service import CurrentUser
+from events.kernel.database import UNIQUE_VIOLATIONS, insert_rows, is_sqlite, write_transaction
+from events.kernel.errors import Conflict, NotFound, RuleViolation
+from events.kernel.i18n import N_, gettext_for
+from events.kernel.sections import sections_for
+from events.kernel.text import normalise_email, valid_email
+from events.kernel.tokens import hash_token
 from events.mail import service as mail
 from events.programme.tables import Event
 from events.registration.tables import AuditEntry, Question, Registration
-from events.tokens import hash_token
-from events.web.i18n import N_, gettext_for
-from events.web.panels import collect
 
 log = logging.getLogger("events.registration")
 
@@ -324,7 +325,7 @@ async def compose_registration_mail(
         and event.get("format") in ("online", "hybrid")
         and bool(event.get("join_url"))
     )
-    panels = await collect("registration_mail", event=event, registration=registration, kind=kind, language=language)
+    sections = await sections_for("registration_mail", event=event, registration=registration, kind=kind, language=language)
     context = {
         "kind": kind,
         "event": event,
@@ -333,7 +334,7 @@ async def compose_registration_mail(
         "manage_url": site.manage_url(token),
         "event_url": f"{site.base_url}/events/{event['slug']}",
         "join_url": event.get("join_url") if show_join else None,
-        "panels": panels,
+        "sections": sections,
     }
     text, html = mail.render("mail/registration", language, context)
     method, ics = await _calendar(kind, event, registration, token, site, now, organiser)

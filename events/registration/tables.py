@@ -1,5 +1,7 @@
 """Tables of the registration domain: registrations, the event's own questions and the audit trail."""
 
+from enum import StrEnum
+
 from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -7,7 +9,24 @@ from piccolo.table import Table
 from events.accounts.tables import User
 from events.programme.tables import Event
 
-STATUSES = ("confirmed", "waitlisted", "pending", "cancelled", "rejected")
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PENDING = "pending"  # waits for the organiser's approval
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+# A registration that still holds (or waits for) a place.
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+
+
+class QuestionKind(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    MULTIPLE = "multiple"
+    CHECKBOX = "checkbox"
 
 
 class Registration(Table, tablename="registration_registration"):

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from events.clock import Clock
+from events.kernel.clock import Clock
 from events.resources.linkcheck import check_all_links
 
 

@@ -13,7 +13,9 @@ from litestar.response import Redirect, Template
 from msgspec import Struct
 
 from events.accounts.service import CurrentUser
-from events.errors import Forbidden, NotFound, RuleViolation
+from events.kernel.errors import Forbidden, NotFound, RuleViolation
+from events.kernel.i18n import N_, gettext_for
+from events.kernel.sections import Section, provides
 from events.programme import service as programme
 from events.resources import service
 from events.resources.schemas import (
@@ -27,8 +29,7 @@ from events.resources.schemas import (
 )
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, MaybeUserDep
-from events.web.i18n import N_, gettext_for, language_of
-from events.web.panels import Panel, panel
+from events.web.i18n import language_of
 from events.web.routes import safe_next
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -432,26 +433,26 @@ async def detach_from_session_form(
 # --- panels on other domains' pages and mails ----------------------------------------------------------------------
 
 
-@panel("event_page")
-async def event_page_panel(event: dict, **_: Any) -> Panel | None:
+@provides("event_page")
+async def event_page_panel(event: dict, **_: Any) -> Section | None:
     rows = await service.resources_of_event(event["id"])
     if not rows:
         return None
-    return Panel("resources/_event_resources.html", {"groups": service.group_by_aspect(rows), "aspects": service.ASPECTS}, order=50)
+    return Section("resources/_event_resources.html", {"groups": service.group_by_aspect(rows), "aspects": service.ASPECTS}, order=50)
 
 
-@panel("session_page")
-async def session_page_panel(session: dict, **_: Any) -> Panel | None:
+@provides("session_page")
+async def session_page_panel(session: dict, **_: Any) -> Section | None:
     rows = await service.resources_of_session(session["id"])
     if not rows:
         return None
-    return Panel("resources/_session_resources.html", {"resources": rows, "aspects": service.ASPECTS}, order=50)
+    return Section("resources/_session_resources.html", {"resources": rows, "aspects": service.ASPECTS}, order=50)
 
 
-@panel("organiser_event")
-async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Panel:
+@provides("organiser_event")
+async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Section:
     linked = await service.resources_of_event(event["id"], include_retired=True)
-    return Panel(
+    return Section(
         "resources/_organiser_event_resources.html",
         {
             "event": event,
@@ -467,14 +468,14 @@ async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Pane
 MAIL_KINDS_WITH_RESOURCES = ("confirmed", "promoted", "reminder")  # the confirmation (also after the waiting list) and the reminder
 
 
-@panel("registration_mail")
-async def registration_mail_panel(event: dict, kind: str = "", language: str = "nl", **_: Any) -> Panel | None:
+@provides("registration_mail")
+async def registration_mail_panel(event: dict, kind: str = "", language: str = "nl", **_: Any) -> Section | None:
     if kind not in MAIL_KINDS_WITH_RESOURCES:
         return None
     rows = await service.resources_of_event(event["id"])
     if not rows:
         return None
-    return Panel(
+    return Section(
         "resources/_mail_resources",
         {"groups": service.group_by_aspect(rows), "aspects": service.ASPECTS, "language": language},
         order=80,

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from piccolo.engine.base import Engine
 
-from events.database import UNIQUE_VIOLATIONS, write_transaction
-from events.errors import NotFound, RuleViolation
+from events.kernel.database import UNIQUE_VIOLATIONS, write_transaction
+from events.kernel.errors import NotFound, RuleViolation
 from events.resources.tables import EventResource, Resource, SessionResource
 
 

@@ -11,8 +11,8 @@ from litestar.di import Dependency as _NamedMarker
 from piccolo.engine.base import Engine
 
 from events.accounts.service import CurrentUser
-from events.clock import Clock
-from events.settings import Settings
+from events.kernel.clock import Clock
+from events.kernel.settings import Settings
 
 _named = _NamedMarker(kind="named")
 

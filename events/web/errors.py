@@ -11,11 +11,11 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from events.errors import RuleViolation
+from events.kernel.errors import RuleViolation
+from events.kernel.i18n import N_
 from events.web.auth import LoginRequired
-from events.web.i18n import N_
 
-log = logging.getLogger("events.errors")
+log = logging.getLogger("events.kernel.errors")
 
 # Messages from the framework that we show in the visitor's language on HTML pages.
 PAGE_TITLES = {

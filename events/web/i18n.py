@@ -1,60 +1,12 @@
-"""Languages: Dutch first, English selectable. Message ids are English; Dutch comes from gettext catalogs.
-
-Catalogs are plain `.po` files under `locale/nl/LC_MESSAGES/` (one per domain, so domains never edit the same
-file) and are compiled in memory at start-up with babel, so there is no build step and no binary in git.
-"""
+"""The language of a request: `?lang=`, then the cookie, then the default (the catalogs are the kernel's)."""
 
 from __future__ import annotations
 
-import gettext
-import io
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from events.kernel.i18n import LANGUAGES
 
-from events.settings import LANGUAGES
-
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 LANG_COOKIE = "events_lang"
-
-
-@cache
-def translations(language: str) -> gettext.NullTranslations:
-    """All catalogs of one language merged into one translations object."""
-    merged: gettext.NullTranslations = gettext.NullTranslations()
-    folder = LOCALE_DIR / language / "LC_MESSAGES"
-    if language == "en" or not folder.is_dir():
-        return merged
-    merged_catalog = None
-    for po_path in sorted(folder.glob("*.po")):
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
-        if merged_catalog is None:
-            merged_catalog = catalog
-        else:
-            for message in catalog:
-                if message.id and message.string:
-                    merged_catalog[message.id] = message
-    if merged_catalog is None:
-        return merged
-    buffer = io.BytesIO()
-    write_mo(buffer, merged_catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
-
-
-def gettext_for(language: str, message: str, **values: Any) -> str:
-    text = translations(language).gettext(message)
-    return text % values if values else text
-
-
-def ngettext_for(language: str, singular: str, plural: str, n: int, **values: Any) -> str:
-    text = translations(language).ngettext(singular, plural, n)
-    values.setdefault("num", n)
-    return text % values
 
 
 def pick_language(cookie_value: str | None, query_value: str | None, default: str) -> str:
@@ -75,8 +27,3 @@ def language_of(connection: Any) -> str:
         )
         scope["events_lang"] = language
     return language
-
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
-    """Marks a message for extraction; it is translated where it is shown."""
-    return message

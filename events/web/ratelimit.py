@@ -27,9 +27,10 @@ import anyio.to_thread
 from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from events.settings import Settings
+from events.kernel.i18n import N_, gettext_for
+from events.kernel.settings import Settings
 from events.web.errors import DomainError, wants_json
-from events.web.i18n import N_, gettext_for, language_of
+from events.web.i18n import language_of
 
 # (bucket, method, path pattern): the public, state-changing doors.
 LIMITED_PATHS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
@@ -63,7 +64,7 @@ class Counter(Protocol):
 
 class RedisCounter:
     def __init__(self, url: str) -> None:
-        from redis.asyncio import Redis
+        from redis.asyncio import Redis  # noqa: PLC0415 - only with EVENTS_REDIS_URL
 
         self.redis = Redis.from_url(url)
 

@@ -10,7 +10,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 from piccolo.engine.base import Engine
 
-from events.settings import LANGUAGES
+from events.kernel.i18n import LANGUAGES
 from events.web.i18n import LANG_COOKIE
 
 

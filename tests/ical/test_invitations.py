@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from events.ical import service as ical
 from events.mail.worker import deliverer_for
 from events.programme.tables import Event
+from events.registration import calendar as ical
 from events.registration import service as registration
 from events.registration.service import Applicant, Site
 from events.registration.tables import Registration

@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 import pytest
 
+from events.kernel.tokens import hash_token, new_token
 from events.materials.tables import Material
 from events.programme.tables import Event
-from events.tokens import hash_token, new_token
 from tests.materials.conftest import SESSION_START, sample_pdf, sample_png, upload
 
 

@@ -15,7 +15,7 @@ from tests.programme.helpers import END, JOIN_URL, START, make_event
 @pytest.fixture
 def own_panels_only(monkeypatch):
     """Keeps other domains' panels off the page, for tests about the programme's own content."""
-    from events.web import panels
+    from events.kernel import sections as panels
 
     monkeypatch.setattr(panels, "_providers", panels.defaultdict(list))
 
@@ -114,15 +114,15 @@ async def test_event_page_of_a_cancelled_event_says_so_without_a_call_to_registe
 
 
 async def test_event_page_renders_panels_of_its_slot(client, organiser, own_panels_only):
-    from events.web import panels
+    from events.kernel import sections as panels
 
     calls = []
 
     async def provider(event, request, current_user):
         calls.append(event)
-        return panels.Panel(template="programme/_kind_filter.html", context={})
+        return panels.Section(template="programme/_kind_filter.html", context={})
 
-    panels.panel("event_page")(provider)
+    panels.provides("event_page")(provider)
     try:
         event = await make_event(organiser.id)
         page = await client.get(f"/events/{event['slug']}")
@@ -394,12 +394,12 @@ async def test_adding_an_organiser_as_speaker_never_yields_a_link_to_their_accou
 
 
 async def test_organiser_list_shows_state_and_panel_columns(organiser_client, organiser):
-    from events.web import panels
+    from events.kernel import sections as panels
 
     async def counts(events, request):
-        return panels.Panel(template="", context={"columns": ["Aanmeldingen"], "values": {e["id"]: [7] for e in events}})
+        return panels.Section(template="", context={"columns": ["Aanmeldingen"], "values": {e["id"]: [7] for e in events}})
 
-    panels.panel("organiser_event_list")(counts)
+    panels.provides("organiser_event_list")(counts)
     try:
         await make_event(organiser.id, status="draft", title="Mijn concept")
         page = await organiser_client.get("/organiser")

@@ -7,7 +7,7 @@ import pytest
 
 from events.accounts import service as accounts
 from events.accounts.tables import PersonalLink
-from events.errors import Conflict, Forbidden, NotFound, RuleViolation
+from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
 from events.programme.tables import Event, Session
 from tests.conftest import NOW

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from events.kernel import statement_writer
 from events.programme.tables import Event
 from events.quiz import service
 from events.quiz.service import QuestionInput
@@ -67,4 +68,4 @@ async def fresh_question_cache():
     service.forget_cached_questions()
     yield
     service.forget_cached_questions()
-    await service.close_statement_writers()
+    await statement_writer.close_statement_writers()

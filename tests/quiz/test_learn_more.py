@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events.errors import RuleViolation
+from events.kernel.errors import RuleViolation
 from events.quiz import service
 from events.quiz.service import QuestionInput
 from events.resources import service as resources

@@ -14,9 +14,9 @@ from litestar.channels import ChannelsPlugin
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
-from events import database
 from events.accounts import service as accounts
 from events.app import create_app
+from events.kernel import database
 from events.quiz import hub, service
 from tests.conftest import TEST_REDIS_URL, LiveServer, needs_redis
 

@@ -8,7 +8,8 @@ import sqlite3
 import pytest
 from piccolo.engine.sqlite import SQLiteEngine
 
-from events.errors import Conflict, NotFound, RuleViolation
+from events.kernel import statement_writer
+from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.quiz import service
 from events.quiz.service import GRACE_MS, score_answer
 from tests.conftest import NOW
@@ -149,8 +150,8 @@ async def test_sqlite_answers_that_arrive_together_share_one_transaction(engine,
     qids = [q["id"] for q in await service.questions_of(quiz["id"])]
     await service.start_next_question(engine, run["id"], clock.now())
     transactions = []
-    real_transaction = service._SQLiteStatementWriter._transaction
-    monkeypatch.setattr(service._SQLiteStatementWriter, "_transaction",
+    real_transaction = statement_writer.StatementWriter._transaction
+    monkeypatch.setattr(statement_writer.StatementWriter, "_transaction",
                         lambda writer, batch: transactions.append(len(batch)) or real_transaction(writer, batch))
     answers = [service.submit_answer(run["id"], p.player_id, qids[0], [options[0][1]], clock.now()) for p in players]
     answers.append(service.submit_answer(run["id"], players[0].player_id, qids[0], [options[0][0]], clock.now()))
@@ -167,7 +168,7 @@ async def test_sqlite_writer_keeps_a_failing_statement_from_sinking_its_batch(en
     options = await option_ids(quiz["id"])
     qid = (await service.questions_of(quiz["id"]))[0]["id"]
     await service.start_next_question(engine, run["id"], clock.now())
-    writer = service._sqlite_writer(engine)
+    writer = statement_writer._writer_for(engine)
     insert = service._INSERT_ANSWER.replace("{}", "?")
 
     def values(player_id, choices):

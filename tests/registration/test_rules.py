@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from events.errors import Conflict, RuleViolation
+from events.kernel.errors import Conflict, RuleViolation
 from events.mail.tables import OutboxMessage
 from events.programme.tables import Event
 from events.registration import service

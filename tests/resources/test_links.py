@@ -167,7 +167,7 @@ async def test_cancellation_mail_has_no_resources(client, app, linked):
 async def test_simultaneous_attaches_leave_one_link_and_the_database_refuses_a_second(linked, engine):
     import asyncio
 
-    from events.database import UNIQUE_VIOLATIONS
+    from events.kernel.database import UNIQUE_VIOLATIONS
 
     event, session, unused = linked["event"], linked["session"], linked["unused"]
     results = await asyncio.gather(

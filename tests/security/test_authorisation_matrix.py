@@ -20,7 +20,7 @@ from asgi_lifespan import LifespanManager
 
 from events.accounts import service as accounts
 from events.app import create_app
-from events.settings import Settings, parse_database_url
+from events.kernel.settings import Settings, parse_database_url
 from events.web.auth import admin_guard, organiser_guard, signed_in_guard, speaker_guard
 from tests.conftest import NOW, PASSWORD, login
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from events.app import create_app
-from events.settings import DEFAULT_RATE_LIMITS, Settings, SettingsError, parse_rate_limits
+from events.kernel.settings import DEFAULT_RATE_LIMITS, Settings, SettingsError, parse_rate_limits
 from events.web.ratelimit import SQLiteCounter, bucket_of
 from tests.conftest import NOW, TEST_REDIS_URL, LiveServer, get_csrf, http_client, needs_redis
 

@@ -93,7 +93,7 @@ async def test_signed_in_pages_show_sign_out(client, organiser):
 async def test_rule_violations_become_4xx_json_and_pages(app):
     from litestar import get
 
-    from events.errors import Conflict
+    from events.kernel.errors import Conflict
     from tests.conftest import http_client
 
     @get("/api/_rule", include_in_schema=False)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-LANGUAGES = ("nl", "en")
+from events.kernel.i18n import LANGUAGES
 
 
 class SettingsError(ValueError):

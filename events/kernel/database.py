@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import Finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
-from events.settings import DatabaseURL
+from events.kernel.settings import DatabaseURL
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 # What a UNIQUE index raises on either database (SQLite's IntegrityError also covers other constraints: callers
@@ -54,20 +57,23 @@ def make_engine(url: DatabaseURL) -> Engine:
 
 
 def all_table_classes() -> list:
-    from piccolo.apps.migrations.tables import Migration
+    """Every table of every app in Piccolo's registry (found through PICCOLO_CONF, as Piccolo's own CLI finds it)."""
 
-    from events.piccolo_conf import APP_REGISTRY
-
+    registry = Finder().get_app_registry()
     tables = [Migration]
-    for app_config in APP_REGISTRY.app_configs.values():
+    for app_config in registry.app_configs.values():
         tables.extend(app_config.table_classes)
     return tables
 
 
+def bound_engine() -> Engine:
+    """The engine `bind_engine` last bound (Piccolo's configured one before that)."""
+    return Finder().get_piccolo_conf_module().DB
+
+
 def bind_engine(engine: Engine) -> None:
     """Point every table (and Piccolo's migration table and CLI) at this engine."""
-    from events import piccolo_conf
-
+    piccolo_conf = Finder().get_piccolo_conf_module()
     piccolo_conf.DB = engine
     for table in all_table_classes():
         table._meta.db = engine
@@ -89,8 +95,6 @@ async def stop(engine: Engine) -> None:
 
 async def migrate(engine: Engine, quiet: bool = True) -> None:
     """Run every app's pending migrations against this engine."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
     bind_engine(engine)
     out = io.StringIO()
     with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():

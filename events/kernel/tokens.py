@@ -11,6 +11,8 @@ import hmac
 import secrets
 
 TOKEN_BYTES = 32  # 256 bits
+# No token of ours is longer; a longer text in a URL is refused before it is hashed and looked up.
+MAX_TOKEN_LENGTH = 200
 
 
 def new_token() -> str:
@@ -23,3 +25,8 @@ def hash_token(token: str) -> str:
 
 def same_secret(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+def plausible_token(token: str | None) -> bool:
+    """Whether this text could be one of our tokens at all (the guard before any lookup)."""
+    return bool(token) and len(token) <= MAX_TOKEN_LENGTH
