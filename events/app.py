@@ -38,7 +38,7 @@ from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
 from events.web.headers import add_security_headers
 from events.web.plugin import WebPlugin
-from events.web.ratelimit import RateLimitMiddleware, make_counter
+from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
 from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
 
@@ -71,26 +71,38 @@ def _channels_backend(settings: Settings):
 
 
 def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | None = None) -> Litestar:
+    """The app for these settings; tests pass their own clock and engine (whose pool they open and close)."""
     clock = clock or Clock()
     # The session store, mail files and uploads live here; a fresh data dir must not fail the first sign-in.
     (settings.data_dir / "sessions").mkdir(parents=True, exist_ok=True)
-    # An engine passed in belongs to the caller (tests), who opens and closes its pool in their own event loop.
     owns_engine = engine is None
     engine = engine or database.make_engine(settings.database)
     database.bind_engine(engine)
-    static = create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"csrf_free": True})
-
-    session_config = LazySessionConfig(
-        key=SESSION_COOKIE,
-        max_age=8 * 3600,
-        secure=settings.secure_cookies,
-        httponly=True,
-        samesite="lax",
-        renew_on_access=True,
+    return Litestar(
+        route_handlers=[create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"csrf_free": True})],
+        state=State({"settings": settings, "clock": clock, "engine": engine}),
+        dependencies=_dependencies(settings, clock, engine),
+        middleware=_middleware(settings),
+        stores={"sessions": _session_store(settings)},
+        before_send=[add_security_headers],
+        before_request=refuse_impossible_ids,
+        plugins=[_channels(settings), *(plugin(settings) for plugin in DOMAIN_PLUGINS)],
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[_database_lifespan(engine, owns_engine), rate_limit_lifespan(settings)],
+        openapi_config=_openapi_config(),
+        # Material downloads are PDFs/Office/video (already compressed) and keep their Content-Length.
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/", "/materials/"]),
+        request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
+        debug=settings.debug,
     )
 
+
+def _database_lifespan(engine: Engine, owns_engine: bool):
+    """Binds the tables to the engine; opens and closes its pool unless the caller (a test) owns it."""
+
     @contextlib.asynccontextmanager
-    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
         database.bind_engine(engine)
         if owns_engine:
             await database.start(engine)
@@ -100,17 +112,11 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
             if owns_engine:
                 await database.stop(engine)
 
-    @contextlib.asynccontextmanager
-    async def rate_limit_lifespan(app: Litestar) -> AsyncIterator[None]:
-        # Counters shared by all workers (Redis or a file under the data dir); see events/web/ratelimit.py.
-        app.state.rate_limit_counter = make_counter(settings) if settings.rate_limits else None
-        try:
-            yield
-        finally:
-            if app.state.rate_limit_counter is not None:
-                await app.state.rate_limit_counter.close()
+    return lifespan
 
-    channels = ChannelsPlugin(
+
+def _channels(settings: Settings) -> ChannelsPlugin:
+    return ChannelsPlugin(
         backend=_channels_backend(settings),
         arbitrary_channels_allowed=True,
         create_ws_route_handlers=False,
@@ -118,52 +124,45 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         subscriber_backlog_strategy="dropleft",
     )
 
-    def provide_settings() -> Settings:
-        return settings
 
-    def provide_clock() -> Clock:
-        return clock
-
+def _dependencies(settings: Settings, clock: Clock, engine: Engine) -> dict[str, Provide]:
     def provide_user(request: Request) -> CurrentUser | None:
         return request.scope.get("user")
 
-    return Litestar(
-        route_handlers=[static],
-        state=State({"settings": settings, "clock": clock, "engine": engine}),
-        dependencies={
-            "settings": Provide(provide_settings, sync_to_thread=False),
-            "clock": Provide(provide_clock, sync_to_thread=False),
-            "current_user": Provide(provide_user, sync_to_thread=False),
-            "engine": Provide(lambda: engine, sync_to_thread=False),
-        },
-        middleware=[
-            *([RateLimitMiddleware] if settings.rate_limits else []),
-            session_config.middleware,
-            DefineMiddleware(ScopedCSRFMiddleware, config=csrf_config(settings.secret_key, settings.secure_cookies), session_cookie=SESSION_COOKIE),
-            AuthenticationMiddleware,
-        ],
-        stores={"sessions": _session_store(settings)},
-        before_send=[add_security_headers],
-        before_request=refuse_impossible_ids,
-        plugins=[channels, *(plugin(settings) for plugin in DOMAIN_PLUGINS)],
-        template_config=template_config(),
-        exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan, rate_limit_lifespan],
-        openapi_config=OpenAPIConfig(
-            title="events",
-            version="1.0.0",
-            description="Conferences, webinars and weerbaarheidsfestivals: the public and organiser API.",
-            path="/schema",
-            # JSON only: a UI would load scripts from other hosts, which our CSP (rightly) refuses.
-            render_plugins=[JsonRenderPlugin(path=["/openapi.json", "/"])],
-            components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(type="http", scheme="bearer", description="An API token from `events token create`."),
-                }
-            ),
+    return {
+        "settings": Provide(lambda: settings, sync_to_thread=False),
+        "clock": Provide(lambda: clock, sync_to_thread=False),
+        "current_user": Provide(provide_user, sync_to_thread=False),
+        "engine": Provide(lambda: engine, sync_to_thread=False),
+    }
+
+
+def _middleware(settings: Settings) -> list:
+    sessions = LazySessionConfig(
+        key=SESSION_COOKIE,
+        max_age=8 * 3600,
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+        renew_on_access=True,
+    )
+    csrf = DefineMiddleware(
+        ScopedCSRFMiddleware, config=csrf_config(settings.secret_key, settings.secure_cookies), session_cookie=SESSION_COOKIE
+    )
+    return [*([RateLimitMiddleware] if settings.rate_limits else []), sessions.middleware, csrf, AuthenticationMiddleware]
+
+
+def _openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="events",
+        version="1.0.0",
+        description="Conferences, webinars and weerbaarheidsfestivals: the public and organiser API.",
+        path="/schema",
+        # JSON only: a UI would load scripts from other hosts, which our CSP (rightly) refuses.
+        render_plugins=[JsonRenderPlugin(path=["/openapi.json", "/"])],
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(type="http", scheme="bearer", description="An API token from `events token create`."),
+            }
         ),
-        # Material downloads are PDFs/Office/video (already compressed) and keep their Content-Length.
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/", "/materials/"]),
-        request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
-        debug=settings.debug,
     )

@@ -6,16 +6,22 @@ is missing, so running the demo twice leaves one copy.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from events.accounts import demo as accounts_demo
 from events.accounts.tables import User
 from events.kernel.clock import Clock
 from events.kernel.settings import Settings
+from events.materials import demo as materials_demo
+from events.programme import demo as programme_demo
+from events.quiz import demo as quiz_demo
+from events.registration import demo as registration_demo
+from events.resources import demo as resources_demo
 
-DEMO_DOMAINS = ("accounts", "programme", "registration", "resources", "quiz", "materials")
+# In this order: a domain may use what an earlier one made (through `DemoContext.refs`).
+DEMO_DOMAINS = (accounts_demo, programme_demo, registration_demo, resources_demo, quiz_demo, materials_demo)
 
 
 @dataclass
@@ -38,12 +44,5 @@ async def database_is_empty() -> bool:
 async def load_demo(settings: Settings, clock: Clock) -> list[str]:
     context = DemoContext(settings=settings, clock=clock)
     for domain in DEMO_DOMAINS:
-        name = f"events.{domain}.demo"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        await module.load(context)
+        await domain.load(context)
     return context.report

@@ -7,7 +7,7 @@ import pytest
 from events.kernel import database
 from events.kernel.settings import parse_database_url
 from events.piccolo_conf import APP_REGISTRY
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, ROOT
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite-specific pragmas")
@@ -30,8 +30,14 @@ async def test_migrations_create_every_table(engine):
 
 
 async def test_migrating_twice_is_a_no_op(engine):
+    from piccolo.apps.migrations.tables import Migration
+
     await database.migrate(engine)
+    applied = await Migration.select(Migration.app_name, Migration.name).order_by(Migration.id)
+    migration_files = [p for p in ROOT.glob("events/*/piccolo_migrations/*.py") if p.name != "__init__.py"]
+    assert len(applied) == len(migration_files)  # every migration ran once
     await database.migrate(engine)
+    assert await Migration.select(Migration.app_name, Migration.name).order_by(Migration.id) == applied
 
 
 async def test_insert_rows_binds_many_rows_in_order_in_the_callers_transaction(engine, organiser, monkeypatch):

@@ -15,13 +15,15 @@ LIMITED_PATHS below (so domains need not know about this module).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import sqlite3
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import anyio.to_thread
 from litestar import Request
@@ -115,6 +117,21 @@ class SQLiteCounter:
     async def close(self) -> None:
         with self.lock:
             self.connection.close()
+
+
+def rate_limit_lifespan(settings: Settings):
+    """Opens the counters shared by all workers (Redis or a file under the data dir) for the app's lifetime."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        app.state.rate_limit_counter = make_counter(settings) if settings.rate_limits else None
+        try:
+            yield
+        finally:
+            if app.state.rate_limit_counter is not None:
+                await app.state.rate_limit_counter.close()
+
+    return lifespan
 
 
 def make_counter(settings: Settings) -> Counter:
