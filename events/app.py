@@ -34,16 +34,16 @@ from events.quiz.plugin import QuizPlugin
 from events.registration.plugin import RegistrationPlugin
 from events.resources.plugin import ResourcesPlugin
 from events.web.auth import AuthenticationMiddleware
+from events.web.cookies import csrf_cookie, session_cookie
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
-from events.web.headers import add_security_headers
+from events.web.headers import security_headers
 from events.web.plugin import WebPlugin
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
 from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-SESSION_COOKIE = "events_session"
 # Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
 DOMAIN_PLUGINS = (
     WebPlugin, AccountsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin, MaterialsPlugin,
@@ -84,7 +84,7 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         dependencies=_dependencies(settings, clock, engine),
         middleware=_middleware(settings),
         stores={"sessions": _session_store(settings)},
-        before_send=[add_security_headers],
+        before_send=[security_headers(settings)],
         before_request=refuse_impossible_ids,
         plugins=[_channels(settings), *(plugin(settings) for plugin in DOMAIN_PLUGINS)],
         template_config=template_config(),
@@ -139,7 +139,7 @@ def _dependencies(settings: Settings, clock: Clock, engine: Engine) -> dict[str,
 
 def _middleware(settings: Settings) -> list:
     sessions = LazySessionConfig(
-        key=SESSION_COOKIE,
+        key=session_cookie(settings),
         max_age=8 * 3600,
         secure=settings.secure_cookies,
         httponly=True,
@@ -147,7 +147,9 @@ def _middleware(settings: Settings) -> list:
         renew_on_access=True,
     )
     csrf = DefineMiddleware(
-        ScopedCSRFMiddleware, config=csrf_config(settings.secret_key, settings.secure_cookies), session_cookie=SESSION_COOKIE
+        ScopedCSRFMiddleware,
+        config=csrf_config(settings.secret_key, settings.secure_cookies, csrf_cookie(settings)),
+        session_cookie=session_cookie(settings),
     )
     return [*([RateLimitMiddleware] if settings.rate_limits else []), sessions.middleware, csrf, AuthenticationMiddleware]
 

@@ -15,6 +15,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from events.accounts import service as accounts
 from events.accounts.service import CurrentUser
+from events.web.sessions import rotate_session
 
 SESSION_USER_KEY = "user_id"
 
@@ -85,13 +86,16 @@ def signed_in_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     _require(connection, ("speaker", "organiser", "admin"))
 
 
-def sign_in(connection: Any, user: CurrentUser) -> None:
-    """Start a fresh session for this user (a new session id, so a planted one is useless)."""
+def sign_in(connection: Any, user: CurrentUser, **session: Any) -> None:
+    """Start a fresh session for this user: a new session id (the old one is deleted from the store, so a planted
+    one is useless) holding only this user (and `session`, e.g. the organisation a personal link was for)."""
     connection.clear_session()
-    connection.set_session({SESSION_USER_KEY: user.id})
+    connection.set_session({SESSION_USER_KEY: user.id, **session})
+    rotate_session(connection)
     connection.scope["user"] = user
 
 
 def sign_out(connection: Any) -> None:
     connection.clear_session()
+    rotate_session(connection)
     connection.scope["user"] = None

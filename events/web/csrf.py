@@ -23,15 +23,14 @@ from events.web.auth import bearer_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 NO_TOKEN_PREFIXES = ("/api/", "/static/", "/schema", "/healthz", "/livez", "/calendar.ics", "/ws/")
-CSRF_COOKIE = "events_csrf"
 CSRF_HEADER = "x-csrftoken"
 CSRF_QUERY = "_csrf_token"
 
 
-def csrf_config(secret: str, secure: bool) -> CSRFConfig:
+def csrf_config(secret: str, secure: bool, cookie_name: str) -> CSRFConfig:
     return CSRFConfig(
         secret=secret,
-        cookie_name=CSRF_COOKIE,
+        cookie_name=cookie_name,
         header_name=CSRF_HEADER,
         cookie_secure=secure,
         cookie_samesite="lax",
@@ -51,6 +50,7 @@ class ScopedCSRFMiddleware:
         self.app = app
         self.checked = CSRFMiddleware(app=app, config=config)
         self.session_cookie = session_cookie
+        self.csrf_cookie = config.cookie_name
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,7 +61,7 @@ class ScopedCSRFMiddleware:
         handler = scope.get("route_handler")
         if method in SAFE_METHODS:
             # A fast public page still carries a signed-in visitor's token (their sign-out form needs it).
-            csrf_free = handler is not None and handler.opt.get("csrf_free") and not _has_cookie(scope, CSRF_COOKIE)
+            csrf_free = handler is not None and handler.opt.get("csrf_free") and not _has_cookie(scope, self.csrf_cookie)
             skip = path.startswith(NO_TOKEN_PREFIXES) or csrf_free
             await (self.app if skip else self.checked)(scope, receive, send)
             return

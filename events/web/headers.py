@@ -6,6 +6,8 @@ from __future__ import annotations
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
+from events.kernel.settings import Settings
+
 # No inline scripts or styles, nothing from other hosts; WebSockets to ourselves for the live quiz.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -22,9 +24,21 @@ SECURITY_HEADERS = {
 }
 
 
-async def add_security_headers(message: Message, scope: Scope) -> None:
-    if message["type"] == "http.response.start":
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in SECURITY_HEADERS.items():
-            if name not in headers:
-                headers[name] = value
+# Browsers remember for a year that this host speaks only https (only sent when the base URL is https).
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def security_headers(settings: Settings):
+    """The before-send hook for these settings: HSTS too when the site is served over https."""
+    headers_to_add = dict(SECURITY_HEADERS)
+    if settings.base_url.startswith("https://"):
+        headers_to_add["strict-transport-security"] = HSTS
+
+    async def add_security_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in headers_to_add.items():
+                if name not in headers:
+                    headers[name] = value
+
+    return add_security_headers

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from events.kernel.i18n import LANGUAGES
+from events.web.cookies import LANGUAGE as LANG_COOKIE
 
-LANG_COOKIE = "events_lang"
+__all__ = ["LANG_COOKIE", "language_of", "pick_language"]
 
 
 def pick_language(cookie_value: str | None, query_value: str | None, default: str) -> str:
