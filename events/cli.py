@@ -23,6 +23,7 @@ from events.materials import service as materials
 from events.materials.storage import storage_for
 from events.registration import service as registration
 from events.resources.cli import run_check_links
+from events.web.access_log import log_config
 
 T = TypeVar("T")
 
@@ -95,6 +96,7 @@ def serve(host: str, port: int, workers: int, demo_if_empty: bool, no_migrate: b
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        log_config=log_config(),
         ws_per_message_deflate=False,  # saves most of the ~69 KB a quiz socket would otherwise cost
     )
 
