@@ -29,6 +29,7 @@ from events.kernel.clock import Clock
 from events.kernel.settings import Settings
 from events.mail.plugin import MailPlugin
 from events.materials.plugin import MaterialsPlugin
+from events.organisations.plugin import OrganisationsPlugin
 from events.programme.plugin import ProgrammePlugin
 from events.quiz.plugin import QuizPlugin
 from events.registration.plugin import RegistrationPlugin
@@ -46,8 +47,8 @@ from events.web.templating import template_config
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 # Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
 DOMAIN_PLUGINS = (
-    WebPlugin, AccountsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin, MaterialsPlugin,
-    ResourcesPlugin,
+    WebPlugin, AccountsPlugin, OrganisationsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin,
+    MaterialsPlugin, ResourcesPlugin,
 )
 
 log = logging.getLogger("events")

@@ -16,11 +16,13 @@ from events.accounts.tables import User
 from events.demo import database_is_empty, load_demo
 from events.kernel import database
 from events.kernel.clock import Clock
+from events.kernel.errors import RuleViolation
 from events.kernel.settings import Settings, SettingsError
 from events.kernel.text import normalise_email
 from events.mail import worker as mail_worker
 from events.materials import service as materials
 from events.materials.storage import storage_for
+from events.organisations import service as organisations
 from events.registration import service as registration
 from events.resources.cli import run_check_links
 from events.web.access_log import log_config
@@ -124,22 +126,72 @@ def user() -> None:
     """Manage users."""
 
 
+async def _create_user_in(
+    email: str, role: str, password: str | None, name: str, organisation_slug: str | None, org_role: str
+) -> list[str]:
+    organisation = None
+    if organisation_slug:
+        organisation = await organisations.organisation_by_slug(organisation_slug)
+        if organisation is None:
+            raise click.BadParameter(f"no organisation with slug {organisation_slug}", param_hint="--organisation")
+    created = await accounts.create_user(email, role, password=password, name=name)
+    lines = [f"created {created.role} {created.email} (id {created.id})"]
+    now = Clock().now()
+    if organisation is None and role == "organiser":
+        organisation = await organisations.create_organisation(
+            {"name": name or created.email}, now, actor_label="events user create"
+        )
+        org_role = "owner"
+    if organisation is not None:
+        await organisations.add_member(organisation.id, created.id, org_role, now, actor_label="events user create")
+        lines.append(f"member of {organisation.slug} as {org_role}")
+    return lines
+
+
 @user.command("create")
 @click.option("--email", required=True)
 @click.option("--password", default=None, help="At least 10 characters; speakers may go without.")
 @click.option("--role", required=True, type=click.Choice(["organiser", "speaker", "admin"]))
 @click.option("--name", default="")
-def user_create(email: str, password: str | None, role: str, name: str) -> None:
-    """Create a user."""
-
+@click.option("--organisation", "organisation_slug", default=None, help="Make the user a member of this organisation.")
+@click.option("--org-role", default="editor", show_default=True, type=click.Choice(["owner", "editor", "viewer"]))
+def user_create(email: str, password: str | None, role: str, name: str, organisation_slug: str | None, org_role: str) -> None:
+    """Create a user; a new organiser without --organisation gets an organisation of their own (as its owner)."""
     settings = load_settings()
     if role != "speaker" and not password:
         raise click.UsageError("--password is required for organisers and admins")
+    if organisation_slug and role == "speaker":
+        raise click.UsageError("speakers are no members of organisations; leave out --organisation")
+
+    async def work() -> list[str]:
+        async with database.write_transaction(database.bound_engine()):  # the user and their membership, or neither
+            return await _create_user_in(email, role, password, name, organisation_slug, org_role)
+
     try:
-        created = run_with_database(settings, lambda: accounts.create_user(email, role, password=password, name=name))
+        for line in run_with_database(settings, work):
+            click.echo(line)
     except accounts.AccountError as exc:
         raise click.BadParameter(str(exc)) from exc
-    click.echo(f"created {created.role} {created.email} (id {created.id})")
+
+
+@main.group()
+def organisation() -> None:
+    """Manage organisations."""
+
+
+@organisation.command("create")
+@click.option("--name", required=True)
+@click.option("--slug", default=None, help="The organisation's address; made from the name when left out.")
+def organisation_create(name: str, slug: str | None) -> None:
+    """Create an organisation (add its first owner with `events user create … --organisation SLUG --org-role owner`)."""
+    settings = load_settings()
+    try:
+        created = run_with_database(
+            settings, lambda: organisations.create_organisation({"name": name}, Clock().now(), slug=slug, actor_label="events organisation create")
+        )
+    except RuleViolation as exc:
+        raise click.BadParameter("; ".join(exc.errors.values()) or exc.message) from exc
+    click.echo(f"created organisation {created.slug} ({created.name})")
 
 
 @main.group()

@@ -17,6 +17,8 @@ DB = make_engine(parse_database_url(os.environ.get("EVENTS_DATABASE_URL") or "sq
 APP_REGISTRY = AppRegistry(
     apps=[
         "events.accounts.piccolo_app",
+        "events.audit.piccolo_app",
+        "events.organisations.piccolo_app",
         "events.programme.piccolo_app",
         "events.registration.piccolo_app",
         "events.mail.piccolo_app",

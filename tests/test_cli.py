@@ -73,3 +73,20 @@ def test_demo_is_idempotent(tmp_path):
     second = run(tmp_path, "demo")
     assert second.returncode == 0, second.stderr
     assert "0 new users" in second.stdout
+
+
+def test_organisations_and_their_members_from_the_command_line(tmp_path):
+    assert run(tmp_path, "migrate").returncode == 0
+    made = run(tmp_path, "organisation", "create", "--name", "Gemeente Gouda")
+    assert made.returncode == 0 and "gemeente-gouda" in made.stdout, made.stderr
+    editor = run(tmp_path, "user", "create", "--email", "r@gouda.nl", "--password", "lang-genoeg-1", "--role", "organiser",
+                 "--organisation", "gemeente-gouda", "--org-role", "editor")
+    assert editor.returncode == 0 and "member of gemeente-gouda as editor" in editor.stdout, editor.stderr
+    # A new organiser without an organisation gets one of their own, as its owner.
+    alone = run(tmp_path, "user", "create", "--email", "solo@example.nl", "--password", "lang-genoeg-1", "--role", "organiser", "--name", "Solo BV")
+    assert alone.returncode == 0 and "member of solo-bv as owner" in alone.stdout, alone.stderr
+    unknown = run(tmp_path, "user", "create", "--email", "x@y.nl", "--password", "lang-genoeg-1", "--role", "organiser", "--organisation", "nope")
+    assert unknown.returncode == 2 and "no organisation" in unknown.stderr
+    assert run(tmp_path, "user", "create", "--email", "x@y.nl", "--password", "lang-genoeg-1", "--role", "organiser").returncode == 0  # nothing half-made
+    bad_role = run(tmp_path, "user", "create", "--email", "z@y.nl", "--password", "lang-genoeg-1", "--role", "organiser", "--org-role", "boss")
+    assert bad_role.returncode == 2

@@ -209,3 +209,36 @@ async def revoke_api_token_by_id(user_id: int, token_id: int, now: datetime) -> 
         .returning(ApiToken.id)
     )
     return bool(updated)
+
+
+# --- organisers joining through an invitation ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as an invitation sees it: whether it can already sign in with a password."""
+
+    user: CurrentUser
+    has_password: bool
+
+
+async def account_for_email(email: str) -> Account | None:
+    row = (
+        await User.select(User.id, User.email, User.name, User.role, User.password_hash)
+        .where((User.email == normalise_email(email)) & (User.active == True))  # noqa: E712 - Piccolo expression
+        .first()
+    )
+    return Account(_as_current(row), bool(row["password_hash"])) if row else None
+
+
+async def become_organiser(user_id: int, password: str, name: str = "") -> CurrentUser:
+    """A speaker account (no password) that joins an organisation: it gets a password and the organiser role."""
+    if len(password) < 10:
+        raise AccountError("a password needs at least 10 characters")
+    values = {User.password_hash: hash_password(password), User.role: "organiser"}
+    if name.strip():
+        values[User.name] = name.strip()[:200]
+    await User.update(values).where((User.id == user_id) & (User.role != "admin"))
+    user = await get_user(user_id)
+    assert user is not None
+    return user

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from urllib.parse import urlsplit
 
 # C0 and C1 control characters (TAB, CR and LF included) and the Unicode line and paragraph separators: in a
 # mail header they split it, in a calendar line they end it, on a page they hide text.
@@ -26,3 +28,26 @@ def valid_email(email: str) -> bool:
         return False
     local, domain = email.split("@")
     return bool(local) and "." in domain and not domain.startswith(".") and not domain.endswith(".") and " " not in email
+
+
+# Letters that Unicode does not decompose into a base letter plus accent.
+_UNDECOMPOSABLE = str.maketrans(
+    {"æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+     "þ": "th", "ð": "d", "ı": "i"}
+)
+
+
+def slugify(title: str, fallback: str = "evenement") -> str:
+    """A readable address from a name: diacritics folded ("Café Één" -> "cafe-een"), lower case, hyphens."""
+    folded = unicodedata.normalize("NFKD", title.translate(_UNDECOMPOSABLE)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:80].rstrip("-") or fallback
+
+
+def valid_web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host: nothing a browser would run (javascript:, data:)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value)

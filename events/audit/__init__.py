@@ -1,0 +1,1 @@
+"""The audit trail: who did what with whose data, and when."""

@@ -1,0 +1,1 @@
+"""Organisations: who runs events on the platform, their teams and their roles."""

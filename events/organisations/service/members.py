@@ -1,0 +1,104 @@
+"""The team: members and their roles. An organisation always keeps an owner: the last one cannot leave, be
+removed or step down. Every change is in the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from events.accounts.service import CurrentUser
+from events.audit import service as audit
+from events.kernel.database import lock_row, write_transaction
+from events.kernel.errors import Conflict, NotFound, RuleViolation
+from events.kernel.i18n import N_
+from events.organisations.rows import Member, OrganisationRow
+from events.organisations.tables import Membership, Organisation, OrgRole
+
+LAST_OWNER = N_("An organisation needs at least one owner: make someone else owner first")
+
+
+def parse_role(value: str) -> OrgRole:
+    try:
+        return OrgRole(value)
+    except ValueError:
+        raise RuleViolation(N_("Choose owner, editor or viewer"), {"role": N_("Choose owner, editor or viewer")}) from None
+
+
+async def members_of(organisation_id: int) -> list[Member]:
+    rows = await Membership.select(
+        Membership.id, Membership.role, Membership.created_at,
+        Membership.member.id.as_alias("user_id"), Membership.member.email.as_alias("email"),
+        Membership.member.name.as_alias("name"),
+    ).where(Membership.organisation == organisation_id)
+    members = [
+        Member(id=r["id"], user_id=r["user_id"], email=r["email"], name=r["name"], role=OrgRole(r["role"]), since=r["created_at"])
+        for r in rows
+    ]
+    return sorted(members, key=lambda m: (-m.role.rank, (m.name or m.email).casefold()))
+
+
+async def add_member(
+    organisation_id: int, user_id: int, role: OrgRole | str, now: datetime,
+    actor: CurrentUser | None = None, actor_label: str = "",
+) -> Member:
+    """Makes someone a member (or gives an existing member this role); joins the caller's transaction."""
+    role = parse_role(role)
+    existing = await Membership.select(Membership.id).where(
+        (Membership.organisation == organisation_id) & (Membership.member == user_id)
+    ).first()
+    if existing:
+        await Membership.update({Membership.role: role, Membership.updated_at: now}).where(Membership.id == existing["id"])
+    else:
+        await Membership(organisation=organisation_id, member=user_id, role=role, created_at=now, updated_at=now).save()
+    await audit.record(
+        "members.add", now, actor=actor, actor_label=actor_label, organisation_id=organisation_id,
+        subject=f"user {user_id}", detail=f"role {role}",
+    )
+    return next(m for m in await members_of(organisation_id) if m.user_id == user_id)
+
+
+async def _membership(organisation_id: int, membership_id: int) -> dict:
+    row = await Membership.select().where(
+        (Membership.id == membership_id) & (Membership.organisation == organisation_id)
+    ).first()
+    if row is None:
+        raise NotFound(N_("This person is not a member of this organisation"))
+    return row
+
+
+async def _owners(organisation_id: int) -> int:
+    return await Membership.count().where(
+        (Membership.organisation == organisation_id) & (Membership.role == OrgRole.OWNER)
+    )
+
+
+async def change_role(
+    organisation: OrganisationRow, membership_id: int, role: OrgRole | str, actor: CurrentUser, now: datetime
+) -> Member:
+    role = parse_role(role)
+    engine = Membership._meta.db
+    async with write_transaction(engine):
+        await lock_row(engine, Organisation, organisation.id)  # two owners stepping down at once keep one
+        row = await _membership(organisation.id, membership_id)
+        if row["role"] == OrgRole.OWNER and role != OrgRole.OWNER and await _owners(organisation.id) <= 1:
+            raise Conflict(LAST_OWNER, {"role": LAST_OWNER})
+        await Membership.update({Membership.role: role, Membership.updated_at: now}).where(Membership.id == membership_id)
+        await audit.record(
+            "members.role", now, actor=actor, organisation_id=organisation.id,
+            subject=f"user {row['member']}", detail=f"{row['role']} -> {role}",
+        )
+    return next(m for m in await members_of(organisation.id) if m.id == membership_id)
+
+
+async def remove_member(organisation: OrganisationRow, membership_id: int, actor: CurrentUser, now: datetime) -> None:
+    """Removes a member (an owner removing someone, or a member leaving); never the last owner."""
+    engine = Membership._meta.db
+    async with write_transaction(engine):
+        await lock_row(engine, Organisation, organisation.id)
+        row = await _membership(organisation.id, membership_id)
+        if row["role"] == OrgRole.OWNER and await _owners(organisation.id) <= 1:
+            raise Conflict(LAST_OWNER, {"role": LAST_OWNER})
+        await Membership.delete().where(Membership.id == membership_id)
+        await audit.record(
+            "members.remove", now, actor=actor, organisation_id=organisation.id,
+            subject=f"user {row['member']}", detail=f"was {row['role']}",
+        )
