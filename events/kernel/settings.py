@@ -118,7 +118,10 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 # Requests per client address in a fixed window: (count, seconds). EVENTS_RATE_LIMITS=off switches them off
 # (benchmarks); "login=10/60,registration=30/60" overrides some; "quiz_join=off" switches one off.
 # Generous for shared addresses: a ministry behind one NAT after a mailing, a conference room on one Wi-Fi.
-DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {"login": (10, 60), "registration": (60, 60), "quiz_join": (600, 60)}
+# `login_account` counts sign-in attempts per account (whatever the address they come from), beside `login` per address.
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "login": (10, 60), "login_account": (10, 900), "registration": (60, 60), "quiz_join": (600, 60),
+}
 
 
 def parse_rate_limits(raw: str | None) -> dict[str, tuple[int, int]]:

@@ -173,22 +173,30 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
     async def check(self, scope: Scope, state, bucket: str, limit: tuple[int, int]) -> None:
-        allowed, window = limit
-        now = state.clock.now().timestamp()
-        index = math.floor(now / window)
-        key = f"{bucket}:{window}:{index}:{client_address(scope)}"
-        counter: Counter = state.rate_limit_counter
-        if await counter.hit(key, window) <= allowed:
-            return
-        retry_after = max(1, math.ceil((index + 1) * window - now))
-        request = Request(scope)
-        if wants_json(request):
-            detail = MESSAGE % {"seconds": retry_after}
-        else:
-            # The error page passes `detail` through gettext: hand it the finished sentence in the visitor's language.
-            detail = gettext_for(language_of(request), MESSAGE, seconds=retry_after)
-        raise TooManyRequests(
-            detail=detail,
-            headers={"Retry-After": str(retry_after)},
-            extra=[{"key": "retry_after", "message": str(retry_after)}],
-        )
+        await count_attempt(scope, state, bucket, client_address(scope), limit)
+
+
+async def count_attempt(scope: Scope, state: Any, bucket: str, who: str, limit: tuple[int, int] | None = None) -> None:
+    """Counts one attempt of `who` (a client address, or e.g. the account a sign-in is for) in `bucket`'s window;
+    raises TooManyRequests (429 with Retry-After) past the limit. No limit configured: nothing is counted."""
+    limit = limit or state.settings.rate_limits.get(bucket)
+    if limit is None:
+        return
+    allowed, window = limit
+    now = state.clock.now().timestamp()
+    index = math.floor(now / window)
+    counter: Counter = state.rate_limit_counter
+    if await counter.hit(f"{bucket}:{window}:{index}:{who}", window) <= allowed:
+        return
+    retry_after = max(1, math.ceil((index + 1) * window - now))
+    request = Request(scope)
+    if wants_json(request):
+        detail = MESSAGE % {"seconds": retry_after}
+    else:
+        # The error page passes `detail` through gettext: hand it the finished sentence in the visitor's language.
+        detail = gettext_for(language_of(request), MESSAGE, seconds=retry_after)
+    raise TooManyRequests(
+        detail=detail,
+        headers={"Retry-After": str(retry_after)},
+        extra=[{"key": "retry_after", "message": str(retry_after)}],
+    )
