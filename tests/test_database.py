@@ -1,5 +1,6 @@
 """The embedded SQLite default: WAL, a busy timeout, foreign keys; migrations leave every app's tables."""
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -70,3 +71,25 @@ async def test_insert_rows_binds_many_rows_in_order_in_the_callers_transaction(e
             raise RuntimeError("the change fails after the insert")
     assert await Registration.count().where(Registration.email == "weg@x.nl") == 0
     assert await database.insert_rows(Registration, []) == []
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's reading connections")
+async def test_sqlite_reads_reuse_a_few_connections_and_see_every_commit(engine, organiser, monkeypatch):
+    from events.accounts.tables import User
+
+    opened = []
+    real = type(engine)._reading_connection
+
+    async def counting(self):
+        opened.append(1)
+        return await real(self)
+
+    monkeypatch.setattr(type(engine), "_reading_connection", counting)
+    await engine.close_readers()
+    for _ in range(20):
+        assert await User.count() == 1
+    assert len(opened) == 1  # not one connection per query
+    await User.update({User.name: "Nieuw"}).where(User.id == organiser.id)  # a write on its own connection
+    assert (await User.select(User.name).first())["name"] == "Nieuw"  # the kept reader sees it at once
+    results = await asyncio.gather(*(User.count() for _ in range(50)))
+    assert results == [1] * 50 and len(opened) <= database.READERS_PER_LOOP

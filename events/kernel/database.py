@@ -6,6 +6,7 @@ can point every table at the database it chose.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import sqlite3
@@ -13,13 +14,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import asyncpg
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.table import Table
 
 from events.kernel.settings import DatabaseURL
@@ -48,11 +50,91 @@ def prepare_sqlite_file(path: Path) -> None:
         connection.execute("PRAGMA journal_mode = WAL")
 
 
+READERS_PER_LOOP = 4
+
+
+class ReaderPool:
+    """Long-lived reading connections of one event loop: idle ones wait in a queue, at most `size` are opened."""
+
+    def __init__(self, connect, size: int) -> None:
+        self.connect = connect
+        self.size = size
+        self.idle: asyncio.Queue = asyncio.Queue()
+        self.opened: list = []
+        self.opening = 0
+
+    async def acquire(self):
+        if self.idle.empty() and len(self.opened) + self.opening < self.size:
+            self.opening += 1
+            try:
+                connection = await self.connect()
+            finally:
+                self.opening -= 1
+            self.opened.append(connection)
+            return connection
+        return await self.idle.get()
+
+    def release(self, connection) -> None:
+        self.idle.put_nowait(connection)
+
+    async def close(self) -> None:
+        for connection in self.opened:
+            with contextlib.suppress(Exception):
+                await connection.close()
+        self.opened.clear()
+
+
+class ReadingPoolSQLiteEngine(SQLiteEngine):
+    """SQLite whose reads outside a transaction run on a few long-lived connections.
+
+    Piccolo's engine opens a new connection (and thread) for every query outside a transaction; a page of a dozen
+    queries paid a dozen. WAL lets readers run beside the writer and each autocommit SELECT sees the latest commit,
+    so a SELECT goes to one of `READERS_PER_LOOP` kept connections; writes and transactions are Piccolo's as before.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._reader_pools: dict[int, ReaderPool] = {}
+
+    def _readers(self) -> ReaderPool:
+        loop = asyncio.get_running_loop()
+        pool = self._reader_pools.get(id(loop))
+        if pool is None:
+            pool = self._reader_pools[id(loop)] = ReaderPool(self._reading_connection, READERS_PER_LOOP)
+        return pool
+
+    async def _reading_connection(self) -> aiosqlite.Connection:
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        # A reader that an ended event loop left open must not keep the process from exiting (its thread only reads).
+        connection._thread.daemon = True
+        await connection
+        connection.row_factory = dict_factory
+        await connection.execute("PRAGMA foreign_keys = 1")
+        return connection
+
+    async def _run_in_new_connection(self, query: str, args=None, query_type: str = "generic", table=None):
+        if query_type != "generic" or not query.lstrip()[:6].upper() == "SELECT":
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        pool = self._readers()
+        connection = await pool.acquire()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+        finally:
+            pool.release(connection)
+
+    async def close_readers(self) -> None:
+        """Closes this event loop's reading connections (app shutdown, end of a test): their threads end."""
+        pool = self._reader_pools.pop(id(asyncio.get_running_loop()), None)
+        if pool is not None:
+            await pool.close()
+
+
 def make_engine(url: DatabaseURL) -> Engine:
     if url.is_sqlite:
         assert url.path is not None
         prepare_sqlite_file(url.path)
-        return SQLiteEngine(path=str(url.path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=TunedSQLiteConnection)
+        return ReadingPoolSQLiteEngine(path=str(url.path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=TunedSQLiteConnection)
     return PostgresEngine(config=url.postgres_config())
 
 
@@ -91,6 +173,8 @@ async def start(engine: Engine) -> None:
 async def stop(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
+    elif isinstance(engine, ReadingPoolSQLiteEngine):
+        await engine.close_readers()
 
 
 async def migrate(engine: Engine, quiet: bool = True) -> None:
