@@ -38,7 +38,7 @@ from events.web.auth import AuthenticationMiddleware
 from events.web.cookies import csrf_cookie, session_cookie
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
-from events.web.headers import security_headers
+from events.web.headers import API_VERSION, security_headers
 from events.web.plugin import WebPlugin
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
 from events.web.sessions import LazySessionConfig
@@ -158,7 +158,7 @@ def _middleware(settings: Settings) -> list:
 def _openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="events",
-        version="1.0.0",
+        version=API_VERSION,
         description="Conferences, webinars and weerbaarheidsfestivals: the public and organiser API.",
         path="/schema",
         # JSON only: a UI would load scripts from other hosts, which our CSP (rightly) refuses.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -45,11 +46,30 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+PROBLEM_JSON = "application/problem+json"
+
+
 def _json(status: int, detail: str, extra: Any = None, headers: dict | None = None) -> Response:
-    body: dict[str, Any] = {"status_code": status, "detail": detail}
+    """An RFC 9457 problem details body: `type`, `title`, `status`, `detail` and the failing fields in `errors`.
+    `status_code` and `extra` repeat `status` and `errors` in the shape the API had before (clients read them)."""
+    errors = [
+        {"field": item.get("key"), "message": item.get("message"), **({"source": item["source"]} if item.get("source") else {})}
+        for item in (extra or [])
+    ]
+    body: dict[str, Any] = {"type": "about:blank", "title": _phrase(status), "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    body["status_code"] = status
     if extra:
         body["extra"] = extra
-    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:

@@ -24,6 +24,9 @@ SECURITY_HEADERS = {
 }
 
 
+# The API's semantic version: every /api answer says it (REST API Design Rules), and so does the OpenAPI document.
+API_VERSION = "1.1.0"
+
 # Browsers remember for a year that this host speaks only https (only sent when the base URL is https).
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -40,5 +43,7 @@ def security_headers(settings: Settings):
             for name, value in headers_to_add.items():
                 if name not in headers:
                     headers[name] = value
+            if scope["path"].startswith("/api/") or scope["path"] == "/api":
+                headers["api-version"] = API_VERSION
 
     return add_security_headers

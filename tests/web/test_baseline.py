@@ -43,8 +43,8 @@ async def test_404_page_is_in_the_layout_and_dutch(client):
 async def test_api_errors_are_json_with_a_message(client):
     response = await client.get("/api/does-not-exist")
     assert response.status_code == 404
-    assert response.headers["content-type"].startswith("application/json")
-    assert response.json()["detail"]
+    assert response.headers["content-type"].startswith("application/problem+json")  # RFC 9457
+    assert response.json()["detail"] and response.json()["status"] == 404
 
 
 async def test_language_switch_sets_cookie_and_lang_attribute(client):
@@ -117,9 +117,15 @@ async def test_rule_violations_become_4xx_json_and_pages(app):
     async with http_client(app) as test_client:
         api = await test_client.get("/api/_rule")
         assert api.status_code == 409
+        assert api.headers["content-type"].startswith("application/problem+json")
         assert api.json() == {
-            "status_code": 409,
+            "type": "about:blank",
+            "title": "Conflict",
+            "status": 409,
             "detail": "Registration is closed",
+            "errors": [{"field": "email", "message": "Already registered"}],
+            # the shape before problem details, kept for existing clients
+            "status_code": 409,
             "extra": [{"key": "email", "message": "Already registered"}],
         }
         page = await test_client.get("/_rule")
@@ -143,3 +149,10 @@ async def test_signing_out_forgets_the_stored_session(client, organiser, setting
     response = await post_form(client, "/logout", {})
     assert "events_session=null" in response.headers.get("set-cookie", "")
     assert not any(sessions.iterdir())
+
+
+async def test_every_api_answer_carries_the_api_version_of_the_openapi_document(client):
+    version = (await client.get("/schema/openapi.json")).json()["info"]["version"]
+    for path in ("/api/events", "/api/me", "/api/does-not-exist"):
+        assert (await client.get(path)).headers["api-version"] == version, path
+    assert "api-version" not in (await client.get("/login")).headers
