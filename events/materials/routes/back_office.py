@@ -23,7 +23,6 @@ from events.materials import service
 from events.materials.content import ACCEPT
 from events.materials.routes.shown import DONE_MESSAGES, shown
 from events.materials.routes.upload_stream import receive_file
-from events.materials.service.uploads import Received
 from events.materials.storage import storage_for
 from events.materials.tables import Release
 from events.programme import service as programme
@@ -85,7 +84,7 @@ def _back(event: dict, done: str, session_id: int | None = None) -> Redirect:
 
 async def _upload(
     request: Request, event: dict, session_id: int, settings: Settings, clock: Clock, done: str, error_target: str,
-    store: Callable[[Received], Awaitable[Any]],
+    store: Callable[[service.Received], Awaitable[Any]],
 ) -> Template | Redirect:
     """Receive the file and store it; a refusal shows the page with the error at the upload field it came from."""
     try:
@@ -142,7 +141,7 @@ async def organiser_upload(
 ) -> Template | Redirect:
     session, event = await _organiser_session(session_id, current_user)
 
-    async def store(received: Received) -> None:
+    async def store(received: service.Received) -> None:
         await service.add_material(engine, storage_for(settings.data_dir), session, received, current_user, clock.now())
 
     return await _upload(request, event, session_id, settings, clock, "uploaded", f"file-{session_id}", store)
@@ -155,7 +154,7 @@ async def organiser_replace(
 ) -> Template | Redirect:
     session, event = await _organiser_material(material_id, current_user)
 
-    async def store(received: Received) -> None:
+    async def store(received: service.Received) -> None:
         await service.add_version(engine, storage_for(settings.data_dir), material_id, received, current_user, clock.now())
 
     return await _upload(request, event, session["id"], settings, clock, "replaced", f"replace-{material_id}", store)

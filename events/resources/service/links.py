@@ -7,17 +7,16 @@ from typing import Any
 
 from piccolo.columns import Column
 from piccolo.engine.base import Engine
-from piccolo.table import Table
 
 from events.kernel.database import UNIQUE_VIOLATIONS, write_transaction
 from events.resources.rows import ResourceRow
 from events.resources.service.library import get_resource
 from events.resources.tables import EventResource, SessionResource
 
-PREFIX = "resource."
+PREFIX = "resource."  # how Piccolo names the columns of the joined resource
 
 
-async def _linked(table: type[Table], owner_column: Column, owner_id: int, include_retired: bool) -> list[ResourceRow]:
+async def _linked(table: Any, owner_column: Column, owner_id: int, include_retired: bool) -> list[ResourceRow]:
     query = table.select(*table.resource.all_columns()).where(owner_column == owner_id)
     if not include_retired:
         query = query.where(table.resource.retired_at.is_null())
