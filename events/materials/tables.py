@@ -15,12 +15,16 @@ from events.programme.tables import Event, Session
 
 
 class Visibility(StrEnum):
+    """Who may download a material (organisers and the session's speakers always may)."""
+
     PUBLIC = "public"
     REGISTRANTS = "registrants"
     ORGANISERS = "organisers"
 
 
 class Release(StrEnum):
+    """When participants may see a material: now, when its session starts, or at a chosen moment."""
+
     NOW = "now"
     SESSION_START = "session_start"
     AT = "at"
@@ -29,9 +33,9 @@ class Release(StrEnum):
 class Material(Table, tablename="materials_material"):
     session = ForeignKey(references=Session, index=True)
     event = ForeignKey(references=Event, index=True)  # the session's event: organiser pages list by event
-    visibility = Varchar(length=20, default="public")  # public | registrants | organisers
-    release = Varchar(length=20, default="session_start")  # now | session_start | at
-    release_at = Timestamptz(null=True, default=None)  # the chosen moment when release == "at"
+    visibility = Varchar(length=20, default="public")  # a Visibility
+    release = Varchar(length=20, default="session_start")  # a Release
+    release_at = Timestamptz(null=True, default=None)  # the chosen moment when release is Release.AT
     current_version = Integer(default=1)
     created_by = ForeignKey(references=User, index=True, null=True)
     created_at = Timestamptz(default=TimestamptzNow())

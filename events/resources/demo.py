@@ -75,7 +75,7 @@ async def load(context: Any) -> None:
                  "language": "en" if key in ENGLISH else "nl"},
                 None, now,
             )
-            ids[key] = row["id"]
+            ids[key] = row.id
             created += 1
         else:
             ids[key] = existing["id"]

@@ -1,10 +1,19 @@
-"""The resource library of the Platform weerbare overheid and its links."""
+"""The resource library of the Platform weerbare overheid, its links, and the sections it adds to other pages
+and mails."""
 
 from __future__ import annotations
 
-from events.resources import routes
+from litestar.config.app import AppConfig
+
+from events.kernel.sections import provide
+from events.resources.routes import ROUTES
+from events.resources.routes.sections import SECTIONS
 from events.web.domain_plugin import DomainPlugin
 
 
 class ResourcesPlugin(DomainPlugin):
-    route_handlers = routes.ROUTES
+    route_handlers = ROUTES
+
+    def contribute(self, app_config: AppConfig) -> None:
+        for slot, provider in SECTIONS:
+            provide(slot, provider)

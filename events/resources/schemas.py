@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from events.resources.service import tag_list
+from events.resources.rows import ResourceRow
 
 
 class LinkHealth(msgspec.Struct):
@@ -65,15 +65,15 @@ def given_fields(data: msgspec.Struct) -> dict[str, Any]:
     return {name: value for name in data.__struct_fields__ if (value := getattr(data, name)) is not UNSET}
 
 
-def resource_out(row: dict[str, Any], for_organiser: bool = False) -> ResourceOut:
+def resource_out(row: ResourceRow, for_organiser: bool = False) -> ResourceOut:
     out = ResourceOut(
-        id=row["id"], title=row["title"], url=row["url"], summary=row["summary"], aspect=row["aspect"],
-        kind=row["kind"], language=row["language"], tags=tag_list(row),
+        id=row.id, title=row.title, url=row.url, summary=row.summary, aspect=row.aspect, kind=row.kind,
+        language=row.language, tags=row.tag_names,
     )
     if for_organiser:
-        out.retired_at = row["retired_at"]
+        out.retired_at = row.retired_at
         out.link_health = LinkHealth(
-            broken=row["broken"], checked_at=row["last_checked_at"], status=row["last_status"],
-            error=row["last_error"], elapsed_ms=row["last_elapsed_ms"],
+            broken=row.broken, checked_at=row.last_checked_at, status=row.last_status, error=row.last_error,
+            elapsed_ms=row.last_elapsed_ms,
         )
     return out

@@ -4,6 +4,8 @@ A resource is never deleted, only retired (`retired_at`): the links stay so hist
 sent mails) still points at something; pages and the public API hide retired resources.
 """
 
+from enum import StrEnum
+
 from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -12,13 +14,31 @@ from events.accounts.tables import User
 from events.programme.tables import Event, Session
 
 
+class Aspect(StrEnum):
+    """The six aspects of integral security, in the platform's order."""
+
+    FYSIEKE_BEVEILIGING = "fysieke_beveiliging"
+    INFORMATIEBEVEILIGING = "informatiebeveiliging"
+    PERSONELE_BEVEILIGING = "personele_beveiliging"
+    CONTINUITEIT = "continuiteit"
+    VOORBEREIDING = "voorbereiding"
+    BEWUSTZIJN = "bewustzijn"
+
+
+class ResourceKind(StrEnum):
+    STORY = "story"
+    GUIDE = "guide"
+    TOOL = "tool"
+    RECORDING = "recording"
+    SCAN = "scan"
+
+
 class Resource(Table, tablename="resources_resource"):
     title = Varchar(length=200)
     url = Text()
     summary = Text(default="")
-    # fysieke_beveiliging | informatiebeveiliging | personele_beveiliging | continuiteit | voorbereiding | bewustzijn
-    aspect = Varchar(length=40, index=True)
-    kind = Varchar(length=20, index=True)  # story | guide | tool | recording | scan
+    aspect = Varchar(length=40, index=True)  # an Aspect
+    kind = Varchar(length=20, index=True)  # a ResourceKind
     language = Varchar(length=5, default="nl")
     tags = Text(default="")  # comma-separated, lower case, e.g. "phishing,oefening"
     retired_at = Timestamptz(null=True, default=None, index=True)

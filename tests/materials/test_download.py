@@ -202,13 +202,13 @@ async def test_public_pages_show_released_public_materials_without_personal_data
 async def test_manage_panel_links_carry_the_registration_token(speaker_client, talk, event, clock, app):
     from types import SimpleNamespace
 
-    from events.materials.routes import manage_panel
+    from events.materials.routes.sections import manage_panel
 
     await uploaded(speaker_client, talk, "for-registrants.pdf", release="now", visibility="registrants")
     token = await make_registration(event["id"])
     request = SimpleNamespace(app=app)
     panel = await manage_panel(event=event, registration={"status": "confirmed"}, token=token, request=request)
-    url = panel.context["rows"][0]["materials"][0]["url"]
+    url = panel.context["rows"][0]["materials"][0].url
     assert f"registration={token}" in url
     assert await manage_panel(event=event, registration={"status": "cancelled"}, token=token, request=request) is None
 
@@ -229,7 +229,7 @@ async def test_nul_and_newline_in_the_raw_filename_are_removed(speaker_client, t
 async def test_event_page_panel_lists_released_public_materials(speaker_client, talk, event, app, clock):
     from types import SimpleNamespace
 
-    from events.materials.routes import event_panel
+    from events.materials.routes.sections import event_panel
     from events.programme.service import public_event
 
     made = await uploaded(speaker_client, talk, "keynote.pdf")
@@ -240,4 +240,4 @@ async def test_event_page_panel_lists_released_public_materials(speaker_client, 
     clock.set(SESSION_START)
     panel = await event_panel(event=public, request=request, current_user=None)
     rows = panel.context["rows"]
-    assert [m["url"] for m in rows[0]["materials"]] == [made["url"]]
+    assert [m.url for m in rows[0]["materials"]] == [made["url"]]

@@ -8,10 +8,11 @@ from events.kernel.errors import RuleViolation
 from events.quiz import service
 from events.quiz.service import QuestionInput
 from events.resources import service as resources
+from events.resources.rows import ResourceRow
 from tests.conftest import NOW, post_form
 
 
-async def _resource(title: str = "Handreiking screening") -> dict:
+async def _resource(title: str = "Handreiking screening") -> ResourceRow:
     return await resources.create_resource(
         {"title": title, "url": "https://weerbareoverheid.example/handreikingen/screening", "aspect": "personele_beveiliging",
          "kind": "guide", "tags": "", "summary": ""},
@@ -25,20 +26,20 @@ async def test_reveal_links_the_resource_and_hides_it_once_retired(engine, clock
     await service.save_question(
         engine, quiz,
         QuestionInput(kind="single", text=first["text"], options=[("Ja", True), ("Nee", False)],
-                      learn_more_url="https://example.org/eigen", learn_more_title="Eigen link", resource_id=resource["id"]),
+                      learn_more_url="https://example.org/eigen", learn_more_title="Eigen link", resource_id=resource.id),
         question_id=first["id"],
     )
     run = await service.open_run(quiz["id"], organiser.id, NOW)
     await service.start_next_question(engine, run["id"], clock.now())
     reveal = await service.reveal(engine, run["id"], clock.now())
-    assert reveal["learn_more"] == {"url": resource["url"], "title": "Handreiking screening"}
-    await resources.retire_resource(resource["id"], NOW)
+    assert reveal["learn_more"] == {"url": resource.url, "title": "Handreiking screening"}
+    await resources.retire_resource(resource.id, NOW)
     question = (await service.questions_of(quiz["id"]))[0]
     assert await service.learn_more_of(question) == {"url": "https://example.org/eigen", "title": "Eigen link"}
     # a retired resource cannot be newly chosen, but saving a question that already points at it keeps it
     with pytest.raises(RuleViolation):
         await service.save_question(engine, quiz, QuestionInput(kind="poll", text="Nieuw?", options=[("a", False), ("b", False)],
-                                                                resource_id=resource["id"]))
+                                                                resource_id=resource.id))
 
 
 async def test_organiser_picks_a_resource_in_the_form_and_export_carries_its_address(organiser_client, event, quiz, engine):
@@ -47,10 +48,10 @@ async def test_organiser_picks_a_resource_in_the_form_and_export_carries_its_add
     page = await organiser_client.get(base)
     assert "Verhaal: insider" in page.text
     response = await post_form(organiser_client, f"{base}/questions", {
-        "kind": "truefalse", "text": "Screening is eenmalig", "truefalse": "false", "resource": str(resource["id"]),
+        "kind": "truefalse", "text": "Screening is eenmalig", "truefalse": "false", "resource": str(resource.id),
     })
     assert response.status_code == 303
     exported = (await organiser_client.get(f"/api/events/{event['slug']}/quizzes/{quiz['id']}/export")).json()
-    assert exported["questions"][-1]["resource_url"] == resource["url"]
+    assert exported["questions"][-1]["resource_url"] == resource.url
     copy_id = await service.import_quiz(engine, event, exported)
-    assert (await service.questions_of(copy_id))[-1]["resource"] == resource["id"]
+    assert (await service.questions_of(copy_id))[-1]["resource"] == resource.id

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from events.programme.tables import Event, Session
 from events.resources import service
+from events.resources.rows import ResourceRow
 from tests.conftest import NOW
 
 
-async def make_resource(title="Weerbaarheidsscan", url=None, aspect="voorbereiding", kind="scan", **extra) -> dict:
+async def make_resource(title="Weerbaarheidsscan", url=None, aspect="voorbereiding", kind="scan", **extra) -> ResourceRow:
     data = {"title": title, "url": url or f"https://www.weerbareoverheid.nl/{title.lower().replace(' ', '-')}",
             "aspect": aspect, "kind": kind, **extra}
     return await service.create_resource(data, None, NOW)

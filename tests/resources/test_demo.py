@@ -10,11 +10,11 @@ async def test_demo_library_is_complete_and_idempotent(settings, clock, engine):
     assert any(line.startswith("resources:") for line in report)
     rows = await service.list_resources()
     assert len(rows) >= 12
-    assert {r["aspect"] for r in rows} == set(service.ASPECTS)
-    titles = " ".join(r["title"].lower() for r in rows)
+    assert {r.aspect for r in rows} == set(service.ASPECTS)
+    titles = " ".join(r.title.lower() for r in rows)
     for needle in ("lancering", "pilot", "weerbaarheidsscan", "mystery guest", "phishing", "weerbaarheidsfestival"):
         assert needle in titles
-    assert all(r["url"].startswith("https://www.weerbareoverheid.nl/") for r in rows)
+    assert all(r.url.startswith("https://www.weerbareoverheid.nl/") for r in rows)
     events_linked = await EventResource.count()
     sessions_linked = await SessionResource.count()
     assert events_linked >= 12 and sessions_linked >= 5

@@ -28,9 +28,9 @@ async def test_csv_import_loads_every_row(organiser_client):
     assert response.status_code == 200, response.text
     assert "Bronnen geïmporteerd: 2." in response.text
     rows = await service.list_resources()
-    assert {r["title"] for r in rows} == {"Lancering platform", "Pilot integrale veiligheid"}
-    pilot = next(r for r in rows if r["title"].startswith("Pilot"))
-    assert pilot["tags"] == "pilot,gemeente"
+    assert {r.title for r in rows} == {"Lancering platform", "Pilot integrale veiligheid"}
+    pilot = next(r for r in rows if r.title.startswith("Pilot"))
+    assert pilot.tags == "pilot,gemeente"
     # loading the same list again updates, it does not duplicate
     again = await upload(organiser_client, "platform.csv", GOOD_CSV.replace("Het platform is live", "Live!"))
     assert again.status_code == 200 and await Resource.count() == 2
@@ -41,7 +41,7 @@ async def test_csv_with_semicolons_as_excel_writes_it(organiser_client):
     text = "\ufefftitle;url;aspect;kind\nScan;https://www.weerbareoverheid.nl/scan;voorbereiding;scan\n"
     response = await upload(organiser_client, "excel.csv", text.encode("utf-8"))
     assert response.status_code == 200, response.text
-    assert [r["title"] for r in await service.list_resources()] == ["Scan"]
+    assert [r.title for r in await service.list_resources()] == ["Scan"]
 
 
 async def test_csv_bad_rows_are_reported_by_line_and_nothing_is_loaded(organiser_client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from events.kernel.errors import RuleViolation
 from events.resources import service
 from events.resources.tables import EventResource, Resource
 from tests.conftest import get_csrf, http_client, login, post_form
@@ -27,7 +28,7 @@ async def test_library_page_shows_aspects_and_filters(client, library):
     assert page.status_code == 200
     assert "csrf" not in page.headers.get("set-cookie", "")  # a fast public page without forms
     for item in library.values():
-        assert item["title"] in page.text or item["title"].replace("'", "&#39;") in page.text
+        assert item.title in page.text or item.title.replace("'", "&#39;") in page.text
     # every aspect explained in a sentence (Dutch by default)
     assert "Fysieke beveiliging" in page.text and "Bewustzijn" in page.text
     filtered = await client.get("/library", params={"aspect": "informatiebeveiliging"})
@@ -44,7 +45,7 @@ async def test_library_page_shows_aspects_and_filters(client, library):
 
 async def test_api_filters_and_search(client, library):
     everything = (await client.get("/api/resources")).json()
-    assert {r["title"] for r in everything} == {r["title"] for r in library.values()}
+    assert {r["title"] for r in everything} == {r.title for r in library.values()}
     assert "link_health" not in everything[0] and "retired_at" not in everything[0]
     guides = (await client.get("/api/resources", params={"kind": "guide"})).json()
     assert {r["title"] for r in guides} == {"Nep-phishingmail als oefening", "Insider risk primer"}
@@ -60,7 +61,7 @@ async def test_api_filters_and_search(client, library):
     assert nothing == []
     bad = await client.get("/api/resources", params={"aspect": "magie"})
     assert bad.status_code == 400 and bad.json()["extra"][0]["key"] == "aspect"
-    one = await client.get(f"/api/resources/{library['scan']['id']}")
+    one = await client.get(f"/api/resources/{library['scan'].id}")
     assert one.status_code == 200 and one.json()["tags"] == ["scan", "zelftest"]
     assert (await client.get("/api/resources/999999")).status_code == 404
 
@@ -127,7 +128,7 @@ async def test_api_create_patch_retire(client, organiser_token, organiser):
 
 
 async def test_organiser_only_routes_refuse_anonymous_and_speakers(client, app, speaker, library):
-    rid = library["scan"]["id"]
+    rid = library["scan"].id
     # anonymous: API 401, pages to the login page
     for method, path, body in (("POST", "/api/resources", {}), ("PATCH", f"/api/resources/{rid}", {"title": "x"}),
                                ("DELETE", f"/api/resources/{rid}", None), ("POST", "/api/resources/import", [])):
@@ -148,7 +149,7 @@ async def test_organiser_only_routes_refuse_anonymous_and_speakers(client, app, 
         assert (await post_form(speaker_client, f"/organiser/resources/{rid}/retire", {})).status_code == 403
         response = await speaker_client.delete(f"/api/resources/{rid}", headers={"x-csrftoken": token})
         assert response.status_code == 403
-    assert (await service.get_resource(rid))["retired_at"] is None
+    assert (await service.get_resource(rid)).retired_at is None
 
 
 async def test_editor_create_edit_retire_restore(organiser_client, library, organiser):
@@ -172,7 +173,7 @@ async def test_editor_create_edit_retire_restore(organiser_client, library, orga
                             {"title": "Het weerbaarheidsfestival", "url": row["url"], "aspect": "bewustzijn",
                              "kind": "recording", "language": "nl", "tags": ""})
     assert saved.status_code == 303
-    assert (await service.get_resource(row["id"]))["kind"] == "recording"
+    assert (await service.get_resource(row["id"])).kind == "recording"
     retired = await post_form(organiser_client, f"/organiser/resources/{row['id']}/retire", {})
     assert retired.status_code == 303
     assert "Het weerbaarheidsfestival" not in (await organiser_client.get("/library")).text
@@ -184,7 +185,7 @@ async def test_editor_create_edit_retire_restore(organiser_client, library, orga
 
 async def test_editor_shows_broken_links_and_filters_them(organiser_client, library):
     await Resource.update({Resource.broken: True, Resource.last_error: "HTTP 404", Resource.last_status: 404}).where(
-        Resource.id == library["guest"]["id"]
+        Resource.id == library["guest"].id
     )
     editor = await organiser_client.get("/organiser/resources")
     assert "Kapotte links: 1." in editor.text
@@ -197,22 +198,22 @@ async def test_editor_shows_broken_links_and_filters_them(organiser_client, libr
 
 async def test_retiring_keeps_links_for_history(client, organiser, library, engine):
     event = await make_event(organiser)
-    await service.attach_to_event(event["id"], library["scan"]["id"], engine)
-    await service.retire_resource(library["scan"]["id"], library["scan"]["created_at"])
+    await service.attach_to_event(event["id"], library["scan"].id, engine)
+    await service.retire_resource(library["scan"].id, library["scan"].created_at)
     assert await EventResource.count() == 1
     assert await service.resources_of_event(event["id"]) == []
     history = await service.resources_of_event(event["id"], include_retired=True)
-    assert [r["title"] for r in history] == ["Weerbaarheidsscan"]
-    with pytest.raises(service.RuleViolation):  # a retired resource cannot be newly linked
-        await service.attach_to_event(event["id"], library["scan"]["id"], engine)
+    assert [r.title for r in history] == ["Weerbaarheidsscan"]
+    with pytest.raises(RuleViolation):  # a retired resource cannot be newly linked
+        await service.attach_to_event(event["id"], library["scan"].id, engine)
 
 
 async def test_learn_more_link_for_quiz_questions(library, clock):
-    assert await service.learn_more(library["scan"]["id"]) == {
+    assert await service.learn_more(library["scan"].id) == {
         "url": "https://www.weerbareoverheid.nl/weerbaarheidsscan", "title": "Weerbaarheidsscan"}
     choices = dict(await service.resource_choices())
-    assert choices[library["scan"]["id"]] == "Weerbaarheidsscan (voorbereiding)"
-    await service.retire_resource(library["scan"]["id"], clock.now())
-    assert await service.learn_more(library["scan"]["id"]) is None and await service.learn_more(None) is None
-    assert library["scan"]["id"] not in dict(await service.resource_choices())
-    assert library["scan"]["id"] in dict(await service.resource_choices(include=[library["scan"]["id"]]))
+    assert choices[library["scan"].id] == "Weerbaarheidsscan (voorbereiding)"
+    await service.retire_resource(library["scan"].id, clock.now())
+    assert await service.learn_more(library["scan"].id) is None and await service.learn_more(None) is None
+    assert library["scan"].id not in dict(await service.resource_choices())
+    assert library["scan"].id in dict(await service.resource_choices(include=[library["scan"].id]))

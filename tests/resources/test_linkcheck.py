@@ -140,7 +140,7 @@ async def test_check_all_records_results_and_skips_retired(engine, local_server,
     loop = await make_resource("Lus", url=f"{local_server}/loop-a")
     no_head = await make_resource("Geen HEAD", url=f"{local_server}/no-head")
     retired = await make_resource("Oud", url=f"{local_server}/missing")
-    await service.retire_resource(retired["id"], clock.now())
+    await service.retire_resource(retired.id, clock.now())
     started: list[int] = []
     done: list[str] = []
     results = await linkcheck.check_all_links(
@@ -148,18 +148,18 @@ async def test_check_all_records_results_and_skips_retired(engine, local_server,
     )
     assert started == [4] and sorted(done) == sorted(["Goed", "Weg", "Lus", "Geen HEAD"]) and len(results) == 4
     rows = {r["id"]: r for r in await Resource.select()}
-    assert rows[ok["id"]]["broken"] is False and rows[ok["id"]]["last_status"] == 200
-    assert rows[ok["id"]]["last_checked_at"] == clock.now() and rows[ok["id"]]["last_elapsed_ms"] is not None
-    assert rows[gone["id"]]["broken"] is True and rows[gone["id"]]["last_error"] == "HTTP 404"
-    assert rows[loop["id"]]["broken"] is True and rows[loop["id"]]["last_error"] == "redirect loop"
-    assert rows[no_head["id"]]["broken"] is False
-    assert rows[retired["id"]]["last_checked_at"] is None  # retired resources are not checked
+    assert rows[ok.id]["broken"] is False and rows[ok.id]["last_status"] == 200
+    assert rows[ok.id]["last_checked_at"] == clock.now() and rows[ok.id]["last_elapsed_ms"] is not None
+    assert rows[gone.id]["broken"] is True and rows[gone.id]["last_error"] == "HTTP 404"
+    assert rows[loop.id]["broken"] is True and rows[loop.id]["last_error"] == "redirect loop"
+    assert rows[no_head.id]["broken"] is False
+    assert rows[retired.id]["last_checked_at"] is None  # retired resources are not checked
     # only re-check the broken ones
     again = await linkcheck.check_all_links(clock.now, only_broken=True, request_timeout=1.0, allow_private=True)
     assert sorted(row["title"] for row, _ in again) == ["Lus", "Weg"]
     # a new address clears the old verdict
-    await service.update_resource(gone["id"], {"url": f"{local_server}/ok"}, clock.now())
-    assert (await service.get_resource(gone["id"]))["broken"] is False
+    await service.update_resource(gone.id, {"url": f"{local_server}/ok"}, clock.now())
+    assert (await service.get_resource(gone.id)).broken is False
 
 
 async def test_concurrency_is_bounded(engine, local_server, clock):

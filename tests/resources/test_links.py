@@ -30,8 +30,8 @@ async def linked(engine, organiser):
     guest = await make_resource("Mystery guest", aspect="fysieke_beveiliging", kind="story")
     unused = await make_resource("Niet gekoppeld", aspect="bewustzijn", kind="tool")
     for resource in (scan, phishing, guest):
-        await service.attach_to_event(event["id"], resource["id"], engine)
-    await service.attach_to_session(session["id"], phishing["id"], engine)
+        await service.attach_to_event(event["id"], resource.id, engine)
+    await service.attach_to_session(session["id"], phishing.id, engine)
     return {"event": event, "session": session, "scan": scan, "phishing": phishing, "guest": guest, "unused": unused}
 
 
@@ -60,7 +60,7 @@ async def test_session_page_shows_its_resources(client, linked):
 
 
 async def test_retired_resource_disappears_from_pages_but_link_stays(client, linked, clock):
-    await service.retire_resource(linked["guest"]["id"], clock.now())
+    await service.retire_resource(linked["guest"].id, clock.now())
     page = await client.get(f"/events/{linked['event']['slug']}")
     assert "Mystery guest" not in page.text and "Weerbaarheidsscan" in page.text
     assert "Fysieke beveiliging" not in page.text  # an aspect with nothing left is not shown
@@ -79,25 +79,25 @@ async def test_organiser_links_and_unlinks_through_the_dashboard(organiser_clien
     assert dashboard.status_code == 200
     assert "Bronnen uit de bibliotheek" in dashboard.text and 'name="resource_id"' in dashboard.text
     attached = await post_form(organiser_client, f"/organiser/events/{slug}/resources",
-                               {"resource_id": linked["unused"]["id"], "next": f"/organiser/events/{slug}"})
+                               {"resource_id": linked["unused"].id, "next": f"/organiser/events/{slug}"})
     assert attached.status_code == 303 and attached.headers["location"] == f"/organiser/events/{slug}"
-    again = await post_form(organiser_client, f"/organiser/events/{slug}/resources", {"resource_id": linked["unused"]["id"]})
+    again = await post_form(organiser_client, f"/organiser/events/{slug}/resources", {"resource_id": linked["unused"].id})
     assert again.status_code == 303
-    assert await EventResource.count().where(EventResource.resource == linked["unused"]["id"]) == 1  # no duplicate
+    assert await EventResource.count().where(EventResource.resource == linked["unused"].id) == 1  # no duplicate
     evil_next = await post_form(organiser_client, f"/organiser/events/{slug}/resources",
-                                {"resource_id": linked["unused"]["id"], "next": "https://evil.example/"})
+                                {"resource_id": linked["unused"].id, "next": "https://evil.example/"})
     assert evil_next.headers["location"] == f"/organiser/events/{slug}/resources"
-    removed = await post_form(organiser_client, f"/organiser/events/{slug}/resources/{linked['scan']['id']}/remove", {})
+    removed = await post_form(organiser_client, f"/organiser/events/{slug}/resources/{linked['scan'].id}/remove", {})
     assert removed.status_code == 303
-    titles = [r["title"] for r in await service.resources_of_event(linked["event"]["id"])]
+    titles = [r.title for r in await service.resources_of_event(linked["event"]["id"])]
     assert "Weerbaarheidsscan" not in titles and "Niet gekoppeld" in titles
     page = await organiser_client.get(f"/organiser/events/{slug}/resources")
     assert page.status_code == 200 and "Workshop phishing" in page.text
     sid = linked["session"]["id"]
-    await post_form(organiser_client, f"/organiser/events/{slug}/sessions/{sid}/resources", {"resource_id": linked["scan"]["id"]})
+    await post_form(organiser_client, f"/organiser/events/{slug}/sessions/{sid}/resources", {"resource_id": linked["scan"].id})
     assert await SessionResource.count().where(SessionResource.session == sid) == 2
-    await post_form(organiser_client, f"/organiser/events/{slug}/sessions/{sid}/resources/{linked['phishing']['id']}/remove", {})
-    assert [r["title"] for r in await service.resources_of_session(sid)] == ["Weerbaarheidsscan"]
+    await post_form(organiser_client, f"/organiser/events/{slug}/sessions/{sid}/resources/{linked['phishing'].id}/remove", {})
+    assert [r.title for r in await service.resources_of_session(sid)] == ["Weerbaarheidsscan"]
     missing = await post_form(organiser_client, f"/organiser/events/{slug}/resources", {"resource_id": 99999})
     assert missing.status_code == 404
 
@@ -107,24 +107,24 @@ async def test_other_organiser_and_speaker_cannot_link(app, linked, other_organi
     async with http_client(app) as other:
         await login(other, other_organiser.email)
         assert (await other.get(f"/organiser/events/{slug}/resources")).status_code == 403
-        response = await post_form(other, f"/organiser/events/{slug}/resources", {"resource_id": linked["unused"]["id"]})
+        response = await post_form(other, f"/organiser/events/{slug}/resources", {"resource_id": linked["unused"].id})
         assert response.status_code == 403
         sid = linked["session"]["id"]
-        response = await post_form(other, f"/organiser/events/{slug}/sessions/{sid}/resources/{linked['phishing']['id']}/remove", {})
+        response = await post_form(other, f"/organiser/events/{slug}/sessions/{sid}/resources/{linked['phishing'].id}/remove", {})
         assert response.status_code == 403
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as api:
         from events.accounts import service as accounts
         other_token = await accounts.create_api_token(other_organiser.id, label="t")
-        response = await api.post(f"/api/events/{slug}/resources", json={"resource_id": linked["unused"]["id"]},
+        response = await api.post(f"/api/events/{slug}/resources", json={"resource_id": linked["unused"].id},
                                   headers={"authorization": f"Bearer {other_token}"})
         assert response.status_code == 403
-        response = await api.delete(f"/api/sessions/{linked['session']['id']}/resources/{linked['phishing']['id']}",
+        response = await api.delete(f"/api/sessions/{linked['session']['id']}/resources/{linked['phishing'].id}",
                                     headers={"authorization": f"Bearer {other_token}"})
         assert response.status_code == 403
-        response = await api.post(f"/api/events/{slug}/resources", json={"resource_id": linked["unused"]["id"]},
+        response = await api.post(f"/api/events/{slug}/resources", json={"resource_id": linked["unused"].id},
                                   headers={"authorization": "Bearer wrong-token"})
         assert response.status_code == 401
-        mine = await api.post(f"/api/events/{slug}/resources", json={"resource_id": linked["unused"]["id"]},
+        mine = await api.post(f"/api/events/{slug}/resources", json={"resource_id": linked["unused"].id},
                               headers={"authorization": f"Bearer {organiser_token}"})
         assert mine.status_code == 201 and len(mine.json()) == 4
     async with http_client(app) as anonymous:
@@ -171,16 +171,16 @@ async def test_simultaneous_attaches_leave_one_link_and_the_database_refuses_a_s
 
     event, session, unused = linked["event"], linked["session"], linked["unused"]
     results = await asyncio.gather(
-        *(service.attach_to_event(event["id"], unused["id"], engine) for _ in range(8)),
-        *(service.attach_to_session(session["id"], unused["id"], engine) for _ in range(8)),
+        *(service.attach_to_event(event["id"], unused.id, engine) for _ in range(8)),
+        *(service.attach_to_session(session["id"], unused.id, engine) for _ in range(8)),
         return_exceptions=True,
     )
     assert [r for r in results if isinstance(r, BaseException)] == []
     assert await EventResource.count().where(
-        (EventResource.event == event["id"]) & (EventResource.resource == unused["id"])
+        (EventResource.event == event["id"]) & (EventResource.resource == unused.id)
     ) == 1
     assert await SessionResource.count().where(
-        (SessionResource.session == session["id"]) & (SessionResource.resource == unused["id"])
+        (SessionResource.session == session["id"]) & (SessionResource.resource == unused.id)
     ) == 1
     with pytest.raises(UNIQUE_VIOLATIONS):  # the constraint itself, bypassing the service
-        await EventResource.insert(EventResource(event=event["id"], resource=unused["id"], position=9))
+        await EventResource.insert(EventResource(event=event["id"], resource=unused.id, position=9))

@@ -1,0 +1,82 @@
+"""Who may change or see a session's materials: the event's organisers always, its speakers through a live
+personal link and until the event's upload deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from events.accounts.service import CurrentUser
+from events.accounts.tables import PersonalLink, Role, User
+from events.kernel.errors import Conflict, Forbidden, NotFound
+from events.kernel.i18n import N_
+from events.materials.service.listing import material_by_id
+from events.programme import service as programme
+from events.programme.tables import Event
+
+
+async def speaker_link_is_live(user: CurrentUser, now: datetime) -> bool:
+    """A speaker without a password acts through a personal link: once every link has expired or been revoked,
+    the signed-in session that came from it gives no access either."""
+    if user.role != Role.SPEAKER:
+        return True
+    if await User.exists().where((User.id == user.id) & User.password_hash.is_not_null()):
+        return True
+    return await PersonalLink.exists().where(
+        (PersonalLink.user == user.id) & PersonalLink.revoked_at.is_null() & (PersonalLink.expires_at > now)
+    )
+
+
+async def require_live_speaker(user: CurrentUser, now: datetime) -> None:
+    if not await speaker_link_is_live(user, now):
+        raise Forbidden(N_("Your personal link has expired or was revoked. Ask the organiser for a new link."))
+
+
+def deadline_passed(event: dict[str, Any], now: datetime) -> bool:
+    return event["upload_deadline"] is not None and now >= event["upload_deadline"]
+
+
+async def set_upload_deadline(event_id: int, deadline: datetime | None) -> None:
+    await Event.update({Event.upload_deadline: deadline}).where(Event.id == event_id)
+
+
+async def session_and_event(session_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    session = await programme.session_by_id(session_id)
+    if session is None:
+        raise NotFound(N_("No session with this number"))
+    event = await programme.event_by_id(session["event"])
+    assert event is not None
+    return session, event
+
+
+async def session_and_event_of_material(material_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The session and event a material belongs to; NotFound when it is gone."""
+    material = await material_by_id(material_id)
+    if material is None:
+        raise NotFound(N_("No file with this number"))
+    return await session_and_event(material["session"])
+
+
+def require_organiser(event: dict[str, Any], user: CurrentUser) -> None:
+    if not programme.may_manage(event, user):
+        raise Forbidden(N_("This event belongs to another organiser"))
+
+
+async def check_may_change(user: CurrentUser, session: dict, event: dict, now: datetime) -> None:
+    """Organisers of the event may always change its materials; its speakers until the upload deadline."""
+    if programme.may_manage(event, user):
+        return
+    if not await programme.is_speaker_of(session["id"], user.id):
+        raise Forbidden(N_("This is not your session: you can only upload materials for your own sessions."))
+    await require_live_speaker(user, now)
+    if deadline_passed(event, now):
+        raise Conflict(N_("The upload deadline for this event has passed. Ask the organiser if something must still change."))
+
+
+async def may_see_all(user: CurrentUser | None, session: dict, event: dict, now: datetime) -> bool:
+    """Organisers and the session's own speakers see every file and version, released or not."""
+    if user is None:
+        return False
+    if programme.may_manage(event, user):
+        return True
+    return await programme.is_speaker_of(session["id"], user.id) and await speaker_link_is_live(user, now)
