@@ -103,7 +103,7 @@ async def prepare_database(database_url: str) -> dict:
         )
         event = await Event.select().where(Event.slug == "bench").first()
         quiz_id = await service.create_quiz(event["id"], "Bench quiz")
-        quiz = await service.Quiz.select().where(service.Quiz.id == quiz_id).first()
+        quiz = await service.quiz_by_id(quiz_id)
         kinds = [("single", [("A", False), ("B", True), ("C", False), ("D", False)]),
                  ("multiple", [("A", True), ("B", True), ("C", False)]),
                  ("single", [("Waar", True), ("Niet waar", False)])]
@@ -112,7 +112,7 @@ async def prepare_database(database_url: str) -> dict:
                 engine, quiz, service.QuestionInput(kind=kind, text=f"Question {number}", time_limit_s=60, points=1000, options=options)
             )
         run = await service.open_run(quiz_id, organiser.id, now)
-        return {"token": token, "run_id": run["id"], "code": run["join_code"]}
+        return {"token": token, "run_id": run.id, "code": run.join_code}
     finally:
         await database.stop(engine)
 

@@ -8,7 +8,7 @@ from typing import Any
 from events.programme.tables import Event, Session
 from events.quiz import service
 from events.quiz.service import QuestionInput
-from events.quiz.tables import Quiz
+from events.quiz.tables import QuestionKind, Quiz
 
 # (event slug, session title, quiz title, questions); a question: (kind, text, seconds, points, options, resource key)
 QUIZZES: list[tuple[str, str, str, list[tuple]]] = [
@@ -17,19 +17,19 @@ QUIZZES: list[tuple[str, str, str, list[tuple]]] = [
         "Quizronde: hoe weerbaar is uw organisatie?",
         "Hoe weerbaar is uw organisatie?",
         [
-            ("single", "Welk aspect van integrale veiligheid gaat over de mensen in uw organisatie?", 20, 1000,
+            (QuestionKind.SINGLE, "Welk aspect van integrale veiligheid gaat over de mensen in uw organisatie?", 20, 1000,
              [("Fysieke beveiliging", False), ("Personele beveiliging", True), ("Continuïteit", False), ("Voorbereiding", False)],
              "screening"),
-            ("multiple", "Welke maatregelen helpen tegen phishing? Kies alle goede antwoorden.", 30, 1000,
+            (QuestionKind.MULTIPLE, "Welke maatregelen helpen tegen phishing? Kies alle goede antwoorden.", 30, 1000,
              [("Een oefenmail sturen en nabespreken", True), ("Twee-factor-authenticatie", True),
               ("Wachtwoorden op een briefje", False), ("Een meldknop in de mail", True)],
              "phishing"),
-            ("truefalse", "Een draaiboek voor een stroomstoring hoeft u pas te schrijven als de stroom uitvalt.", 15, 500,
+            (QuestionKind.TRUEFALSE, "Een draaiboek voor een stroomstoring hoeft u pas te schrijven als de stroom uitvalt.", 15, 500,
              [("false", True)], "stroomstoring"),
-            ("single", "Hoe vaak oefent een weerbare organisatie met haar crisisteam?", 20, 1000,
+            (QuestionKind.SINGLE, "Hoe vaak oefent een weerbare organisatie met haar crisisteam?", 20, 1000,
              [("Nooit, dat kost te veel tijd", False), ("Alleen na een incident", False), ("Regelmatig, minstens jaarlijks", True)],
              "crisisteam"),
-            ("poll", "Hoe weerbaar is uw eigen organisatie, denkt u?", 20, 0,
+            (QuestionKind.POLL, "Hoe weerbaar is uw eigen organisatie, denkt u?", 20, 0,
              [("Zeer weerbaar", False), ("Redelijk", False), ("Er is werk aan de winkel", False)], "scan"),
         ],
     ),
@@ -38,10 +38,10 @@ QUIZZES: list[tuple[str, str, str, list[tuple]]] = [
         "Festivalquiz",
         "Festivalquiz",
         [
-            ("single", "Wat doet een mystery guest in het gemeentehuis?", 20, 1000,
+            (QuestionKind.SINGLE, "Wat doet een mystery guest in het gemeentehuis?", 20, 1000,
              [("Koffie drinken", False), ("De toegangsbeveiliging op de proef stellen", True), ("De post bezorgen", False)],
              "mystery-guest"),
-            ("truefalse", "Een verdachte mail meldt u het best bij uw servicedesk of security-officer.", 15, 500,
+            (QuestionKind.TRUEFALSE, "Een verdachte mail meldt u het best bij uw servicedesk of security-officer.", 15, 500,
              [("true", True)], "phishing"),
         ],
     ),
@@ -65,7 +65,7 @@ async def load(context: Any) -> None:
             row = await Session.select(Session.id).where((Session.event == event_id) & (Session.title == session_title)).first()
             session_id = row["id"] if row else None
         quiz_id = await service.create_quiz(event_id, title, session_id)
-        quiz = await Quiz.select().where(Quiz.id == quiz_id).first()
+        quiz = await service.quiz_by_id(quiz_id)
         for kind, text, seconds, points, options, resource_key in questions:
             await service.save_question(
                 engine, quiz,

@@ -30,7 +30,7 @@ async def make_event(organiser_id: int, slug: str = "weerbare-organisatie") -> d
 
 async def make_quiz(engine, event: dict, accuracy_only: bool = False) -> dict:
     quiz_id = await service.create_quiz(event["id"], "De weerbare organisatie", accuracy_only=accuracy_only)
-    quiz = (await service.Quiz.select().where(service.Quiz.id == quiz_id))[0]
+    quiz = await service.quiz_by_id(quiz_id)
     await service.save_question(
         engine, quiz, QuestionInput(kind="single", text="Welk aspect gaat over mensen?", time_limit_s=20, points=1000,
                                     options=[("Fysieke beveiliging", False), ("Personele beveiliging", True), ("Continuïteit", False)],
@@ -58,7 +58,7 @@ async def quiz(engine, event):
 
 
 async def option_ids(quiz_id: int) -> list[list[int]]:
-    return [[o["id"] for o in q["options"]] for q in await service.questions_of(quiz_id)]
+    return [[o.id for o in q.options] for q in await service.questions_of(quiz_id)]
 
 
 @pytest.fixture(autouse=True)

@@ -190,15 +190,15 @@ async def test_quiz_join_api_and_form_are_limited(settings, clock, engine, organ
         run = await quiz.open_run(quiz_id, organiser.id, NOW)
         csrf = {"x-csrftoken": await get_csrf(client)}
         for name in ("Ada", "Bas"):
-            response = await client.post("/api/quiz/join", json={"code": run["join_code"], "nickname": name}, headers=csrf)
+            response = await client.post("/api/quiz/join", json={"code": run.join_code, "nickname": name}, headers=csrf)
             assert response.status_code == 201, response.text
-        response = await client.post("/api/quiz/join", json={"code": run["join_code"], "nickname": "Cor"}, headers=csrf)
+        response = await client.post("/api/quiz/join", json={"code": run.join_code, "nickname": "Cor"}, headers=csrf)
         assert response.status_code == 429 and response.headers["retry-after"] == "60"
         token = await get_csrf(client, "/quiz")
-        response = await client.post("/quiz", data={"code": run["join_code"], "nickname": "Dirk", "_csrf_token": token})
+        response = await client.post("/quiz", data={"code": run.join_code, "nickname": "Dirk", "_csrf_token": token})
         assert response.status_code == 429
         assert "Te veel pogingen" in response.text
-        assert [p["nickname"] for p in await quiz.players_of(run["id"])] == ["Ada", "Bas"]
+        assert [p.nickname for p in await quiz.players_of(run.id)] == ["Ada", "Bas"]
 
 
 async def test_sqlite_counters_are_shared_between_processes(tmp_path):

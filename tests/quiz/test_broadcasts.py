@@ -1,10 +1,11 @@
-"""The hub's per-player view of broadcasts that carry everyone's entries."""
+"""What travels on a run's channels: the per-player view of broadcasts that carry everyone's entries, and the
+host's answer counts."""
 
 import json
 
 import msgspec
 
-from events.quiz import hub
+from events.quiz import broadcasts
 
 
 def test_a_phone_gets_only_its_own_entry_and_the_broadcast_is_decoded_once_per_worker(monkeypatch):
@@ -12,11 +13,11 @@ def test_a_phone_gets_only_its_own_entry_and_the_broadcast_is_decoded_once_per_w
     event = msgspec.json.encode({"type": "leaderboard", "run_id": 3, "top": [{"rank": 1, "nickname": "Anna", "score": 9999}],
                                  "ranks": ranks, "players": 5000})
     decodes = []
-    real_decode = hub._decode
-    monkeypatch.setattr(hub, "_decode", lambda raw: decodes.append(1) or real_decode(raw))
-    hub._split_cache.clear()
+    real_decode = broadcasts._decode
+    monkeypatch.setattr(broadcasts, "_decode", lambda raw: decodes.append(1) or real_decode(raw))
+    broadcasts._split_cache.clear()
 
-    texts = [hub.personal_text(event, b"leaderboard", player_id) for player_id in (7, 4000, 99999)]
+    texts = [broadcasts.personal_text(event, b"leaderboard", player_id) for player_id in (7, 4000, 99999)]
     mine, other, stranger = (json.loads(text) for text in texts)
     assert mine == {"type": "leaderboard", "run_id": 3, "top": [{"rank": 1, "nickname": "Anna", "score": 9999}],
                     "players": 5000, "you": {"rank": 7, "score": 9993}}
@@ -25,16 +26,16 @@ def test_a_phone_gets_only_its_own_entry_and_the_broadcast_is_decoded_once_per_w
     assert max(len(text) for text in texts) < 200  # not the 100 KB of everyone's ranks
     assert len(decodes) == 1
 
-    host = json.loads(hub.shared_text(event, b"leaderboard"))
+    host = json.loads(broadcasts.shared_text(event, b"leaderboard"))
     assert "ranks" not in host and "you" not in host and host["top"][0]["nickname"] == "Anna"
 
 
 def test_reveal_points_and_messages_without_entries_pass_unchanged():
     event = msgspec.json.encode({"type": "reveal", "run_id": 1, "question_id": 5, "points": {"2": 640}})
-    assert json.loads(hub.personal_text(event, b"reveal", 2))["you"] == {"points": 640}
-    assert json.loads(hub.personal_text(event, b"reveal", 3))["you"] is None
+    assert json.loads(broadcasts.personal_text(event, b"reveal", 2))["you"] == {"points": 640}
+    assert json.loads(broadcasts.personal_text(event, b"reveal", 3))["you"] is None
     question = msgspec.json.encode({"type": "question", "run_id": 1, "question_id": 6})
-    assert hub.shared_text(question, b"question") == question.decode()
+    assert broadcasts.shared_text(question, b"question") == question.decode()
 
 
 async def test_answer_counts_reach_the_host_as_a_few_counted_messages(monkeypatch):
@@ -44,8 +45,8 @@ async def test_answer_counts_reach_the_host_as_a_few_counted_messages(monkeypatc
         async def wait_published(self, data, channels):
             published.append((channels, json.loads(data)))
 
-    monkeypatch.setattr(hub, "ANSWER_COUNT_INTERVAL_S", 0.05)
-    counts = hub.AnswerCounts(Channels())
+    monkeypatch.setattr(broadcasts, "ANSWER_COUNT_INTERVAL_S", 0.05)
+    counts = broadcasts.AnswerCounts(Channels())
     for _ in range(250):
         counts.add(7, 70)
     counts.add(7, 71)
