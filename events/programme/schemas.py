@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
 
+from events.kernel.i18n import LANGUAGES
+from events.programme.service.timezones import DEFAULT_TIMEZONE
+from events.programme.tables import EventFormat, EventKind, SessionKind
+
 
 def local(moment: datetime | None, tz_name: str) -> datetime | None:
     """A UTC instant shown in the event's timezone, so the ISO 8601 text carries the local offset."""
@@ -38,7 +42,7 @@ class PublicSession(Struct):
             id=row["id"], title=row["title"], abstract=row["abstract"], kind=row["kind"],
             starts_at=local(row["starts_at"], tz_name), ends_at=local(row["ends_at"], tz_name),
             room=row["room"], track=row["track"],
-            speakers=[SpeakerRef(id=s["id"], name=s["name"], organisation=s["organisation"]) for s in row.get("speakers", [])],
+            speakers=[SpeakerRef(id=s.id, name=s.name, organisation=s.organisation) for s in row.get("speakers", [])],
         )
 
 
@@ -115,13 +119,13 @@ class EventWrite(Struct, forbid_unknown_fields=True):
     title: str
     starts_at: datetime
     ends_at: datetime
-    kind: str = "conference"
-    format: str = "online"
+    kind: str = EventKind.CONFERENCE.value
+    format: str = EventFormat.ONLINE.value
     slug: str | None = None
     summary: str = ""
     description: str = ""
-    timezone: str = "Europe/Amsterdam"
-    language: str = "nl"
+    timezone: str = DEFAULT_TIMEZONE
+    language: str = LANGUAGES[0]
     venue: str = ""
     join_url: str = ""
     capacity: int | None = None
@@ -162,7 +166,7 @@ class SessionWrite(Struct, forbid_unknown_fields=True):
     title: str
     starts_at: datetime
     ends_at: datetime
-    kind: str = "talk"
+    kind: str = SessionKind.TALK.value
     abstract: str = ""
     room: str = ""
     track: str = ""

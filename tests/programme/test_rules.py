@@ -9,6 +9,7 @@ from events.accounts import service as accounts
 from events.accounts.tables import PersonalLink
 from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
+from events.programme.service import listeners
 from events.programme.tables import Event, Session
 from tests.conftest import NOW
 from tests.programme.helpers import END, JOIN_URL, START, event_data, make_event
@@ -154,7 +155,7 @@ async def test_calendar_listeners_hear_changes_inside_the_transaction(organiser)
         await programme.change_status(await programme.event_by_id(event["id"]), "cancel", NOW)
         assert heard[-1][:3] == (event["id"], {"status"}, 2)
     finally:
-        programme._calendar_listeners.remove(listener)
+        listeners._calendar_listeners.remove(listener)
 
 
 async def test_a_failing_listener_rolls_the_change_back(organiser):
@@ -167,7 +168,7 @@ async def test_a_failing_listener_rolls_the_change_back(organiser):
         with pytest.raises(RuntimeError):
             await programme.update_event(event, {"title": "Niet opgeslagen"}, NOW)
     finally:
-        programme._calendar_listeners.remove(broken)
+        listeners._calendar_listeners.remove(broken)
     row = await programme.event_by_id(event["id"])
     assert row["title"] == "Weerbare organisatie" and row["sequence"] == 0
 
@@ -266,23 +267,23 @@ async def test_adding_a_speaker_creates_or_reuses_the_account_and_gives_one_link
     event = await make_event(organiser.id)
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     added = await programme.add_speaker(event, session_id, "Nieuw@Example.org", NOW, "Nina Nieuw", "Gemeente Gouda")
-    assert added["created"] and added["speaker"].role == "speaker" and added["token"]
-    assert await accounts.user_for_personal_link(added["token"], NOW) == added["speaker"]
+    assert added.created and added.speaker.role == "speaker" and added.token
+    assert await accounts.user_for_personal_link(added.token, NOW) == added.speaker
     again = await programme.add_speaker(event, session_id, "nieuw@example.org", NOW)
-    assert not again["created"] and again["token"] is None  # the first link is still valid
+    assert not again.created and again.token is None  # the first link is still valid
     assert len(await programme.speakers_of_session(session_id)) == 1
     reused = await programme.add_speaker(event, session_id, speaker.email, NOW)
-    assert not reused["created"] and reused["speaker"].id == speaker.id
-    assert [s["id"] for s in await programme.speakers_of_session(session_id)] == [added["speaker"].id, speaker.id]
+    assert not reused.created and reused.speaker.id == speaker.id
+    assert [s.id for s in await programme.speakers_of_session(session_id)] == [added.speaker.id, speaker.id]
 
 
 async def test_a_new_link_revokes_the_old_one(organiser):
     event = await make_event(organiser.id)
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     added = await programme.add_speaker(event, session_id, "spreker@example.org", NOW)
-    fresh = await programme.new_speaker_link(event, added["speaker"].id, NOW)
-    assert await accounts.user_for_personal_link(added["token"], NOW) is None
-    assert (await accounts.user_for_personal_link(fresh, NOW)).id == added["speaker"].id
+    fresh = await programme.new_speaker_link(event, added.speaker.id, NOW)
+    assert await accounts.user_for_personal_link(added.token, NOW) is None
+    assert (await accounts.user_for_personal_link(fresh, NOW)).id == added.speaker.id
 
 
 async def test_no_personal_link_for_organiser_or_admin_accounts(organiser, other_organiser, admin):
@@ -290,7 +291,7 @@ async def test_no_personal_link_for_organiser_or_admin_accounts(organiser, other
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     for account in (other_organiser, admin):
         added = await programme.add_speaker(event, session_id, account.email, NOW)
-        assert added["token"] is None and added["speaker"].role == account.role
+        assert added.token is None and added.speaker.role == account.role
         with pytest.raises(Forbidden):
             await programme.new_speaker_link(event, account.id, NOW)
         assert await PersonalLink.count().where(PersonalLink.user == account.id) == 0
