@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
 
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
 from events.kernel.i18n import LANGUAGES
 from events.programme.service.timezones import DEFAULT_TIMEZONE
 from events.programme.tables import EventFormat, EventKind, SessionKind
+
+# The calendar's own limits (events.ical.build): the event's rules accept exactly what its invitations carry.
+ReminderMinutes = Annotated[str, msgspec.Meta(description=(
+    f"Calendar reminders in minutes before the start, separated by commas, such as \"1440,15\": at most {MAX_ALARMS}, "
+    f"each 1 to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days); empty for none"
+))]
 
 
 def local(moment: datetime | None, tz_name: str) -> datetime | None:
@@ -100,7 +107,7 @@ class OrganiserEvent(PublicEvent):
     join_url: str = ""
     approval_required: bool = False
     upload_deadline: datetime | None = None
-    reminder_minutes: str = ""
+    reminder_minutes: ReminderMinutes = ""
     organiser_id: int = 0
 
     @classmethod
@@ -133,7 +140,7 @@ class EventWrite(Struct, forbid_unknown_fields=True):
     registration_closes_at: datetime | None = None
     approval_required: bool = False
     upload_deadline: datetime | None = None
-    reminder_minutes: str = ""
+    reminder_minutes: ReminderMinutes = ""
     contact_name: str = ""
     contact_email: str = ""
 
@@ -157,7 +164,7 @@ class EventPatch(Struct, forbid_unknown_fields=True):
     registration_closes_at: datetime | None | UnsetType = UNSET
     approval_required: bool | UnsetType = UNSET
     upload_deadline: datetime | None | UnsetType = UNSET
-    reminder_minutes: str | UnsetType = UNSET
+    reminder_minutes: ReminderMinutes | UnsetType = UNSET
     contact_name: str | UnsetType = UNSET
     contact_email: str | UnsetType = UNSET
 

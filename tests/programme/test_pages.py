@@ -262,6 +262,18 @@ async def test_invalid_form_shows_dutch_inline_errors_and_a_summary(organiser_cl
     assert await Event.count() == 0
 
 
+async def test_the_event_form_refuses_reminders_the_calendar_would_drop(organiser_client):
+    for refused in ("86400", "1,2,3,4,5,6"):
+        response = await post_form(organiser_client, "/organiser/new-event", form(reminder_minutes=refused))
+        assert response.status_code == 400, refused
+        assert "Vul hoogstens 5 herinneringen in, elk 1 tot en met 40320 minuten (28 dagen) vóór het begin" in response.text
+        assert 'aria-describedby="hint-reminder_minutes error-reminder_minutes"' in response.text
+    assert await Event.count() == 0
+    response = await post_form(organiser_client, "/organiser/new-event", form(reminder_minutes="40320, 15"))
+    assert response.status_code == 303
+    assert (await Event.select(Event.reminder_minutes).first())["reminder_minutes"] == "40320,15"
+
+
 async def test_edit_form_saves_and_raises_sequence_only_for_calendar_changes(organiser_client, organiser):
     event = await make_event(organiser.id, with_session=False)
     page = await organiser_client.get(f"/organiser/events/{event['slug']}/edit")

@@ -7,6 +7,8 @@ import pytest
 
 from events.accounts import service as accounts
 from events.accounts.tables import PersonalLink
+from events.ical import build
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
 from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
 from events.programme.service import listeners
@@ -51,7 +53,8 @@ def violation(data: dict) -> dict[str, str]:
         ({"registration_closes_at": END + timedelta(hours=1)}, "registration_closes_at", "Registration must close before the event ends"),
         ({"registration_opens_at": END}, "registration_opens_at", "Registration must open before the event ends"),
         ({"contact_email": "geen-adres"}, "contact_email", "Enter a valid e-mail address"),
-        ({"reminder_minutes": "een dag"}, "reminder_minutes", "Enter minutes before the start separated by commas, such as 1440,15"),
+        ({"reminder_minutes": "een dag"}, "reminder_minutes",
+         "Enter at most 5 reminders, each 1 to 40320 minutes (28 days) before the start, separated by commas, such as 1440,15"),
         ({"language": "fr"}, "language", "Choose Dutch or English"),
     ],
 )
@@ -66,6 +69,42 @@ def test_a_valid_event_passes_and_is_normalised():
     assert values["capacity"] is None and values["contact_email"] == "info@gemeente.nl"
     assert values["reminder_minutes"] == "1440,15" and values["approval_required"] is True
     assert values["timezone"] == "Europe/Amsterdam"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "een dag", "15,", "-5", "1.5", "0", "15,0",  # not whole minutes before the start
+        str(MAX_ALARM_MINUTES + 1), "86400",  # further ahead than the calendar's alarms reach
+        ",".join(str(m) for m in range(1, MAX_ALARMS + 2)),  # more alarms than the calendar carries
+        "²", "١٥",  # digits to str.isdigit, but not the ASCII minutes a calendar reads ("²" used to crash with a 500)
+    ],
+)
+def test_reminders_the_calendar_would_not_carry_are_refused(value):
+    assert violation(event_data(reminder_minutes=value))["reminder_minutes"] == programme.REMINDER_RULE
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("", ""),
+        (" 1440, 15 ", "1440,15"),
+        (str(MAX_ALARM_MINUTES), str(MAX_ALARM_MINUTES)),
+        ("1", "1"),
+        (",".join(str(m) for m in range(1, MAX_ALARMS + 1)), ",".join(str(m) for m in range(1, MAX_ALARMS + 1))),
+        ("15,1440,15", "15,1440"),  # a repeated alarm counts once, as in the calendar
+        ("0060", "60"),
+    ],
+)
+def test_reminders_are_stored_exactly_as_the_calendar_carries_them(value, stored):
+    values = programme.clean_event(event_data(reminder_minutes=value))
+    assert values["reminder_minutes"] == stored
+    assert build.reminder_minutes(stored) == [int(m) for m in stored.split(",") if m]
+
+
+def test_the_reminder_message_states_the_calendar_limits():
+    assert f"at most {MAX_ALARMS} reminders" in programme.REMINDER_RULE
+    assert f"1 to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days)" in programme.REMINDER_RULE
 
 
 def test_onsite_event_needs_no_join_url_and_online_no_venue():

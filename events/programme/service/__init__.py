@@ -57,7 +57,9 @@ from events.programme.service.queries import (
 from events.programme.service.rules import (
     EDITABLE_EVENT_FIELDS,
     EDITABLE_SESSION_FIELDS,
+    REMINDER_RULE,
     clean_event,
+    clean_reminders,
     clean_session,
     valid_web_url,
 )
@@ -74,9 +76,9 @@ from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZON
 
 __all__ = [
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS", "EDITABLE_SESSION_FIELDS",
-    "PUBLIC_EVENT_COLUMNS", "SPEAKER_LINK_SUBJECT", "TRANSITIONS", "TRANSITION_REFUSALS",
+    "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS", "TRANSITION_REFUSALS",
     "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status", "clean_event",
-    "clean_session", "create_event", "create_session", "delete_event", "delete_session",
+    "clean_reminders", "clean_session", "create_event", "create_session", "delete_event", "delete_session",
     "deletion_refusal", "event_by_id", "event_for_organiser", "events_of_organiser", "is_speaker_of", "may_manage",
     "new_speaker_link", "on_calendar_change", "on_event_delete", "on_event_update", "past_events", "public_agenda",
     "public_event", "public_speaker", "published_events", "queue_speaker_link_mail", "remove_speaker",

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
 from events.kernel.errors import RuleViolation
 from events.kernel.i18n import LANGUAGES, N_
 from events.kernel.local_time import parse_local
@@ -24,6 +25,11 @@ EDITABLE_EVENT_FIELDS = (
 )
 EDITABLE_SESSION_FIELDS = ("title", "abstract", "kind", "starts_at", "ends_at", "room", "track")
 MAX_CAPACITY = 1_000_000
+# The calendar's limits (events.ical.build) in words; tests/programme/test_rules.py holds the two together.
+REMINDER_RULE = N_(
+    "Enter at most 5 reminders, each 1 to 40320 minutes (28 days) before the start, separated by commas, "
+    "such as 1440,15"
+)
 INSTANT_RULE = N_("Enter a date and time, such as 2026-12-06 09:30")
 
 
@@ -169,15 +175,25 @@ def _registration(merged: dict[str, Any], out: dict[str, Any], errors: dict[str,
     out["upload_deadline"] = _read_instant(merged, "upload_deadline", tz_name, errors)
 
 
+def clean_reminders(value: Any) -> str | None:
+    """"1440, 15" -> "1440,15": exactly what the calendar carries (at most MAX_ALARMS alarms of 1 to
+    MAX_ALARM_MINUTES minutes before the start; a repeated one counts once), or None when it is more or other."""
+    text = clean_text(value).replace(" ", "")
+    if not text:
+        return ""
+    parts = text.split(",")
+    # ASCII digits only: "²" is a digit to str.isdigit, but no number to int().
+    if not all(part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ALARM_MINUTES for part in parts):
+        return None
+    minutes = list(dict.fromkeys(int(part) for part in parts))
+    return ",".join(str(m) for m in minutes) if len(minutes) <= MAX_ALARMS else None
+
+
 def _reminders_and_contact(merged: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
-    reminders = clean_text(merged["reminder_minutes"]).replace(" ", "")
-    if reminders:
-        parts = reminders.split(",")
-        if not all(p.isdigit() and int(p) <= 60 * 24 * 60 for p in parts):
-            errors["reminder_minutes"] = N_("Enter minutes before the start separated by commas, such as 1440,15")
-        else:
-            reminders = ",".join(str(int(p)) for p in parts)
-    out["reminder_minutes"] = reminders
+    reminders = clean_reminders(merged["reminder_minutes"])
+    if reminders is None:
+        errors["reminder_minutes"] = REMINDER_RULE
+    out["reminder_minutes"] = reminders or ""
     out["contact_name"] = clean_text(merged["contact_name"])[:200]
     out["contact_email"] = normalise_email(clean_text(merged["contact_email"]))
     if out["contact_email"] and not valid_email(out["contact_email"]):
