@@ -3,6 +3,7 @@ programme editor (sessions and speakers) and speakers' profiles."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -48,6 +49,17 @@ def _form_page(template: str, request: Request, errors: dict[str, str] | None = 
         context={"errors": translated(request, errors or {}), "labels": LABELS, "timezones": programme.COMMON_TIMEZONES, **context},
         status_code=status,
     )
+
+
+async def _saved_or_form_again(
+    saving: Awaitable[Any], template: str, request: Request, then: str, **context: Any
+) -> Template | Redirect:
+    """Await the service's save; go on to `then` (303), or show the form again with its errors (400)."""
+    try:
+        await saving
+    except RuleViolation as exc:
+        return _form_page(template, request, exc.errors, 400, **context)
+    return Redirect(path=then, status_code=303)
 
 
 def _extra_columns(extras: list) -> tuple[list[str], dict[int, list[str]]]:
@@ -125,11 +137,10 @@ async def edit_event(
 ) -> Template | Redirect:
     event = await programme.event_for_organiser(slug, current_user)
     values = sent_fields(data)
-    try:
-        await programme.update_event(event, values, clock.now())
-    except RuleViolation as exc:
-        return _form_page(EVENT_FORM, request, exc.errors, 400, values=values, event=event)
-    return Redirect(path=f"/organiser/events/{slug}?saved=1", status_code=303)
+    return await _saved_or_form_again(
+        programme.update_event(event, values, clock.now()), EVENT_FORM, request, f"/organiser/events/{slug}?saved=1",
+        values=values, event=event,
+    )
 
 
 def _known_action(action: str) -> str:
@@ -232,11 +243,10 @@ async def edit_session(
     event = await programme.event_for_organiser(slug, current_user)
     session = await programme.session_of_event(event, session_id)
     values = sent_fields(data)
-    try:
-        await programme.update_session(event, session_id, values, clock.now())
-    except RuleViolation as exc:
-        return _form_page(SESSION_FORM, request, exc.errors, 400, event=event, session=session, values=values)
-    return Redirect(path=f"/organiser/events/{slug}/programme#session-{session_id}", status_code=303)
+    return await _saved_or_form_again(
+        programme.update_session(event, session_id, values, clock.now()), SESSION_FORM, request,
+        f"/organiser/events/{slug}/programme#session-{session_id}", event=event, session=session, values=values,
+    )
 
 
 @get("/organiser/events/{slug:str}/sessions/{session_id:int}/delete", guards=[organiser_guard], include_in_schema=False)
@@ -326,11 +336,10 @@ async def speaker_profile(
     event = await programme.event_for_organiser(slug, current_user)
     speaker = await programme.speaker_of_event(event, speaker_id)
     values = sent_fields(data)
-    try:
-        await programme.update_speaker_profile(event, speaker_id, values, clock.now())
-    except RuleViolation as exc:
-        return _form_page(SPEAKER_FORM, request, exc.errors, 400, event=event, speaker=speaker, values=values)
-    return Redirect(path=f"/organiser/events/{slug}/programme", status_code=303)
+    return await _saved_or_form_again(
+        programme.update_speaker_profile(event, speaker_id, values, clock.now()), SPEAKER_FORM, request,
+        f"/organiser/events/{slug}/programme", event=event, speaker=speaker, values=values,
+    )
 
 
 ROUTES = [

@@ -180,19 +180,22 @@ async def speaks_at_event(event_id: int, user_id: int) -> bool:
     )
 
 
+# A speaker's sessions with what their pages show of the event.
+_SESSION_OF_SPEAKER_COLUMNS = (
+    SessionSpeaker.session.id.as_alias("id"),
+    SessionSpeaker.session.title.as_alias("title"),
+    SessionSpeaker.session.starts_at.as_alias("starts_at"),
+    SessionSpeaker.session.ends_at.as_alias("ends_at"),
+    SessionSpeaker.session.event.slug.as_alias("event_slug"),
+    SessionSpeaker.session.event.title.as_alias("event_title"),
+    SessionSpeaker.session.event.timezone.as_alias("event_timezone"),
+)
+
+
 async def sessions_of_speaker(user_id: int) -> list[dict[str, Any]]:
-    """The sessions this speaker is on, with their event's slug, title and timezone."""
+    """The sessions this speaker is on, with their event's id, slug, title and timezone."""
     return (
-        await SessionSpeaker.select(
-            SessionSpeaker.session.id.as_alias("id"),
-            SessionSpeaker.session.title.as_alias("title"),
-            SessionSpeaker.session.starts_at.as_alias("starts_at"),
-            SessionSpeaker.session.ends_at.as_alias("ends_at"),
-            SessionSpeaker.session.event.id.as_alias("event_id"),
-            SessionSpeaker.session.event.slug.as_alias("event_slug"),
-            SessionSpeaker.session.event.title.as_alias("event_title"),
-            SessionSpeaker.session.event.timezone.as_alias("event_timezone"),
-        )
+        await SessionSpeaker.select(*_SESSION_OF_SPEAKER_COLUMNS, SessionSpeaker.session.event.id.as_alias("event_id"))
         .where(SessionSpeaker.speaker == user_id)
         .order_by(SessionSpeaker.session.starts_at)
     )
@@ -206,14 +209,8 @@ async def public_speaker(speaker_id: int) -> PublicSpeaker | None:
         return None
     sessions = await (
         SessionSpeaker.select(
-            SessionSpeaker.session.id.as_alias("id"),
-            SessionSpeaker.session.title.as_alias("title"),
+            *_SESSION_OF_SPEAKER_COLUMNS,
             SessionSpeaker.session.kind.as_alias("kind"),
-            SessionSpeaker.session.starts_at.as_alias("starts_at"),
-            SessionSpeaker.session.ends_at.as_alias("ends_at"),
-            SessionSpeaker.session.event.slug.as_alias("event_slug"),
-            SessionSpeaker.session.event.title.as_alias("event_title"),
-            SessionSpeaker.session.event.timezone.as_alias("event_timezone"),
             SessionSpeaker.session.event.status.as_alias("event_status"),
         )
         .where((SessionSpeaker.speaker == speaker_id) & (SessionSpeaker.session.event.status != EventStatus.DRAFT))
