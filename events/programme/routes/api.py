@@ -48,7 +48,7 @@ def _query_instant(value: str | None, name: str) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None:
-        raise RuleViolation(N_("Invalid filter"), {name: N_("Enter a date and time, such as 2026-12-06 09:30")})
+        raise RuleViolation(N_("Invalid filter"), {name: programme.INSTANT_RULE})
     return moment
 
 

@@ -57,6 +57,7 @@ from events.programme.service.queries import (
 from events.programme.service.rules import (
     EDITABLE_EVENT_FIELDS,
     EDITABLE_SESSION_FIELDS,
+    INSTANT_RULE,
     REMINDER_RULE,
     clean_event,
     clean_reminders,
@@ -75,14 +76,15 @@ from events.programme.service.speakers import (
 from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZONE, valid_timezone
 
 __all__ = [
-    "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS", "EDITABLE_SESSION_FIELDS",
-    "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS", "TRANSITION_REFUSALS",
-    "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status", "clean_event",
-    "clean_reminders", "clean_session", "create_event", "create_session", "delete_event", "delete_session",
-    "deletion_refusal", "event_by_id", "event_for_organiser", "events_of_organiser", "is_speaker_of", "may_manage",
-    "new_speaker_link", "on_calendar_change", "on_event_delete", "on_event_update", "past_events", "public_agenda",
-    "public_event", "public_speaker", "published_events", "queue_speaker_link_mail", "remove_speaker",
-    "require_public_event",     "render_markdown", "session_by_id", "session_of_event", "sessions_of", "sessions_of_speaker", "slugify",
-    "speaker_of_event", "speakers_of_event", "speakers_of_session", "speaks_at_event", "unique_slug",
-    "upcoming_events", "update_event", "update_session", "update_speaker_profile", "valid_timezone", "valid_web_url",
+    "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
+    "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
+    "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",
+    "clean_event", "clean_reminders", "clean_session", "create_event", "create_session", "delete_event",
+    "delete_session", "deletion_refusal", "event_by_id", "event_for_organiser", "events_of_organiser",
+    "is_speaker_of", "may_manage", "new_speaker_link", "on_calendar_change", "on_event_delete",
+    "on_event_update", "past_events", "public_agenda", "public_event", "public_speaker", "published_events",
+    "queue_speaker_link_mail", "remove_speaker", "render_markdown", "require_public_event", "session_by_id",
+    "session_of_event", "sessions_of", "sessions_of_speaker", "slugify", "speaker_of_event",
+    "speakers_of_event", "speakers_of_session", "speaks_at_event", "unique_slug", "upcoming_events",
+    "update_event", "update_session", "update_speaker_profile", "valid_timezone", "valid_web_url",
 ]

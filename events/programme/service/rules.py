@@ -176,8 +176,8 @@ def _registration(merged: dict[str, Any], out: dict[str, Any], errors: dict[str,
 
 
 def clean_reminders(value: Any) -> str | None:
-    """"1440, 15" -> "1440,15": exactly what the calendar carries (at most MAX_ALARMS alarms of 1 to
-    MAX_ALARM_MINUTES minutes before the start; a repeated one counts once), or None when it is more or other."""
+    """Reminders as the calendar carries them ("1440, 15" -> "1440,15"): at most MAX_ALARMS alarms of 1 to
+    MAX_ALARM_MINUTES minutes before the start, a repeated one counted once; None for more or anything else."""
     text = clean_text(value).replace(" ", "")
     if not text:
         return ""
