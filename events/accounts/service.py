@@ -62,8 +62,10 @@ async def create_user(email: str, role: str, password: str | None = None, name: 
     email = normalise_email(email)
     if not valid_email(email):
         raise AccountError(f"not a valid e-mail address: {email!r}")
-    if role not in tuple(Role):
-        raise AccountError(f"role must be one of {', '.join(Role)}")
+    try:
+        role = Role(role).value
+    except ValueError:
+        raise AccountError(f"role must be one of {', '.join(Role)}") from None
     if password is not None and len(password) < 10:
         raise AccountError("a password needs at least 10 characters")
     if await User.exists().where(User.email == email):
@@ -81,7 +83,8 @@ async def create_user(email: str, role: str, password: str | None = None, name: 
 async def get_or_create_speaker(
     email: str, name: str = "", organisation: str = "", bio: str = ""
 ) -> tuple[CurrentUser, bool]:
-    """The speaker account for this e-mail: reused as it is when it exists (any role), created otherwise."""
+    """The account for this e-mail, reused as it is when it exists (any role); otherwise a new speaker account
+    with this name, organisation and biography."""
     existing = await user_by_email(email)
     if existing:
         return existing, False
