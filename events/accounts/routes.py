@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from litestar import Request, delete, get, post
@@ -60,7 +61,7 @@ async def personal_link(request: Request, token: FromPath[str], clock: ClockDep)
     if user is None:
         raise DomainError(status_code=404, detail=N_("This link is not valid (any more). Ask the organiser for a new one."))
     sign_in(request, user)
-    response = Redirect(path="/speaker" if user.role == "speaker" else "/organiser", status_code=303)
+    response = Redirect(path="/speaker" if user.is_speaker else "/organiser", status_code=303)
     # The token must not leak through the Referer header of the next page.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -76,7 +77,7 @@ async def api_me(current_user: CurrentUserDep) -> Me:
 
 @get("/api/tokens", guards=[organiser_guard], tags=["accounts"], summary="My API tokens")
 async def api_list_tokens(current_user: CurrentUserDep) -> list[TokenInfo]:
-    return [TokenInfo(**row) for row in await accounts.list_api_tokens(current_user.id)]
+    return [TokenInfo(**asdict(row)) for row in await accounts.list_api_tokens(current_user.id)]
 
 
 @post("/api/tokens", guards=[organiser_guard], tags=["accounts"], summary="Create an API token (shown once)")
@@ -84,7 +85,7 @@ async def api_create_token(current_user: CurrentUserDep, data: JSONBody[TokenCre
     label = data.label.strip()[:100]
     token = await accounts.create_api_token(current_user.id, label=label)
     rows = await accounts.list_api_tokens(current_user.id)
-    return TokenCreated(id=rows[0]["id"], label=label, token=token)
+    return TokenCreated(id=rows[0].id, label=label, token=token)
 
 
 @delete("/api/tokens/{token_id:int}", guards=[organiser_guard], tags=["accounts"], summary="Revoke one of my tokens")

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from events.accounts.tables import ApiToken, PersonalLink, User
+from events.accounts.rows import ApiTokenInfo, Profile
+from events.accounts.tables import ApiToken, PersonalLink, Role, User
 from events.kernel.text import normalise_email, valid_email
 from events.kernel.tokens import hash_token, new_token
 
-ROLES = ("organiser", "speaker", "admin")
 PERSONAL_LINK_LIFETIME = timedelta(days=60)
 
 _hasher = PasswordHasher()
@@ -35,11 +35,15 @@ class CurrentUser:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def is_organiser(self) -> bool:
-        return self.role in ("organiser", "admin")
+        return self.role in (Role.ORGANISER, Role.ADMIN)
+
+    @property
+    def is_speaker(self) -> bool:
+        return self.role == Role.SPEAKER
 
     @property
     def display_name(self) -> str:
@@ -58,8 +62,10 @@ async def create_user(email: str, role: str, password: str | None = None, name: 
     email = normalise_email(email)
     if not valid_email(email):
         raise AccountError(f"not a valid e-mail address: {email!r}")
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    try:
+        role = Role(role).value
+    except ValueError:
+        raise AccountError(f"role must be one of {', '.join(Role)}") from None
     if password is not None and len(password) < 10:
         raise AccountError("a password needs at least 10 characters")
     if await User.exists().where(User.email == email):
@@ -74,16 +80,24 @@ async def create_user(email: str, role: str, password: str | None = None, name: 
     return CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role)
 
 
-async def get_or_create_speaker(email: str, name: str = "", organisation: str = "") -> tuple[CurrentUser, bool]:
-    """The speaker account for this e-mail: reused when it exists (any role), created otherwise."""
-    email = normalise_email(email)
-    row = await User.select(User.id, User.email, User.name, User.role).where(User.email == email).first()
-    if row:
-        return _as_current(row), False
-    user = await create_user(email, "speaker", name=name)
-    if organisation:
-        await User.update({User.organisation: organisation}).where(User.id == user.id)
+async def get_or_create_speaker(
+    email: str, name: str = "", organisation: str = "", bio: str = ""
+) -> tuple[CurrentUser, bool]:
+    """The account for this e-mail, reused as it is when it exists (any role); otherwise a new speaker account
+    with this name, organisation and biography."""
+    existing = await user_by_email(email)
+    if existing:
+        return existing, False
+    user = await create_user(email, Role.SPEAKER, name=name)
+    if organisation or bio:
+        await User.update({User.organisation: organisation, User.bio: bio}).where(User.id == user.id)
     return user, True
+
+
+async def user_by_email(email: str) -> CurrentUser | None:
+    """The account with this e-mail address (active or not), or None."""
+    row = await User.select(User.id, User.email, User.name, User.role).where(User.email == normalise_email(email)).first()
+    return _as_current(row) if row else None
 
 
 async def get_user(user_id: int) -> CurrentUser | None:
@@ -114,10 +128,19 @@ async def authenticate(email: str, password: str) -> CurrentUser | None:
     return _as_current(row)
 
 
-async def set_password(user_id: int, password: str) -> None:
-    if len(password) < 10:
-        raise AccountError("a password needs at least 10 characters")
-    await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+# --- profiles: what programmes show about a person ------------------------------------------------------------
+
+
+async def profile_of(user_id: int) -> Profile | None:
+    row = await User.select(
+        User.id, User.email, User.name, User.organisation, User.bio, User.role, User.active
+    ).where(User.id == user_id).first()
+    return Profile(**row) if row else None
+
+
+async def update_profile(user_id: int, name: str, organisation: str, bio: str) -> None:
+    """Stores a checked profile (the caller's rules checked it); joins the caller's transaction."""
+    await User.update({User.name: name, User.organisation: organisation, User.bio: bio}).where(User.id == user_id)
 
 
 # --- API tokens ---------------------------------------------------------------------------------------------
@@ -153,15 +176,6 @@ async def revoke_api_token(token: str, now: datetime) -> bool:
     return bool(updated)
 
 
-async def revoke_api_tokens_of(user_id: int, now: datetime) -> int:
-    updated = (
-        await ApiToken.update({ApiToken.revoked_at: now})
-        .where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
-        .returning(ApiToken.id)
-    )
-    return len(updated)
-
-
 # --- personal links -----------------------------------------------------------------------------------------
 
 
@@ -184,6 +198,13 @@ async def user_for_personal_link(token: str, now: datetime) -> CurrentUser | Non
     return await get_user(row["user.id"])
 
 
+async def has_live_personal_link(user_id: int, now: datetime) -> bool:
+    """Whether this user holds a personal link that still signs in (neither revoked nor expired)."""
+    return await PersonalLink.exists().where(
+        (PersonalLink.user == user_id) & PersonalLink.revoked_at.is_null() & (PersonalLink.expires_at > now)
+    )
+
+
 async def revoke_personal_links(user_id: int, now: datetime) -> int:
     updated = (
         await PersonalLink.update({PersonalLink.revoked_at: now})
@@ -193,12 +214,14 @@ async def revoke_personal_links(user_id: int, now: datetime) -> int:
     return len(updated)
 
 
-async def list_api_tokens(user_id: int) -> list[dict]:
-    return (
+async def list_api_tokens(user_id: int) -> list[ApiTokenInfo]:
+    """This user's tokens, newest first."""
+    rows = (
         await ApiToken.select(ApiToken.id, ApiToken.label, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at)
         .where(ApiToken.user == user_id)
         .order_by(ApiToken.id, ascending=False)
     )
+    return [ApiTokenInfo(**row) for row in rows]
 
 
 async def revoke_api_token_by_id(user_id: int, token_id: int, now: datetime) -> bool:

@@ -65,7 +65,7 @@ async def load(context) -> None:
         if session is None:
             continue
         speakers = await programme.speakers_of_session(session_id)
-        uploader = await get_user(speakers[0]["id"]) if speakers else None
+        uploader = await get_user(speakers[0].id) if speakers else None
         if uploader is None:
             continue
         title = session["title"].split(":", 1)[-1].strip()

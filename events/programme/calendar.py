@@ -14,23 +14,19 @@ from events.ical.document import latest as _latest
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.programme import service as programme
-from events.programme.tables import Event, SessionSpeaker
+from events.programme.tables import Event, EventKind, EventStatus, SessionSpeaker
 
 FEED_HISTORY = timedelta(days=180)  # past events stay in the feed this long, so calendars keep their history
 FEED_LIMIT = 1000
 
 
 async def event_download(slug: str, base_url: str) -> CalendarDocument:
-    event = await programme.public_event(slug)
-    if event is None:
-        raise NotFound(N_("No event with this address"))
+    event = await programme.require_public_event(slug)
     return CalendarDocument(build.build_event_download(event, base_url), _latest([event]), f"{event['slug']}.ics")
 
 
 async def programme_download(slug: str, base_url: str) -> CalendarDocument:
-    event = await programme.public_event(slug)
-    if event is None:
-        raise NotFound(N_("No event with this address"))
+    event = await programme.require_public_event(slug)
     sessions = await programme.sessions_of(event["id"])
     if not sessions:
         raise NotFound(N_("This event has no programme yet"))
@@ -60,10 +56,10 @@ async def _speaker_names(session_ids: list[int]) -> dict[int, list[str]]:
 
 async def feed_events(kind: str | None, now: datetime) -> list[dict[str, Any]]:
     """Published and cancelled events (cancelled ones stay, so subscribers see the cancellation), without join URL."""
-    if kind is not None and kind not in programme.KINDS:
+    if kind is not None and kind not in tuple(EventKind):
         raise RuleViolation(N_("Unknown kind of event"), errors={"kind": N_("Choose conference, webinar or festival")})
     query = Event.select(*programme.PUBLIC_EVENT_COLUMNS).where(
-        Event.status.is_in(["published", "cancelled"]), Event.ends_at >= now - FEED_HISTORY
+        Event.status.is_in([EventStatus.PUBLISHED, EventStatus.CANCELLED]), Event.ends_at >= now - FEED_HISTORY
     )
     if kind is not None:
         query = query.where(Event.kind == kind)

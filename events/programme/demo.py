@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events.accounts import service as accounts
-from events.accounts.tables import User
 from events.programme import service as programme
 from events.programme.tables import Event, Session, SessionSpeaker
 
@@ -129,9 +128,7 @@ def scenario(today: date) -> list[dict[str, Any]]:
 
 async def _speaker_id(email: str) -> int:
     name, organisation, bio = SPEAKERS[email]
-    speaker, created = await accounts.get_or_create_speaker(email, name=name, organisation=organisation)
-    if created:
-        await User.update({User.bio: bio}).where(User.id == speaker.id)
+    speaker, _created = await accounts.get_or_create_speaker(email, name=name, organisation=organisation, bio=bio)
     return speaker.id
 
 
@@ -143,8 +140,7 @@ async def load(context) -> None:
         slug = item["slug"]
         organiser_id = context.refs.get(f"user:{item['organiser']}")
         if organiser_id is None:
-            row = await User.select(User.id).where(User.email == item["organiser"]).first()
-            organiser_id = row["id"]
+            organiser_id = (await accounts.user_by_email(item["organiser"])).id
         event = await Event.select().where(Event.slug == slug).first()
         if event is None:
             event = await programme.create_event(item["event"], organiser_id, now, slug=slug)

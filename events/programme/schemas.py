@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
+
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
+from events.kernel.i18n import LANGUAGES
+from events.programme.service.timezones import DEFAULT_TIMEZONE
+from events.programme.tables import EventFormat, EventKind, SessionKind
+
+# The calendar's own limits (events.ical.build): the event's rules accept exactly what its invitations carry.
+ReminderMinutes = Annotated[str, msgspec.Meta(description=(
+    f"Calendar reminders in minutes before the start, separated by commas, such as \"1440,15\": at most {MAX_ALARMS}, "
+    f"each 1 to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days); empty for none"
+))]
 
 
 def local(moment: datetime | None, tz_name: str) -> datetime | None:
@@ -38,7 +49,7 @@ class PublicSession(Struct):
             id=row["id"], title=row["title"], abstract=row["abstract"], kind=row["kind"],
             starts_at=local(row["starts_at"], tz_name), ends_at=local(row["ends_at"], tz_name),
             room=row["room"], track=row["track"],
-            speakers=[SpeakerRef(id=s["id"], name=s["name"], organisation=s["organisation"]) for s in row.get("speakers", [])],
+            speakers=[SpeakerRef(id=s.id, name=s.name, organisation=s.organisation) for s in row.get("speakers", [])],
         )
 
 
@@ -96,7 +107,7 @@ class OrganiserEvent(PublicEvent):
     join_url: str = ""
     approval_required: bool = False
     upload_deadline: datetime | None = None
-    reminder_minutes: str = ""
+    reminder_minutes: ReminderMinutes = ""
     organiser_id: int = 0
 
     @classmethod
@@ -115,13 +126,13 @@ class EventWrite(Struct, forbid_unknown_fields=True):
     title: str
     starts_at: datetime
     ends_at: datetime
-    kind: str = "conference"
-    format: str = "online"
+    kind: str = EventKind.CONFERENCE.value
+    format: str = EventFormat.ONLINE.value
     slug: str | None = None
     summary: str = ""
     description: str = ""
-    timezone: str = "Europe/Amsterdam"
-    language: str = "nl"
+    timezone: str = DEFAULT_TIMEZONE
+    language: str = LANGUAGES[0]
     venue: str = ""
     join_url: str = ""
     capacity: int | None = None
@@ -129,7 +140,7 @@ class EventWrite(Struct, forbid_unknown_fields=True):
     registration_closes_at: datetime | None = None
     approval_required: bool = False
     upload_deadline: datetime | None = None
-    reminder_minutes: str = ""
+    reminder_minutes: ReminderMinutes = ""
     contact_name: str = ""
     contact_email: str = ""
 
@@ -153,7 +164,7 @@ class EventPatch(Struct, forbid_unknown_fields=True):
     registration_closes_at: datetime | None | UnsetType = UNSET
     approval_required: bool | UnsetType = UNSET
     upload_deadline: datetime | None | UnsetType = UNSET
-    reminder_minutes: str | UnsetType = UNSET
+    reminder_minutes: ReminderMinutes | UnsetType = UNSET
     contact_name: str | UnsetType = UNSET
     contact_email: str | UnsetType = UNSET
 
@@ -162,7 +173,7 @@ class SessionWrite(Struct, forbid_unknown_fields=True):
     title: str
     starts_at: datetime
     ends_at: datetime
-    kind: str = "talk"
+    kind: str = SessionKind.TALK.value
     abstract: str = ""
     room: str = ""
     track: str = ""

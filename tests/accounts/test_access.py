@@ -129,9 +129,9 @@ async def test_revoking_someone_elses_token_by_id_is_404(client, organiser, othe
     await accounts.create_api_token(other_organiser.id, label="theirs")
     theirs = (await accounts.list_api_tokens(other_organiser.id))[0]
     mine = await accounts.create_api_token(organiser.id)
-    response = await client.delete(f"/api/tokens/{theirs['id']}", headers={"Authorization": f"Bearer {mine}"})
+    response = await client.delete(f"/api/tokens/{theirs.id}", headers={"Authorization": f"Bearer {mine}"})
     assert response.status_code == 404
-    assert (await accounts.list_api_tokens(other_organiser.id))[0]["revoked_at"] is None
+    assert (await accounts.list_api_tokens(other_organiser.id))[0].revoked_at is None
 
 
 async def test_unknown_bearer_token_is_401(client):

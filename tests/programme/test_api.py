@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from events.accounts import service as accounts
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
 from events.programme import service as programme
 from events.programme.tables import Event, Session
 from tests.conftest import NOW, login
@@ -260,3 +261,22 @@ async def test_only_a_draft_without_registrations_can_be_deleted(client, organis
     assert await EventResource.count() == 0 and await Resource.count() == 1  # the library keeps the resource
     assert (await client.delete(f"/api/events/{draft['slug']}", headers=bearer(organiser_token))).status_code == 404
     assert await programme.event_by_id(published["id"]) is not None
+
+
+async def test_reminders_are_what_the_calendar_carries_and_the_schema_says_so(client, organiser, organiser_token):
+    for refused in ("86400", str(MAX_ALARM_MINUTES + 1), "0", ",".join(str(m) for m in range(1, MAX_ALARMS + 2))):
+        response = await client.post("/api/events", json={**NEW_EVENT, "reminder_minutes": refused}, headers=bearer(organiser_token))
+        assert response.status_code == 400, refused
+        assert response.json()["extra"] == [{"key": "reminder_minutes", "message": programme.REMINDER_RULE}]
+    assert await Event.count() == 0
+    most = ",".join(str(MAX_ALARM_MINUTES - m) for m in range(MAX_ALARMS))
+    created = await client.post("/api/events", json={**NEW_EVENT, "reminder_minutes": most}, headers=bearer(organiser_token))
+    assert created.status_code == 201 and created.json()["reminder_minutes"] == most
+    url = f"/api/events/{created.json()['slug']}"
+    patched = await client.patch(url, json={"reminder_minutes": f"{most},1"}, headers=bearer(organiser_token))
+    assert patched.status_code == 400 and patched.json()["extra"][0]["key"] == "reminder_minutes"
+
+    schemas = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]
+    for shape in ("EventWrite", "EventPatch"):
+        description = schemas[shape]["properties"]["reminder_minutes"]["description"]
+        assert f"at most {MAX_ALARMS}" in description and f"each 1 to {MAX_ALARM_MINUTES} minutes" in description

@@ -7,8 +7,11 @@ import pytest
 
 from events.accounts import service as accounts
 from events.accounts.tables import PersonalLink
+from events.ical import build
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
 from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
+from events.programme.service import listeners
 from events.programme.tables import Event, Session
 from tests.conftest import NOW
 from tests.programme.helpers import END, JOIN_URL, START, event_data, make_event
@@ -50,7 +53,8 @@ def violation(data: dict) -> dict[str, str]:
         ({"registration_closes_at": END + timedelta(hours=1)}, "registration_closes_at", "Registration must close before the event ends"),
         ({"registration_opens_at": END}, "registration_opens_at", "Registration must open before the event ends"),
         ({"contact_email": "geen-adres"}, "contact_email", "Enter a valid e-mail address"),
-        ({"reminder_minutes": "een dag"}, "reminder_minutes", "Enter minutes before the start separated by commas, such as 1440,15"),
+        ({"reminder_minutes": "een dag"}, "reminder_minutes",
+         "Enter at most 5 reminders, each 1 to 40320 minutes (28 days) before the start, separated by commas, such as 1440,15"),
         ({"language": "fr"}, "language", "Choose Dutch or English"),
     ],
 )
@@ -65,6 +69,42 @@ def test_a_valid_event_passes_and_is_normalised():
     assert values["capacity"] is None and values["contact_email"] == "info@gemeente.nl"
     assert values["reminder_minutes"] == "1440,15" and values["approval_required"] is True
     assert values["timezone"] == "Europe/Amsterdam"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "een dag", "15,", "-5", "1.5", "0", "15,0",  # not whole minutes before the start
+        str(MAX_ALARM_MINUTES + 1), "86400",  # further ahead than the calendar's alarms reach
+        ",".join(str(m) for m in range(1, MAX_ALARMS + 2)),  # more alarms than the calendar carries
+        "²", "١٥",  # digits to str.isdigit, but not the ASCII minutes a calendar reads ("²" used to crash with a 500)
+    ],
+)
+def test_reminders_the_calendar_would_not_carry_are_refused(value):
+    assert violation(event_data(reminder_minutes=value))["reminder_minutes"] == programme.REMINDER_RULE
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("", ""),
+        (" 1440, 15 ", "1440,15"),
+        (str(MAX_ALARM_MINUTES), str(MAX_ALARM_MINUTES)),
+        ("1", "1"),
+        (",".join(str(m) for m in range(1, MAX_ALARMS + 1)), ",".join(str(m) for m in range(1, MAX_ALARMS + 1))),
+        ("15,1440,15", "15,1440"),  # a repeated alarm counts once, as in the calendar
+        ("0060", "60"),
+    ],
+)
+def test_reminders_are_stored_exactly_as_the_calendar_carries_them(value, stored):
+    values = programme.clean_event(event_data(reminder_minutes=value))
+    assert values["reminder_minutes"] == stored
+    assert build.reminder_minutes(stored) == [int(m) for m in stored.split(",") if m]
+
+
+def test_the_reminder_message_states_the_calendar_limits():
+    assert f"at most {MAX_ALARMS} reminders" in programme.REMINDER_RULE
+    assert f"1 to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days)" in programme.REMINDER_RULE
 
 
 def test_onsite_event_needs_no_join_url_and_online_no_venue():
@@ -154,7 +194,7 @@ async def test_calendar_listeners_hear_changes_inside_the_transaction(organiser)
         await programme.change_status(await programme.event_by_id(event["id"]), "cancel", NOW)
         assert heard[-1][:3] == (event["id"], {"status"}, 2)
     finally:
-        programme._calendar_listeners.remove(listener)
+        listeners._calendar_listeners.remove(listener)
 
 
 async def test_a_failing_listener_rolls_the_change_back(organiser):
@@ -167,7 +207,7 @@ async def test_a_failing_listener_rolls_the_change_back(organiser):
         with pytest.raises(RuntimeError):
             await programme.update_event(event, {"title": "Niet opgeslagen"}, NOW)
     finally:
-        programme._calendar_listeners.remove(broken)
+        listeners._calendar_listeners.remove(broken)
     row = await programme.event_by_id(event["id"])
     assert row["title"] == "Weerbare organisatie" and row["sequence"] == 0
 
@@ -266,23 +306,23 @@ async def test_adding_a_speaker_creates_or_reuses_the_account_and_gives_one_link
     event = await make_event(organiser.id)
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     added = await programme.add_speaker(event, session_id, "Nieuw@Example.org", NOW, "Nina Nieuw", "Gemeente Gouda")
-    assert added["created"] and added["speaker"].role == "speaker" and added["token"]
-    assert await accounts.user_for_personal_link(added["token"], NOW) == added["speaker"]
+    assert added.created and added.speaker.role == "speaker" and added.token
+    assert await accounts.user_for_personal_link(added.token, NOW) == added.speaker
     again = await programme.add_speaker(event, session_id, "nieuw@example.org", NOW)
-    assert not again["created"] and again["token"] is None  # the first link is still valid
+    assert not again.created and again.token is None  # the first link is still valid
     assert len(await programme.speakers_of_session(session_id)) == 1
     reused = await programme.add_speaker(event, session_id, speaker.email, NOW)
-    assert not reused["created"] and reused["speaker"].id == speaker.id
-    assert [s["id"] for s in await programme.speakers_of_session(session_id)] == [added["speaker"].id, speaker.id]
+    assert not reused.created and reused.speaker.id == speaker.id
+    assert [s.id for s in await programme.speakers_of_session(session_id)] == [added.speaker.id, speaker.id]
 
 
 async def test_a_new_link_revokes_the_old_one(organiser):
     event = await make_event(organiser.id)
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     added = await programme.add_speaker(event, session_id, "spreker@example.org", NOW)
-    fresh = await programme.new_speaker_link(event, added["speaker"].id, NOW)
-    assert await accounts.user_for_personal_link(added["token"], NOW) is None
-    assert (await accounts.user_for_personal_link(fresh, NOW)).id == added["speaker"].id
+    fresh = await programme.new_speaker_link(event, added.speaker.id, NOW)
+    assert await accounts.user_for_personal_link(added.token, NOW) is None
+    assert (await accounts.user_for_personal_link(fresh, NOW)).id == added.speaker.id
 
 
 async def test_no_personal_link_for_organiser_or_admin_accounts(organiser, other_organiser, admin):
@@ -290,7 +330,7 @@ async def test_no_personal_link_for_organiser_or_admin_accounts(organiser, other
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     for account in (other_organiser, admin):
         added = await programme.add_speaker(event, session_id, account.email, NOW)
-        assert added["token"] is None and added["speaker"].role == account.role
+        assert added.token is None and added.speaker.role == account.role
         with pytest.raises(Forbidden):
             await programme.new_speaker_link(event, account.id, NOW)
         assert await PersonalLink.count().where(PersonalLink.user == account.id) == 0

@@ -51,7 +51,7 @@ async def test_a_new_speaker_gets_the_personal_link_by_mail(organiser_client, or
     assert "Nina &lt;b&gt;Nieuw&lt;/b&gt;" in html and "<b>Nieuw</b>" not in html
     assert (await client.get(f"/p/{shown}")).status_code == 303  # the mailed link signs the speaker in
 
-    speaker_id = next(s["id"] for group in (await programme.speakers_of_event(event["id"])).values() for s in group)
+    speaker_id = next(s.id for group in (await programme.speakers_of_event(event["id"])).values() for s in group)
     renewed = await post_form(organiser_client, f"{base}/speakers/{speaker_id}/link", {})
     assert await sender.deliver_due() == 1
     mailed = LINK.search(text_of(smtp_server.messages[-1])).group(1)

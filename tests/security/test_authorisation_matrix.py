@@ -213,7 +213,7 @@ async def build_world(app, stack) -> World:
 
     values: dict[str, Any] = {
         "slug": slug, "session_id": session["id"], "speaker_id": speaker["id"],
-        "token_id": (await accounts.list_api_tokens(owner.id))[0]["id"],
+        "token_id": (await accounts.list_api_tokens(owner.id))[0].id,
         "registration_id": registered["id"], "quiz_id": quiz_id, "run_id": run.id, "player_id": player.player_id,
         "question_id": registration_question, "/quizzes/:question_id": quiz_question,
         "action": "publish", "/registrations/:action": "check-in", "/questions/:action": "up", "/quiz/runs/:action": "next",

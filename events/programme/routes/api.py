@@ -1,0 +1,217 @@
+"""The programme's JSON API under /api/events: published events for anyone (never a join URL), and organisers'
+events, sessions and speakers with a session cookie or an API token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from events.accounts.service import CurrentUser
+from events.kernel.clock import Clock
+from events.kernel.errors import NotFound, RuleViolation
+from events.kernel.i18n import N_
+from events.kernel.local_time import parse_local
+from events.kernel.settings import Settings
+from events.programme import service as programme
+from events.programme.schemas import (
+    EventPatch,
+    EventWrite,
+    OrganiserEvent,
+    PublicEvent,
+    PublicEventDetail,
+    PublicSession,
+    SessionPatch,
+    SessionWrite,
+    SpeakerAdd,
+    SpeakerAdded,
+    sent_fields,
+)
+from events.programme.tables import EventKind
+from events.web.auth import organiser_guard
+from events.web.deps import ClockDep, CurrentUserDep, MaybeUserDep, SettingsDep
+
+API_TAGS = ["programme"]
+ORGANISER_SECURITY = [{"BearerToken": []}]
+ORGANISER = {"tags": API_TAGS, "guards": [organiser_guard], "security": ORGANISER_SECURITY}
+KIND_RULE = N_("Choose conference, webinar or festival")
+
+
+def _query_instant(value: str | None, name: str) -> datetime | None:
+    """A `from`/`to` filter: ISO 8601, read in the default time zone without an offset."""
+    if not value:
+        return None
+    try:
+        moment = parse_local(value, programme.DEFAULT_TIMEZONE)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise RuleViolation(N_("Invalid filter"), {name: programme.INSTANT_RULE})
+    return moment
+
+
+# --- public -----------------------------------------------------------------------------------------------------
+
+
+@get("/api/events", tags=API_TAGS, summary="Published events", opt={"csrf_free": True})
+async def api_list_events(
+    settings: SettingsDep,
+    kind: Annotated[str | None, QueryParameter(name="kind", description="conference, webinar or festival")] = None,
+    from_: Annotated[str | None, QueryParameter(name="from", description="ISO 8601: events still running then")] = None,
+    to: Annotated[str | None, QueryParameter(name="to", description="ISO 8601: events that start by then")] = None,
+) -> list[PublicEvent]:
+    """Published events, soonest first. Never contains a join URL."""
+    if kind is not None and kind not in tuple(EventKind):
+        raise RuleViolation(N_("Invalid filter"), {"kind": KIND_RULE})
+    rows = await programme.published_events(kind, _query_instant(from_, "from"), _query_instant(to, "to"))
+    return [PublicEvent.from_row(row, settings.base_url) for row in rows]
+
+
+@get("/api/events/{slug:str}", tags=API_TAGS, summary="One public event with its programme")
+async def api_event(slug: FromPath[str], settings: SettingsDep) -> PublicEventDetail:
+    event = await programme.require_public_event(slug)
+    sessions = await programme.public_agenda(event)
+    return PublicEventDetail(
+        **PublicEvent.fields_from(event, settings.base_url),
+        description=event["description"], description_html=programme.render_markdown(event["description"]),
+        sessions=[PublicSession.from_row(s, event["timezone"]) for s in sessions],
+    )
+
+
+async def _event_for_reader(slug: str, current_user: CurrentUser | None) -> dict[str, Any]:
+    """A public event, or a draft when the reader manages it."""
+    event = await programme.public_event(slug)
+    if event is not None:
+        return event
+    if current_user is not None and current_user.is_organiser:
+        return await programme.event_for_organiser(slug, current_user)
+    raise NotFound(N_("No event with this address"))
+
+
+@get("/api/events/{slug:str}/sessions", tags=API_TAGS, summary="The sessions of an event, by time")
+async def api_sessions(slug: FromPath[str], current_user: MaybeUserDep) -> list[PublicSession]:
+    event = await _event_for_reader(slug, current_user)
+    return [PublicSession.from_row(s, event["timezone"]) for s in await programme.public_agenda(event)]
+
+
+# --- organisers: events -----------------------------------------------------------------------------------------
+
+
+@get("/api/organiser/events", summary="My events (all for an admin), join URL included", **ORGANISER)
+async def api_my_events(current_user: CurrentUserDep, settings: SettingsDep) -> list[OrganiserEvent]:
+    rows = await programme.events_of_organiser(current_user)
+    full = [await programme.event_by_id(row["id"]) for row in rows]
+    return [OrganiserEvent.from_full_row(row, settings.base_url) for row in full if row]
+
+
+@get("/api/organiser/events/{slug:str}", summary="One of my events, join URL included", **ORGANISER)
+async def api_my_event(slug: FromPath[str], current_user: CurrentUserDep, settings: SettingsDep) -> OrganiserEvent:
+    return OrganiserEvent.from_full_row(await programme.event_for_organiser(slug, current_user), settings.base_url)
+
+
+@post("/api/events", summary="Create an event (draft)", **ORGANISER)
+async def api_create_event(
+    data: JSONBody[EventWrite], current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep
+) -> OrganiserEvent:
+    """Creates a draft; the answer (201) carries the `slug` made from the title (or the `slug` asked for)."""
+    values = sent_fields(data)
+    slug = values.pop("slug", None)
+    event = await programme.create_event(values, current_user.id, clock.now(), slug=slug)
+    return OrganiserEvent.from_full_row(event, settings.base_url)
+
+
+@patch("/api/events/{slug:str}", summary="Change an event", **ORGANISER)
+async def api_update_event(
+    slug: FromPath[str], data: JSONBody[EventPatch], current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep
+) -> OrganiserEvent:
+    """Only the fields sent change; `sequence` rises when a calendar-relevant field changes."""
+    event = await programme.event_for_organiser(slug, current_user)
+    await programme.update_event(event, sent_fields(data), clock.now())
+    return OrganiserEvent.from_full_row(await programme.event_by_id(event["id"]), settings.base_url)
+
+
+async def _api_transition(slug: str, action: str, current_user: CurrentUser, clock: Clock, settings: Settings) -> OrganiserEvent:
+    event = await programme.event_for_organiser(slug, current_user)
+    row = await programme.change_status(event, action, clock.now())
+    return OrganiserEvent.from_full_row(row, settings.base_url)
+
+
+@post("/api/events/{slug:str}/publish", summary="Publish an event", status_code=200, **ORGANISER)
+async def api_publish(slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep) -> OrganiserEvent:
+    return await _api_transition(slug, "publish", current_user, clock, settings)
+
+
+@post("/api/events/{slug:str}/unpublish", summary="Take an event offline (back to draft)", status_code=200, **ORGANISER)
+async def api_unpublish(slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep) -> OrganiserEvent:
+    return await _api_transition(slug, "unpublish", current_user, clock, settings)
+
+
+@post("/api/events/{slug:str}/cancel", summary="Cancel an event", status_code=200, **ORGANISER)
+async def api_cancel(slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep) -> OrganiserEvent:
+    return await _api_transition(slug, "cancel", current_user, clock, settings)
+
+
+@delete("/api/events/{slug:str}", summary="Delete a draft event", **ORGANISER)
+async def api_delete_event(slug: FromPath[str], current_user: CurrentUserDep) -> None:
+    """204; 409 with the reason for anything but a draft without registrations (cancel a published event)."""
+    event = await programme.event_for_organiser(slug, current_user)
+    await programme.delete_event(event)
+
+
+# --- organisers: sessions and speakers --------------------------------------------------------------------------
+
+
+async def _session_answer(event: dict[str, Any], session_id: int) -> PublicSession:
+    session = await programme.session_of_event(event, session_id)
+    speakers = (await programme.speakers_of_event(event["id"])).get(session_id, [])
+    return PublicSession.from_row({**session, "speakers": speakers}, event["timezone"])
+
+
+@post("/api/events/{slug:str}/sessions", summary="Add a session", **ORGANISER)
+async def api_create_session(slug: FromPath[str], data: JSONBody[SessionWrite], current_user: CurrentUserDep, clock: ClockDep) -> PublicSession:
+    """Creates a session within its event's start and end; the answer (201) carries its `id`."""
+    event = await programme.event_for_organiser(slug, current_user)
+    session = await programme.create_session(event, sent_fields(data), clock.now())
+    return await _session_answer(event, session["id"])
+
+
+@patch("/api/events/{slug:str}/sessions/{session_id:int}", summary="Change a session", **ORGANISER)
+async def api_update_session(
+    slug: FromPath[str], session_id: FromPath[int], data: JSONBody[SessionPatch], current_user: CurrentUserDep,
+    clock: ClockDep,
+) -> PublicSession:
+    event = await programme.event_for_organiser(slug, current_user)
+    await programme.update_session(event, session_id, sent_fields(data), clock.now())
+    return await _session_answer(event, session_id)
+
+
+@delete("/api/events/{slug:str}/sessions/{session_id:int}", summary="Delete a session", **ORGANISER)
+async def api_delete_session(
+    slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep
+) -> None:
+    event = await programme.event_for_organiser(slug, current_user)
+    await programme.delete_session(event, session_id, clock.now())
+
+
+@post("/api/events/{slug:str}/sessions/{session_id:int}/speakers", summary="Add a speaker by e-mail", **ORGANISER)
+async def api_add_speaker(
+    slug: FromPath[str], session_id: FromPath[int], data: JSONBody[SpeakerAdd], current_user: CurrentUserDep,
+    clock: ClockDep, settings: SettingsDep,
+) -> SpeakerAdded:
+    """Creates or reuses the speaker account; `personal_link` is set (once) when a new sign-in link was made."""
+    event = await programme.event_for_organiser(slug, current_user)
+    added = await programme.add_speaker(
+        event, session_id, data.email, clock.now(), data.name, data.organisation, base_url=settings.base_url
+    )
+    speaker = added.speaker
+    link = f"{settings.base_url}/p/{added.token}" if added.token else None
+    return SpeakerAdded(id=speaker.id, email=speaker.email, name=speaker.name, created=added.created, personal_link=link)
+
+
+ROUTES = [
+    api_list_events, api_event, api_my_events, api_my_event, api_create_event, api_update_event, api_publish,
+    api_unpublish, api_cancel, api_delete_event, api_sessions, api_create_session, api_update_session,
+    api_delete_session, api_add_speaker,
+]

@@ -1,0 +1,81 @@
+"""The back office's HTML forms as they arrive (every field a string; the service's rules read them), and the
+values an event form shows for a saved event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from msgspec import Struct
+
+from events.kernel.i18n import LANGUAGES
+from events.kernel.local_time import local_input
+from events.programme import service as programme
+from events.programme.tables import EventFormat, EventKind, SessionKind
+
+LOCAL_TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "upload_deadline")
+
+
+class EventForm(Struct):
+    title: str = ""
+    kind: str = EventKind.CONFERENCE.value
+    format: str = EventFormat.ONLINE.value
+    summary: str = ""
+    description: str = ""
+    starts_at: str = ""
+    ends_at: str = ""
+    timezone: str = programme.DEFAULT_TIMEZONE
+    language: str = LANGUAGES[0]
+    venue: str = ""
+    join_url: str = ""
+    capacity: str = ""
+    registration_opens_at: str = ""
+    registration_closes_at: str = ""
+    approval_required: str = ""
+    upload_deadline: str = ""
+    reminder_minutes: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+class SessionForm(Struct):
+    title: str = ""
+    kind: str = SessionKind.TALK.value
+    abstract: str = ""
+    starts_at: str = ""
+    ends_at: str = ""
+    room: str = ""
+    track: str = ""
+
+
+class SpeakerForm(Struct):
+    email: str = ""
+    name: str = ""
+    organisation: str = ""
+
+
+class ProfileForm(Struct):
+    name: str = ""
+    organisation: str = ""
+    bio: str = ""
+
+
+def event_form_values(event: dict[str, Any]) -> dict[str, Any]:
+    """A saved event as its edit form shows it: local times in the event's zone, the capacity as text."""
+    values = {name: event.get(name) for name in programme.EDITABLE_EVENT_FIELDS}
+    for name in LOCAL_TIME_FIELDS:
+        values[name] = local_input(event.get(name), event["timezone"])
+    values["capacity"] = "" if event.get("capacity") is None else str(event["capacity"])
+    return values
+
+
+def new_event_values(contact_name: str, contact_email: str) -> dict[str, Any]:
+    """What a new event's form starts with: the organiser as the contact."""
+    return {
+        "kind": EventKind.CONFERENCE.value, "format": EventFormat.ONLINE.value, "timezone": programme.DEFAULT_TIMEZONE,
+        "language": LANGUAGES[0], "contact_name": contact_name, "contact_email": contact_email,
+    }
+
+
+def session_form_values(session: dict[str, Any], tz_name: str) -> dict[str, Any]:
+    return {**session, "starts_at": local_input(session["starts_at"], tz_name),
+            "ends_at": local_input(session["ends_at"], tz_name)}

@@ -1,0 +1,58 @@
+"""Typed rows the programme hands to its routes and to other domains (events and sessions stay dicts for now)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from events.accounts.service import CurrentUser
+from events.accounts.tables import Role
+
+
+@dataclass(frozen=True)
+class SpeakerCredit:
+    """A speaker as the public programme names them: no e-mail address, no account details."""
+
+    id: int
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker on a session as its organisers see them (the e-mail address is never public)."""
+
+    id: int
+    name: str
+    email: str
+    organisation: str
+    role: str
+
+    @property
+    def is_speaker(self) -> bool:
+        """A speaker account signs in with a personal link; organisers and admins have their own sign-in."""
+        return self.role == Role.SPEAKER
+
+    def credit(self) -> SpeakerCredit:
+        return SpeakerCredit(id=self.id, name=self.name, organisation=self.organisation)
+
+
+@dataclass(frozen=True)
+class PublicSpeaker:
+    """The public speaker page: profile and the sessions of events that are not drafts (rows with event fields)."""
+
+    id: int
+    name: str
+    organisation: str
+    bio: str
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AddedSpeaker:
+    """The outcome of putting someone on a session: their account, whether it is new, and a new personal link
+    (its token, shown once) when they had no live one."""
+
+    speaker: CurrentUser
+    created: bool
+    token: str | None

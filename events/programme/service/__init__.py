@@ -1,0 +1,90 @@
+"""The programme's rules: events and their sessions and speakers, for the public and for organisers.
+
+Callers write `from events.programme import service` and `service.<name>`; the rules live in the modules below,
+split by what users do:
+
+- `queries`: reading events, sessions and speakers (the public side never gets the join URL or drafts);
+- `rules`: what an event and a session may hold (`clean_event`, `clean_session`);
+- `slugs`: events' addresses;  `timezones`: events' time zones;  `descriptions`: organisers' markdown;
+- `listeners`: what other domains subscribe to (calendar changes, edits, delete guards);
+- `events`: create, edit, publish/unpublish/cancel and delete events;  `sessions`: the programme's sessions;
+- `speakers`: speakers on sessions, their personal links and the mail that brings them;
+- `profiles`: speakers' public profiles.
+"""
+
+from events.programme.service.descriptions import render_markdown
+from events.programme.service.events import (
+    TRANSITION_REFUSALS,
+    TRANSITIONS,
+    actions_for,
+    change_status,
+    create_event,
+    delete_event,
+    deletion_refusal,
+    update_event,
+)
+from events.programme.service.listeners import (
+    CALENDAR_FIELDS,
+    calendar_changes,
+    on_calendar_change,
+    on_event_delete,
+    on_event_update,
+)
+from events.programme.service.profiles import speaker_of_event, update_speaker_profile
+from events.programme.service.queries import (
+    PUBLIC_EVENT_COLUMNS,
+    agenda_by_day,
+    event_by_id,
+    event_for_organiser,
+    events_of_organiser,
+    is_speaker_of,
+    may_manage,
+    past_events,
+    public_agenda,
+    public_event,
+    public_speaker,
+    published_events,
+    require_public_event,
+    session_by_id,
+    session_of_event,
+    sessions_of,
+    sessions_of_speaker,
+    speakers_of_event,
+    speakers_of_session,
+    speaks_at_event,
+    upcoming_events,
+)
+from events.programme.service.rules import (
+    EDITABLE_EVENT_FIELDS,
+    EDITABLE_SESSION_FIELDS,
+    INSTANT_RULE,
+    REMINDER_RULE,
+    clean_event,
+    clean_reminders,
+    clean_session,
+    valid_web_url,
+)
+from events.programme.service.sessions import create_session, delete_session, update_session
+from events.programme.service.slugs import slugify, unique_slug
+from events.programme.service.speakers import (
+    SPEAKER_LINK_SUBJECT,
+    add_speaker,
+    new_speaker_link,
+    queue_speaker_link_mail,
+    remove_speaker,
+)
+from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZONE, valid_timezone
+
+__all__ = [
+    "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
+    "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
+    "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",
+    "clean_event", "clean_reminders", "clean_session", "create_event", "create_session", "delete_event",
+    "delete_session", "deletion_refusal", "event_by_id", "event_for_organiser", "events_of_organiser",
+    "is_speaker_of", "may_manage", "new_speaker_link", "on_calendar_change", "on_event_delete",
+    "on_event_update", "past_events", "public_agenda", "public_event", "public_speaker", "published_events",
+    "queue_speaker_link_mail", "remove_speaker", "render_markdown", "require_public_event", "session_by_id",
+    "session_of_event", "sessions_of", "sessions_of_speaker", "slugify", "speaker_of_event",
+    "speakers_of_event", "speakers_of_session", "speaks_at_event", "unique_slug", "upcoming_events",
+    "update_event", "update_session", "update_speaker_profile", "valid_timezone", "valid_web_url",
+]

@@ -1,0 +1,75 @@
+"""What other domains hear about events: the registries they subscribe to and the programme's calls to them.
+
+- `on_calendar_change`: a change that raised the event's sequence (registration mails its invitation updates);
+- `on_event_update`: any saved edit (registration fills a raised capacity from the waiting list);
+- `on_event_delete`: a guard that may keep a draft from being deleted (registration, once people registered).
+
+Listeners run inside the transaction of the change, so what they write commits or rolls back with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+# The fields whose change matters to a calendar entry: a change raises `sequence` and is reported to listeners.
+CALENDAR_FIELDS = frozenset({"title", "starts_at", "ends_at", "timezone", "venue", "join_url", "format", "status"})
+
+CalendarListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
+UpdateListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
+DeleteGuard = Callable[[dict[str, Any]], Awaitable[str | None]]
+
+_calendar_listeners: list[CalendarListener] = []
+_update_listeners: list[UpdateListener] = []
+_delete_guards: list[DeleteGuard] = []
+
+
+def on_calendar_change(listener: CalendarListener) -> CalendarListener:
+    """Register `async listener(event_row, changed_fields, now)`, called inside the transaction of every change
+    that raised the event's sequence (title, times, place, join URL, format or status), so a listener can write
+    its outbox messages atomically with the change."""
+    if listener not in _calendar_listeners:
+        _calendar_listeners.append(listener)
+    return listener
+
+
+def on_event_update(listener: UpdateListener) -> UpdateListener:
+    """Register `async listener(event_row, changed_fields, now)`, called inside the transaction of every saved
+    edit that changed anything (any field, not only the calendar's): registration fills a raised capacity from
+    the waiting list in the same transaction."""
+    if listener not in _update_listeners:
+        _update_listeners.append(listener)
+    return listener
+
+
+def on_event_delete(guard: DeleteGuard) -> DeleteGuard:
+    """Register `async guard(event_row) -> refusal msgid | None`: another domain may keep an event from being
+    deleted (registration: once people registered). Called inside the deleting transaction."""
+    if guard not in _delete_guards:
+        _delete_guards.append(guard)
+    return guard
+
+
+def calendar_changes(before: dict[str, Any], after: dict[str, Any]) -> frozenset[str]:
+    """Which calendar fields differ between two versions of an event."""
+    return frozenset(name for name in CALENDAR_FIELDS if name in after and after[name] != before.get(name))
+
+
+async def tell_calendar_change(event: dict[str, Any], changed: frozenset[str], now: datetime) -> None:
+    for listener in _calendar_listeners:
+        await listener(event, changed, now)
+
+
+async def tell_update(event: dict[str, Any], edited: frozenset[str], now: datetime) -> None:
+    for listener in _update_listeners:
+        await listener(event, edited, now)
+
+
+async def refusal_of_guards(event: dict[str, Any]) -> str | None:
+    """The first refusal another domain gives to deleting this event, or None."""
+    for guard in _delete_guards:
+        refusal = await guard(event)
+        if refusal:
+            return refusal
+    return None

@@ -1,0 +1,223 @@
+"""Reading the programme: events, sessions and speakers, for the public side and for organisers.
+
+Public readers get events without the join URL (PUBLIC_EVENT_COLUMNS) and never drafts; speakers' e-mail
+addresses only reach organisers.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime
+from typing import Any
+
+from events.accounts import service as accounts
+from events.accounts.service import CurrentUser
+from events.kernel.errors import Forbidden, NotFound
+from events.kernel.i18n import N_
+from events.programme.rows import PublicSpeaker, Speaker
+from events.programme.tables import Event, EventStatus, Session, SessionSpeaker
+
+# Every column except the join URL: what public pages, feeds and the public API may read.
+PUBLIC_EVENT_COLUMNS = [c for c in Event._meta.columns if c._meta.name != "join_url"]
+
+
+# --- events ----------------------------------------------------------------------------------------------------
+
+
+async def public_event(slug: str) -> dict[str, Any] | None:
+    """A published or cancelled event (drafts are invisible to the public), without the join URL."""
+    return (
+        await Event.select(*PUBLIC_EVENT_COLUMNS)
+        .where((Event.slug == slug) & (Event.status != EventStatus.DRAFT))
+        .first()
+    )
+
+
+async def require_public_event(slug: str) -> dict[str, Any]:
+    """The public event at this address; NotFound for none (or a draft)."""
+    event = await public_event(slug)
+    if event is None:
+        raise NotFound(N_("No event with this address"))
+    return event
+
+
+async def event_by_id(event_id: int) -> dict[str, Any] | None:
+    """The whole event row (join URL included): for organisers, confirmed registrants' mail and invites."""
+    return await Event.select().where(Event.id == event_id).first()
+
+
+async def event_for_organiser(slug: str, user: CurrentUser) -> dict[str, Any]:
+    """The whole event row if this user may manage it (its organiser, or an admin); raises NotFound/Forbidden."""
+    row = await Event.select().where(Event.slug == slug).first()
+    if row is None:
+        raise NotFound("No event with this address")
+    if not user.is_admin and row["organiser"] != user.id:
+        raise Forbidden("This event belongs to another organiser")
+    return row
+
+
+def may_manage(event: dict[str, Any], user: CurrentUser | None) -> bool:
+    return user is not None and (user.is_admin or (user.is_organiser and event["organiser"] == user.id))
+
+
+async def events_of_organiser(user: CurrentUser) -> list[dict[str, Any]]:
+    """The events this user manages (all of them for an admin), newest start first."""
+    query = Event.select(
+        Event.id, Event.slug, Event.title, Event.kind, Event.format, Event.status, Event.starts_at, Event.ends_at,
+        Event.timezone, Event.capacity, Event.organiser,
+    )
+    if not user.is_admin:
+        query = query.where(Event.organiser == user.id)
+    return await query.order_by(Event.starts_at, ascending=False)
+
+
+def _published(kind: str | None):
+    query = Event.select(*PUBLIC_EVENT_COLUMNS).where(Event.status == EventStatus.PUBLISHED)
+    return query.where(Event.kind == kind) if kind else query
+
+
+async def upcoming_events(now: datetime, kind: str | None = None) -> list[dict[str, Any]]:
+    """Published events that have not ended, soonest first."""
+    return await _published(kind).where(Event.ends_at >= now).order_by(Event.starts_at)
+
+
+async def past_events(now: datetime, kind: str | None = None) -> list[dict[str, Any]]:
+    """Published events that have ended, most recent first."""
+    return await _published(kind).where(Event.ends_at < now).order_by(Event.starts_at, ascending=False)
+
+
+async def published_events(
+    kind: str | None = None, starts_from: datetime | None = None, until: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Published events (API): `starts_from` keeps those still running then, `until` those that start by then."""
+    query = _published(kind)
+    if starts_from is not None:
+        query = query.where(Event.ends_at >= starts_from)
+    if until is not None:
+        query = query.where(Event.starts_at <= until)
+    return await query.order_by(Event.starts_at)
+
+
+# --- sessions --------------------------------------------------------------------------------------------------
+
+
+async def sessions_of(event_id: int) -> list[dict[str, Any]]:
+    return await Session.select().where(Session.event == event_id).order_by(Session.starts_at).order_by(Session.id)
+
+
+async def session_by_id(session_id: int) -> dict[str, Any] | None:
+    return await Session.select().where(Session.id == session_id).first()
+
+
+async def session_of_event(event: dict[str, Any], session_id: int) -> dict[str, Any]:
+    row = await Session.select().where((Session.id == session_id) & (Session.event == event["id"])).first()
+    if row is None:
+        raise NotFound(N_("No session with this number in this event"))
+    return row
+
+
+async def public_agenda(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sessions of an event, each with its speakers as the public sees them (no e-mail)."""
+    speakers = await speakers_of_event(event["id"])
+    sessions = await sessions_of(event["id"])
+    for session in sessions:
+        session["speakers"] = [speaker.credit() for speaker in speakers.get(session["id"], [])]
+    return sessions
+
+
+def agenda_by_day(sessions: list[dict[str, Any]], tz_name: str) -> list[tuple[date, list[dict[str, Any]]]]:
+    """Sessions grouped by their day in the event's timezone, in time order."""
+    tz = zoneinfo.ZoneInfo(tz_name)
+    days: dict[date, list[dict[str, Any]]] = {}
+    for session in sorted(sessions, key=lambda s: (s["starts_at"], s["id"])):
+        days.setdefault(session["starts_at"].astimezone(tz).date(), []).append(session)
+    return list(days.items())
+
+
+# --- speakers --------------------------------------------------------------------------------------------------
+
+_SPEAKER_COLUMNS = (
+    SessionSpeaker.speaker.id.as_alias("id"),
+    SessionSpeaker.speaker.name.as_alias("name"),
+    SessionSpeaker.speaker.email.as_alias("email"),
+    SessionSpeaker.speaker.organisation.as_alias("organisation"),
+    SessionSpeaker.speaker.role.as_alias("role"),
+)
+
+
+async def speakers_of_session(session_id: int) -> list[Speaker]:
+    rows = await (
+        SessionSpeaker.select(*_SPEAKER_COLUMNS)
+        .where(SessionSpeaker.session == session_id)
+        .order_by(SessionSpeaker.position)
+    )
+    return [Speaker(**row) for row in rows]
+
+
+async def speakers_of_event(event_id: int) -> dict[int, list[Speaker]]:
+    """Session id -> its speakers, in their order: one query per event."""
+    rows = await (
+        SessionSpeaker.select(SessionSpeaker.session.id.as_alias("session_id"), *_SPEAKER_COLUMNS)
+        .where(SessionSpeaker.session.event == event_id)
+        .order_by(SessionSpeaker.position)
+        .order_by(SessionSpeaker.id)
+    )
+    grouped: dict[int, list[Speaker]] = {}
+    for row in rows:
+        grouped.setdefault(row.pop("session_id"), []).append(Speaker(**row))
+    return grouped
+
+
+async def is_speaker_of(session_id: int, user_id: int) -> bool:
+    return await SessionSpeaker.exists().where(
+        (SessionSpeaker.session == session_id) & (SessionSpeaker.speaker == user_id)
+    )
+
+
+async def speaks_at_event(event_id: int, user_id: int) -> bool:
+    return await SessionSpeaker.exists().where(
+        (SessionSpeaker.speaker == user_id) & (SessionSpeaker.session.event == event_id)
+    )
+
+
+# A speaker's sessions with what their pages show of the event.
+_SESSION_OF_SPEAKER_COLUMNS = (
+    SessionSpeaker.session.id.as_alias("id"),
+    SessionSpeaker.session.title.as_alias("title"),
+    SessionSpeaker.session.starts_at.as_alias("starts_at"),
+    SessionSpeaker.session.ends_at.as_alias("ends_at"),
+    SessionSpeaker.session.event.slug.as_alias("event_slug"),
+    SessionSpeaker.session.event.title.as_alias("event_title"),
+    SessionSpeaker.session.event.timezone.as_alias("event_timezone"),
+)
+
+
+async def sessions_of_speaker(user_id: int) -> list[dict[str, Any]]:
+    """The sessions this speaker is on, with their event's id, slug, title and timezone."""
+    return (
+        await SessionSpeaker.select(*_SESSION_OF_SPEAKER_COLUMNS, SessionSpeaker.session.event.id.as_alias("event_id"))
+        .where(SessionSpeaker.speaker == user_id)
+        .order_by(SessionSpeaker.session.starts_at)
+    )
+
+
+async def public_speaker(speaker_id: int) -> PublicSpeaker | None:
+    """A speaker's public profile (name, organisation, bio) and sessions of public events; None when they have
+    none (so the page cannot be used to look up other accounts)."""
+    profile = await accounts.profile_of(speaker_id)
+    if profile is None or not profile.active:
+        return None
+    sessions = await (
+        SessionSpeaker.select(
+            *_SESSION_OF_SPEAKER_COLUMNS,
+            SessionSpeaker.session.kind.as_alias("kind"),
+            SessionSpeaker.session.event.status.as_alias("event_status"),
+        )
+        .where((SessionSpeaker.speaker == speaker_id) & (SessionSpeaker.session.event.status != EventStatus.DRAFT))
+        .order_by(SessionSpeaker.session.starts_at)
+    )
+    if not sessions:
+        return None
+    return PublicSpeaker(
+        id=profile.id, name=profile.name, organisation=profile.organisation, bio=profile.bio, sessions=sessions
+    )
