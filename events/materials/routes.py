@@ -583,8 +583,8 @@ async def event_panel(event: dict, request: Request, **_: Any) -> Section | None
 
 
 @provides("manage_page")
-async def manage_panel(event: dict, registration: dict, token: str, request: Request, **_: Any) -> Section | None:
-    if registration.get("status") != "confirmed":
+async def manage_panel(event: dict, registration: Any, token: str, request: Request, **_: Any) -> Section | None:
+    if registration.status != "confirmed":
         return None
     sessions = await programme.sessions_of(event["id"])
     visible = await service.participant_materials(sessions, event, _now(request), registrant=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from events.programme.tables import Event
 from events.registration import service
-from events.registration.service import Applicant, Site
+from events.registration.service import Applicant, ManageLinks
 from events.registration.tables import Question, Registration
 
 QUESTIONS = {
@@ -28,7 +28,7 @@ PEOPLE = [
 
 
 async def load(context) -> None:
-    site = Site.from_settings(context.settings)
+    links = ManageLinks.from_settings(context.settings)
     added_questions = added_people = 0
     for slug, questions in QUESTIONS.items():
         event_id = context.refs.get(f"event:{slug}")
@@ -48,6 +48,6 @@ async def load(context) -> None:
             continue
         if service.registration_closed_reason(event, context.now):
             continue
-        await service.register(slug, Applicant(name, email, organisation), context.now, site)
+        await service.register(slug, Applicant(name, email, organisation), context.now, links)
         added_people += 1
     context.report.append(f"registration: {added_questions} questions and {added_people} registrations added")

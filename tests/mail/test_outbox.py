@@ -11,7 +11,7 @@ from datetime import timedelta
 from events.mail.service import Deliverer, build_mime
 from events.mail.tables import OutboxMessage
 from events.registration import service
-from events.registration.service import Applicant, Site, registration_mail_composer
+from events.registration.service import Applicant, ManageLinks, registration_mail_composer
 from events.registration.tables import Registration
 from tests.conftest import NOW, free_port, settings_env
 
@@ -19,7 +19,7 @@ from tests.conftest import NOW, free_port, settings_env
 def deliverer(settings, clock, engine, smtp_url=None, **kwargs) -> Deliverer:
     """The deliverer `events worker` builds (with the registration mail renderer), pointed at this SMTP URL."""
     return Deliverer(smtp_url=smtp_url, mail_dir=settings.mail_dir, mail_from=settings.mail_from, clock=clock,
-                     engine=engine, composer=registration_mail_composer(Site.from_settings(settings), clock), **kwargs)
+                     engine=engine, composer=registration_mail_composer(ManageLinks.from_settings(settings)), **kwargs)
 
 
 def parts(message) -> dict[str, str]:
@@ -201,13 +201,13 @@ def test_calendar_hook_builds_mixed_with_alternative_and_attachment():
     assert plain.get_content_type() == "multipart/alternative"
 
 
-async def test_programme_changes_reach_registrants_with_invitations(settings, clock, engine, site, make_event, smtp_server):
+async def test_programme_changes_reach_registrants_with_invitations(app, settings, clock, engine, site, make_event, smtp_server):
     """The programme's update/cancel call our listener inside their transaction: event changed (REQUEST) and
     event cancelled (CANCEL) mails, with the calendar domain's invitation when it exists."""
     import importlib.util
 
     from events.programme import service as programme
-    from events.registration import routes  # noqa: F401 - registers the listener
+    assert app  # building the app subscribes registration's listeners to the programme
 
     event = await make_event(capacity=5)
     await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)
