@@ -214,3 +214,19 @@ async def test_mails_carry_request_update_and_cancel_invitations(organiser, sett
     inline, _ = calendar_parts(smtp_server.to("anna@gemeente.nl")[-1])
     gone = only_event(check_calendar(ics_of(inline), "CANCEL")[0])
     assert str(gone["UID"]) == uid and int(gone["SEQUENCE"]) == sequence + 2
+
+
+async def test_personal_feed_keeps_a_cancelled_event_without_its_join_url(client, organiser, site, settings):
+    """The join URL goes to confirmed registrants of a published event only, in the feed as on the page (before the
+    rule had one copy, the feed still carried the meeting link of a cancelled event)."""
+    event = await make_event(organiser, format="online", venue="")
+    mine = await sign_up(event, "piet@gemeente.nl", site)
+    await Event.update({Event.status: "cancelled", Event.sequence: 1}).where(Event.id == event["id"])
+    row = await Registration.select().where(Registration.id == mine.id).first()
+    key = ical.feed_key(row["id"], row["token_hash"], settings.secret_key)
+    response = await client.get(f"/calendar/personal/{key}/feed.ics")
+    vevent = only_event(check_calendar(response.content, "PUBLISH")[0])
+    assert str(vevent["STATUS"]) == "CANCELLED"
+    assert JOIN_URL.encode() not in response.content
+    page = await client.get(f"/registrations/{mine.token}")
+    assert JOIN_URL not in page.text

@@ -181,6 +181,30 @@ async def test_without_smtp_messages_become_eml_files(settings, clock, engine, s
     assert b"anna@x.nl" in path.read_bytes()
 
 
+async def test_a_batch_mail_rendered_later_tells_what_it_was_written_for(settings, clock, engine, site, make_event, smtp_server):
+    """The desk's big batches write their mails unrendered; one rendered after its registration changed still tells
+    what it was written for: a waiting-list mail carries neither the join URL nor an invitation, also when the
+    person was promoted before delivery (the promotion mail tells the rest)."""
+    from events.programme.tables import Event
+
+    event = await make_event(capacity=1, title="Congres")
+    batch = [(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW) for i in range(service.RENDER_INLINE_MAX + 1)]
+    results = await service.register_batch(batch, site)
+    assert [r.status for r in results] == ["confirmed"] + ["waitlisted"] * service.RENDER_INLINE_MAX
+    await Event.update({Event.capacity: None}).where(Event.id == event["id"])
+    assert len(await service.promote_from_waitlist(event["id"], NOW, site)) == service.RENDER_INLINE_MAX
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 1 + 2 * service.RENDER_INLINE_MAX
+    waiting = [m for m in smtp_server.messages if "wachtlijst" in str(m["Subject"])]
+    promoted = [m for m in smtp_server.messages if "vrijgekomen" in str(m["Subject"])]
+    assert len(waiting) == len(promoted) == service.RENDER_INLINE_MAX
+    for message in waiting:
+        assert "secret-room-42" not in message.as_string()
+        assert "text/calendar" not in [p.get_content_type() for p in message.walk()]
+    for message in promoted:
+        assert "secret-room-42" in parts(message)["text/plain"]
+        assert [p.get_param("method") for p in message.walk() if p.get_content_type() == "text/calendar"][0] == "REQUEST"
+
+
 def test_calendar_hook_builds_mixed_with_alternative_and_attachment():
     ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
     mime = build_mime(

@@ -195,3 +195,23 @@ async def test_purge_anonymises_old_events_only(settings, engine, site, make_eve
     assert result.returncode == 0, result.stderr
     assert "anonymised 2 registrations" in result.stdout
     assert "deleted 0 uploaded files that no material refers to any more" in result.stdout
+
+
+async def test_the_join_url_goes_only_to_confirmed_registrants_of_a_published_online_event(engine, site, make_event):
+    """One rule for page, mail, invitation and feed: a confirmed place, a published event, online or hybrid."""
+    event = await make_event()
+    join = event["join_url"]
+    assert service.join_url_for(event, "confirmed") == join
+    assert service.join_url_for(event, "waitlisted") is None and service.join_url_for(event, "pending") is None
+    assert service.join_url_for({**event, "status": "cancelled"}, "confirmed") is None
+    assert service.join_url_for({**event, "status": "draft"}, "confirmed") is None
+    assert service.join_url_for({**event, "format": "onsite"}, "confirmed") is None
+    assert service.join_url_for({**event, "format": "hybrid", "join_url": ""}, "confirmed") is None
+    # asking again after the event was cancelled: the link by mail, without the meeting's address
+    await reg(site, event, "A")
+    await Event.update({Event.status: "cancelled"}).where(Event.id == event["id"])
+    await service.register(event["slug"], Applicant("A", "a@x.nl"), NOW + timedelta(hours=2), site)
+    (link,) = await OutboxMessage.select().where(OutboxMessage.kind == "link")
+    assert link["text_body"] and join not in link["text_body"] and join not in link["html_body"]
+    confirmation = await OutboxMessage.select().where(OutboxMessage.kind == "confirmed").first()
+    assert join in confirmation["text_body"]
