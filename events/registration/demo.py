@@ -3,19 +3,19 @@ attendee list, the counts and the export show something. Idempotent: questions b
 
 from __future__ import annotations
 
-from events.programme.tables import Event
+from events.programme.tables import Event, EventStatus
 from events.registration import service
 from events.registration.service import Applicant, ManageLinks
-from events.registration.tables import Question, Registration
+from events.registration.tables import Question, QuestionKind, Registration
 
 QUESTIONS = {
     "weerbare-organisatie": [
-        ("Welke sessie spreekt u het meest aan?", "choice", "Keynotes\nPanel met onderzoekers\nQuizronde"),
-        ("Ik ga akkoord met beeldopnamen tijdens het congres", "checkbox", ""),
+        ("Welke sessie spreekt u het meest aan?", QuestionKind.CHOICE, "Keynotes\nPanel met onderzoekers\nQuizronde"),
+        ("Ik ga akkoord met beeldopnamen tijdens het congres", QuestionKind.CHECKBOX, ""),
     ],
     "weerbaarheidsfestival": [
-        ("Aan welke workshops wilt u deelnemen?", "multiple", "Mystery guest\nPhishing awareness\nCrisisspel"),
-        ("Dieetwensen", "text", ""),
+        ("Aan welke workshops wilt u deelnemen?", QuestionKind.MULTIPLE, "Mystery guest\nPhishing awareness\nCrisisspel"),
+        ("Dieetwensen", QuestionKind.TEXT, ""),
     ],
 }
 PEOPLE = [
@@ -40,7 +40,7 @@ async def load(context) -> None:
                 added_questions += 1
     for slug, name, email, organisation in PEOPLE:
         event = await Event.select().where(Event.slug == slug).first()
-        if event is None or event["status"] != "published":
+        if event is None or event["status"] != EventStatus.PUBLISHED:
             continue
         if await Registration.exists().where(
             (Registration.event == event["id"]) & (Registration.email_normalised == email.lower())

@@ -95,24 +95,24 @@ async def registration_action(
     data: FormBody,
 ) -> Redirect:
     event = await programme.event_for_organiser(slug, current_user)
-    now, links = clock.now(), manage_links  # every action is timed and linked alike
+    now = clock.now()
     if action == "check-in":
         await service.set_checked_in(event, registration_id, data.get("undo") != "1", now)
         if data.get("from") == "scan":
             return Redirect(path=f"/organiser/events/{slug}/registrations/{registration_id}/scan", status_code=303)
     elif action == "cancel":
         await service.registration_of_event(event["id"], registration_id)
-        await service.cancel_registration(registration_id, now, links, by_organiser=True)
+        await service.cancel_registration(registration_id, now, manage_links)
     elif action in ("approve", "reject"):
-        await service.decide(event, registration_id, action == "approve", now, links)
+        await service.decide(event, registration_id, action == "approve", now, manage_links)
     elif action == "move":
         try:
             target = int(data.get("target", ""))
         except ValueError:
             raise RuleViolation("Choose another event.", errors={"target": "Choose another event."}) from None
-        await service.move_registration(event, registration_id, target, current_user, now, links)
+        await service.move_registration(event, registration_id, target, current_user, now, manage_links)
     elif action == "delete":
-        await service.delete_registration(event, registration_id, current_user, now, links)
+        await service.delete_registration(event, registration_id, current_user, now, manage_links)
     else:
         raise NotFound("Page not found")
     return _back(slug, data.get("status", ""))

@@ -52,7 +52,7 @@ def _applicant_from_form(form: Any, questions: list[QuestionRow], language: str)
 
 
 @get("/events/{slug:str}/register", name="registration:form")
-async def registration_form(request: Request, slug: FromPath[str], clock: ClockDep) -> Template:
+async def registration_form(slug: FromPath[str], clock: ClockDep) -> Template:
     event = await public_event(slug)
     return Template("registration/register.html", context=await form_context(event, clock.now()))
 
@@ -98,7 +98,7 @@ def calendar_section(event: dict[str, Any], registration: RegistrationRow, token
 
 @get("/registrations/{token:str}", name="registration:manage")
 async def manage_page(
-    request: Request, token: FromPath[str], clock: ClockDep, settings: SettingsDep, welcome: FromQuery[bool] = False
+    request: Request, token: FromPath[str], settings: SettingsDep, welcome: FromQuery[bool] = False
 ) -> Template:
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)

@@ -14,7 +14,7 @@ from events.registration.routes.dependencies import form_context
 from events.registration.tables import RegistrationStatus
 
 
-async def event_page_panel(event: dict[str, Any], request: Request, current_user: Any = None, **_: Any) -> Section:
+async def event_page_panel(event: dict[str, Any], request: Request, **_: Any) -> Section:
     return Section(
         template="registration/_event_panel.html",
         context=await form_context(event, request.app.state.clock.now()),
@@ -22,7 +22,7 @@ async def event_page_panel(event: dict[str, Any], request: Request, current_user
     )
 
 
-async def organiser_event_list_panel(events: list[dict[str, Any]], request: Request, **_: Any) -> Section:
+async def organiser_event_list_panel(events: list[dict[str, Any]], **_: Any) -> Section:
     counts = await service.status_counts([e["id"] for e in events])
     return Section(
         template="",
@@ -37,7 +37,7 @@ async def organiser_event_list_panel(events: list[dict[str, Any]], request: Requ
     )
 
 
-async def organiser_event_panel(event: dict[str, Any], request: Request, **_: Any) -> Section:
+async def organiser_event_panel(event: dict[str, Any], **_: Any) -> Section:
     counts = (await service.status_counts([event["id"]]))[event["id"]]
     return Section(
         template="registration/_organiser_panel.html",

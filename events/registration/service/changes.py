@@ -34,7 +34,7 @@ from events.registration.tables import (
 )
 
 
-async def cancel_registration(registration_id: int, now: datetime, links: ManageLinks, by_organiser: bool = False) -> RegistrationRow:
+async def cancel_registration(registration_id: int, now: datetime, links: ManageLinks) -> RegistrationRow:
     """Cancels an active registration, tells the person, and gives a freed place to the waiting list."""
     engine = Registration._meta.db
     async with write_transaction(engine):
