@@ -162,6 +162,28 @@ async def test_two_worker_processes_never_send_one_message_twice(settings, clock
     assert len(recipients) == 80 and len(set(recipients)) == 80
 
 
+async def test_the_worker_process_runs_the_jobs_the_domains_register(settings, clock, engine, site, make_event, smtp_server):
+    """`events worker` builds the app's wiring, so it runs what `events serve` runs: registration's reminders and
+    its renderer of the desk's unrendered mails."""
+    from datetime import UTC, datetime
+
+    soon = datetime.now(UTC) + timedelta(hours=3)  # the worker process runs on the wall clock
+    event = await make_event(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    batch = [(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW) for i in range(service.RENDER_INLINE_MAX + 1)]
+    await service.register_batch(batch, site)
+    assert await OutboxMessage.count().where(OutboxMessage.render_context.is_not_null()) == len(batch)
+    env = {**settings_env(settings), "EVENTS_SMTP_URL": smtp_server.url}
+    result = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "events.cli", "worker", "--once"], env=env, capture_output=True,
+        text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"sent {2 * len(batch)} messages" in result.stdout
+    subjects = sorted(str(m["Subject"]).strip() for m in smtp_server.to("p0@x.nl"))
+    assert subjects == [f"Herinnering: {event['title']} begint binnenkort", f"Uw aanmelding voor {event['title']} is bevestigd"]
+    assert await OutboxMessage.count().where(OutboxMessage.status != "sent") == 0
+
+
 async def test_expired_lease_is_claimed_again(settings, clock, engine, site, make_event, smtp_server):
     event = await make_event()
     await service.register(event["slug"], Applicant("A", "a@x.nl"), NOW, site)
