@@ -13,6 +13,7 @@ import uvicorn
 
 from events.accounts import service as accounts
 from events.accounts.tables import User
+from events.app import create_app
 from events.demo import database_is_empty, load_demo
 from events.kernel import database
 from events.kernel.clock import Clock
@@ -20,6 +21,7 @@ from events.kernel.errors import RuleViolation
 from events.kernel.settings import Settings, SettingsError
 from events.kernel.text import normalise_email
 from events.mail import worker as mail_worker
+from events.mail.jobs import worker_jobs
 from events.materials import service as materials
 from events.materials.storage import storage_for
 from events.organisations import service as organisations
@@ -259,14 +261,17 @@ def worker(once: bool, interval: float) -> None:
     async def work() -> int:
 
         clock = Clock()
+        engine = database.bound_engine()
+        # The app's wiring registers the domains' jobs: the same jobs `events serve` runs (nothing is served).
+        jobs = worker_jobs(create_app(settings, clock=clock, engine=engine).state)
         if once:
-            return await mail_worker.work_once(settings, clock, mail_worker.deliverer_for(settings, clock, database.bound_engine()))
+            return await mail_worker.work_once(clock, mail_worker.deliverer_for(settings, clock, engine, jobs), jobs)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         click.echo(f"events: delivering mail ({'SMTP' if settings.smtp_url else settings.mail_dir})", err=True)
-        await mail_worker.run_worker(settings, clock, database.bound_engine(), stop, interval=interval)
+        await mail_worker.run_worker(settings, clock, engine, stop, jobs, interval=interval)
         return 0
 
     sent = run_with_database(settings, work)

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from events.ical.build import _utc, etag_of
+from events.ical.build.calendar_file import in_utc
+from events.ical.build.feeds import etag_of
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class CalendarDocument:
 
 def latest(rows: Iterable[Mapping[str, Any]], keys: tuple[str, ...] = ("updated_at", "created_at")) -> datetime | None:
     """The newest of these rows' timestamps: the file's Last-Modified."""
-    stamps = [_utc(r[k]) for r in rows for k in keys if r.get(k)]
+    stamps = [in_utc(r[k]) for r in rows for k in keys if r.get(k)]
     return max(stamps) if stamps else None
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 from icalendar import vCalAddress, vText
 
-from events.ical.build import N_, CalendarFile, event_component, manage_url, translate
+from events.ical.build.calendar_file import CalendarFile
+from events.ical.build.components import event_component, manage_url, translate
+from events.kernel.i18n import N_
 
 METHODS = ("REQUEST", "CANCEL")
 

@@ -9,12 +9,12 @@ slot's sections and its template includes each one:
 Slots and the keyword arguments their providers get:
 - "event_page":      event (row of programme_event), request, current_user
 - "session_page":    event, session (rows), request, current_user
-- "manage_page":     event, registration (rows), token (the manage token), request
+- "manage_page":     event (row), registration (a registration.rows.RegistrationRow), token (the manage token), request
 - "organiser_event": event (row), request, current_user   — the organiser's dashboard of one event
 - "speaker_home":    speaker (CurrentUser), request
 - "organiser_event_list": events (list of rows), request — return a Section whose context is
       {"columns": [label, …], "values": {event_id: [value, …]}}: extra columns on the organiser's event list
-- "registration_mail": event, registration (rows), kind ("confirmed", "reminder", …), language — mails render
+- "registration_mail": event (row), registration (a RegistrationRow), kind ("confirmed", "reminder", …), language — mails render
       `section.template + ".txt"` in the text part and `section.template + ".html"` in the HTML part
 """
 

@@ -4,9 +4,8 @@ from enum import StrEnum
 
 from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
-
-from events.programme.tables import Event
 
 
 class MessageStatus(StrEnum):
@@ -17,7 +16,9 @@ class MessageStatus(StrEnum):
 
 
 class OutboxMessage(Table, tablename="mail_outbox"):
-    event = ForeignKey(references=Event, null=True, index=True)
+    # The programme's event, named (Piccolo resolves it from its app registry), not imported: mail is a library the
+    # programme itself writes to, so it may import only the kernel (docs/architecture.md, justified exceptions).
+    event = ForeignKey(references=LazyTableReference("Event", app_name="programme"), null=True, index=True)
     registration_id = Integer(null=True, default=None, index=True)
     kind = Varchar(length=40)  # confirmed | waitlisted | pending | promoted | cancelled | event_changed | …
     to_address = Varchar(length=254)

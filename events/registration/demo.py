@@ -3,19 +3,19 @@ attendee list, the counts and the export show something. Idempotent: questions b
 
 from __future__ import annotations
 
-from events.programme.tables import Event
+from events.programme.tables import Event, EventStatus
 from events.registration import service
-from events.registration.service import Applicant, Site
-from events.registration.tables import Question, Registration
+from events.registration.service import Applicant, ManageLinks
+from events.registration.tables import Question, QuestionKind, Registration
 
 QUESTIONS = {
     "weerbare-organisatie": [
-        ("Welke sessie spreekt u het meest aan?", "choice", "Keynotes\nPanel met onderzoekers\nQuizronde"),
-        ("Ik ga akkoord met beeldopnamen tijdens het congres", "checkbox", ""),
+        ("Welke sessie spreekt u het meest aan?", QuestionKind.CHOICE, "Keynotes\nPanel met onderzoekers\nQuizronde"),
+        ("Ik ga akkoord met beeldopnamen tijdens het congres", QuestionKind.CHECKBOX, ""),
     ],
     "weerbaarheidsfestival": [
-        ("Aan welke workshops wilt u deelnemen?", "multiple", "Mystery guest\nPhishing awareness\nCrisisspel"),
-        ("Dieetwensen", "text", ""),
+        ("Aan welke workshops wilt u deelnemen?", QuestionKind.MULTIPLE, "Mystery guest\nPhishing awareness\nCrisisspel"),
+        ("Dieetwensen", QuestionKind.TEXT, ""),
     ],
 }
 PEOPLE = [
@@ -28,7 +28,7 @@ PEOPLE = [
 
 
 async def load(context) -> None:
-    site = Site.from_settings(context.settings)
+    links = ManageLinks.from_settings(context.settings)
     added_questions = added_people = 0
     for slug, questions in QUESTIONS.items():
         event_id = context.refs.get(f"event:{slug}")
@@ -40,7 +40,7 @@ async def load(context) -> None:
                 added_questions += 1
     for slug, name, email, organisation in PEOPLE:
         event = await Event.select().where(Event.slug == slug).first()
-        if event is None or event["status"] != "published":
+        if event is None or event["status"] != EventStatus.PUBLISHED:
             continue
         if await Registration.exists().where(
             (Registration.event == event["id"]) & (Registration.email_normalised == email.lower())
@@ -48,6 +48,6 @@ async def load(context) -> None:
             continue
         if service.registration_closed_reason(event, context.now):
             continue
-        await service.register(slug, Applicant(name, email, organisation), context.now, site)
+        await service.register(slug, Applicant(name, email, organisation), context.now, links)
         added_people += 1
     context.report.append(f"registration: {added_questions} questions and {added_people} registrations added")

@@ -22,11 +22,34 @@ class RegistrationStatus(StrEnum):
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
 
 
+class RegistrationMailKind(StrEnum):
+    """The kinds of mail registration writes to the outbox (its `kind` column): one per status a registration
+    enters, and the messages about a place, a link or the event."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    PROMOTED = "promoted"  # a place became free: from the waiting list to confirmed
+    LINK = "link"  # the manage link again, for someone who registered twice
+    EVENT_CHANGED = "event_changed"
+    EVENT_CANCELLED = "event_cancelled"
+    REMINDER = "reminder"
+
+
 class QuestionKind(StrEnum):
     TEXT = "text"
     CHOICE = "choice"
     MULTIPLE = "multiple"
     CHECKBOX = "checkbox"
+
+
+class AuditAction(StrEnum):
+    EXPORT = "export"
+    MOVE = "move"
+    DELETE = "delete"
+    PURGE = "purge"
 
 
 class Registration(Table, tablename="registration_registration"):

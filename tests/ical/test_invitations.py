@@ -8,19 +8,21 @@ from datetime import timedelta
 
 import pytest
 
+from events.app import create_app
+from events.mail.jobs import worker_jobs
 from events.mail.worker import deliverer_for
 from events.programme.tables import Event
 from events.registration import calendar as ical
 from events.registration import service as registration
-from events.registration.service import Applicant, Site
+from events.registration.service import Applicant, ManageLinks
 from events.registration.tables import Registration
 from tests.conftest import NOW
 from tests.ical.checks import JOIN_URL, check_calendar, make_event, only_event, utc
 
 
 @pytest.fixture
-def site(settings) -> Site:
-    return Site.from_settings(settings)
+def site(settings) -> ManageLinks:
+    return ManageLinks.from_settings(settings)
 
 
 async def sign_up(event, email, site, name="Piet de Vries"):
@@ -76,7 +78,7 @@ async def test_manage_page_offers_the_invite_and_the_personal_feed(client, organ
     assert response.status_code == 200
     assert f'href="/registrations/{outcome.token}/invite.ics"' in response.text
     row = await Registration.select().where(Registration.id == outcome.id).first()
-    key = ical.feed_key(row, settings.secret_key)
+    key = ical.feed_key(row["id"], row["token_hash"], settings.secret_key)
     assert f'href="webcal://testserver.local/calendar/personal/{key}/feed.ics"' in response.text
     assert outcome.token not in key
 
@@ -96,7 +98,7 @@ async def test_personal_feed_lists_current_registrations_of_the_address_join_url
     await sign_up(other_person, "anna@gemeente.nl", site)
 
     row = await Registration.select().where(Registration.id == mine.id).first()
-    key = ical.feed_key(row, settings.secret_key)
+    key = ical.feed_key(row["id"], row["token_hash"], settings.secret_key)
     response = await client.get(f"/calendar/personal/{key}/feed.ics")
     assert response.status_code == 200
     assert response.headers["x-robots-tag"] == "noindex"
@@ -118,8 +120,8 @@ async def test_personal_feed_refuses_forged_keys(client, organiser, site, settin
     event = await make_event(organiser)
     outcome = await sign_up(event, "piet@gemeente.nl", site)
     row = await Registration.select().where(Registration.id == outcome.id).first()
-    key = ical.feed_key(row, settings.secret_key)
-    forged = ical.feed_key(row, "another-secret-key-that-is-long-enough-000000")
+    key = ical.feed_key(row["id"], row["token_hash"], settings.secret_key)
+    forged = ical.feed_key(row["id"], row["token_hash"], "another-secret-key-that-is-long-enough-000000")
     for bad in (forged, f"{outcome.id}-", key[:-1] + ("0" if key[-1] != "0" else "1"), "abc", f"{outcome.id + 1}-{key.split('-')[1]}"):
         assert (await client.get(f"/calendar/personal/{bad}/feed.ics")).status_code == 404, bad
 
@@ -147,15 +149,18 @@ def ics_of(part) -> bytes:
 
 
 async def deliver(settings, smtp_server, clock, engine) -> None:
-    """What `events worker` does: the production deliverer (with its mail renderer) against the SMTP server."""
-    deliverer = deliverer_for(replace(settings, smtp_url=smtp_server.url), clock, engine)
+    """What `events worker` does: the production deliverer (with the mail renderers the app's wiring registers)
+    against the SMTP server."""
+    settings = replace(settings, smtp_url=smtp_server.url)
+    jobs = worker_jobs(create_app(settings, clock=clock, engine=engine).state)
+    deliverer = deliverer_for(settings, clock, engine, jobs)
     while await deliverer.deliver_due():
         pass
 
 
 async def test_mails_carry_request_update_and_cancel_invitations(organiser, settings, smtp_server, clock, engine):
     settings = replace(settings, smtp_url=smtp_server.url)
-    site = Site.from_settings(settings)
+    site = ManageLinks.from_settings(settings)
     event = await make_event(organiser, format="hybrid", capacity=1)
     first = await sign_up(event, "piet@gemeente.nl", site)
     waiting = await sign_up(event, "anna@gemeente.nl", site, name="Anna")
@@ -209,3 +214,19 @@ async def test_mails_carry_request_update_and_cancel_invitations(organiser, sett
     inline, _ = calendar_parts(smtp_server.to("anna@gemeente.nl")[-1])
     gone = only_event(check_calendar(ics_of(inline), "CANCEL")[0])
     assert str(gone["UID"]) == uid and int(gone["SEQUENCE"]) == sequence + 2
+
+
+async def test_personal_feed_keeps_a_cancelled_event_without_its_join_url(client, organiser, site, settings):
+    """The join URL goes to confirmed registrants of a published event only, in the feed as on the page (before the
+    rule had one copy, the feed still carried the meeting link of a cancelled event)."""
+    event = await make_event(organiser, format="online", venue="")
+    mine = await sign_up(event, "piet@gemeente.nl", site)
+    await Event.update({Event.status: "cancelled", Event.sequence: 1}).where(Event.id == event["id"])
+    row = await Registration.select().where(Registration.id == mine.id).first()
+    key = ical.feed_key(row["id"], row["token_hash"], settings.secret_key)
+    response = await client.get(f"/calendar/personal/{key}/feed.ics")
+    vevent = only_event(check_calendar(response.content, "PUBLISH")[0])
+    assert str(vevent["STATUS"]) == "CANCELLED"
+    assert JOIN_URL.encode() not in response.content
+    page = await client.get(f"/registrations/{mine.token}")
+    assert JOIN_URL not in page.text

@@ -11,7 +11,7 @@ from datetime import timedelta
 from events.mail.service import Deliverer, build_mime
 from events.mail.tables import OutboxMessage
 from events.registration import service
-from events.registration.service import Applicant, Site, registration_mail_composer
+from events.registration.service import Applicant, ManageLinks, registration_mail_composer
 from events.registration.tables import Registration
 from tests.conftest import NOW, free_port, settings_env
 
@@ -19,7 +19,7 @@ from tests.conftest import NOW, free_port, settings_env
 def deliverer(settings, clock, engine, smtp_url=None, **kwargs) -> Deliverer:
     """The deliverer `events worker` builds (with the registration mail renderer), pointed at this SMTP URL."""
     return Deliverer(smtp_url=smtp_url, mail_dir=settings.mail_dir, mail_from=settings.mail_from, clock=clock,
-                     engine=engine, composer=registration_mail_composer(Site.from_settings(settings), clock), **kwargs)
+                     engine=engine, composer=registration_mail_composer(ManageLinks.from_settings(settings)), **kwargs)
 
 
 def parts(message) -> dict[str, str]:
@@ -162,6 +162,28 @@ async def test_two_worker_processes_never_send_one_message_twice(settings, clock
     assert len(recipients) == 80 and len(set(recipients)) == 80
 
 
+async def test_the_worker_process_runs_the_jobs_the_domains_register(settings, clock, engine, site, make_event, smtp_server):
+    """`events worker` builds the app's wiring, so it runs what `events serve` runs: registration's reminders and
+    its renderer of the desk's unrendered mails."""
+    from datetime import UTC, datetime
+
+    soon = datetime.now(UTC) + timedelta(hours=3)  # the worker process runs on the wall clock
+    event = await make_event(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    batch = [(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW) for i in range(service.RENDER_INLINE_MAX + 1)]
+    await service.register_batch(batch, site)
+    assert await OutboxMessage.count().where(OutboxMessage.render_context.is_not_null()) == len(batch)
+    env = {**settings_env(settings), "EVENTS_SMTP_URL": smtp_server.url}
+    result = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "events.cli", "worker", "--once"], env=env, capture_output=True,
+        text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"sent {2 * len(batch)} messages" in result.stdout
+    subjects = sorted(str(m["Subject"]).strip() for m in smtp_server.to("p0@x.nl"))
+    assert subjects == [f"Herinnering: {event['title']} begint binnenkort", f"Uw aanmelding voor {event['title']} is bevestigd"]
+    assert await OutboxMessage.count().where(OutboxMessage.status != "sent") == 0
+
+
 async def test_expired_lease_is_claimed_again(settings, clock, engine, site, make_event, smtp_server):
     event = await make_event()
     await service.register(event["slug"], Applicant("A", "a@x.nl"), NOW, site)
@@ -179,6 +201,30 @@ async def test_without_smtp_messages_become_eml_files(settings, clock, engine, s
     (path,) = settings.mail_dir.glob("*.eml")
     assert path.name.endswith("-confirmed.eml")
     assert b"anna@x.nl" in path.read_bytes()
+
+
+async def test_a_batch_mail_rendered_later_tells_what_it_was_written_for(settings, clock, engine, site, make_event, smtp_server):
+    """The desk's big batches write their mails unrendered; one rendered after its registration changed still tells
+    what it was written for: a waiting-list mail carries neither the join URL nor an invitation, also when the
+    person was promoted before delivery (the promotion mail tells the rest)."""
+    from events.programme.tables import Event
+
+    event = await make_event(capacity=1, title="Congres")
+    batch = [(event["slug"], Applicant(f"P{i}", f"p{i}@x.nl"), NOW) for i in range(service.RENDER_INLINE_MAX + 1)]
+    results = await service.register_batch(batch, site)
+    assert [r.status for r in results] == ["confirmed"] + ["waitlisted"] * service.RENDER_INLINE_MAX
+    await Event.update({Event.capacity: None}).where(Event.id == event["id"])
+    assert len(await service.promote_from_waitlist(event["id"], NOW, site)) == service.RENDER_INLINE_MAX
+    assert await deliverer(settings, clock, engine, smtp_server.url).deliver_due() == 1 + 2 * service.RENDER_INLINE_MAX
+    waiting = [m for m in smtp_server.messages if "wachtlijst" in str(m["Subject"])]
+    promoted = [m for m in smtp_server.messages if "vrijgekomen" in str(m["Subject"])]
+    assert len(waiting) == len(promoted) == service.RENDER_INLINE_MAX
+    for message in waiting:
+        assert "secret-room-42" not in message.as_string()
+        assert "text/calendar" not in [p.get_content_type() for p in message.walk()]
+    for message in promoted:
+        assert "secret-room-42" in parts(message)["text/plain"]
+        assert [p.get_param("method") for p in message.walk() if p.get_content_type() == "text/calendar"][0] == "REQUEST"
 
 
 def test_calendar_hook_builds_mixed_with_alternative_and_attachment():
@@ -201,13 +247,13 @@ def test_calendar_hook_builds_mixed_with_alternative_and_attachment():
     assert plain.get_content_type() == "multipart/alternative"
 
 
-async def test_programme_changes_reach_registrants_with_invitations(settings, clock, engine, site, make_event, smtp_server):
+async def test_programme_changes_reach_registrants_with_invitations(app, settings, clock, engine, site, make_event, smtp_server):
     """The programme's update/cancel call our listener inside their transaction: event changed (REQUEST) and
     event cancelled (CANCEL) mails, with the calendar domain's invitation when it exists."""
     import importlib.util
 
     from events.programme import service as programme
-    from events.registration import routes  # noqa: F401 - registers the listener
+    assert app  # building the app subscribes registration's listeners to the programme
 
     event = await make_event(capacity=5)
     await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)

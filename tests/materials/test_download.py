@@ -207,10 +207,10 @@ async def test_manage_panel_links_carry_the_registration_token(speaker_client, t
     await uploaded(speaker_client, talk, "for-registrants.pdf", release="now", visibility="registrants")
     token = await make_registration(event["id"])
     request = SimpleNamespace(app=app)
-    panel = await manage_panel(event=event, registration={"status": "confirmed"}, token=token, request=request)
+    panel = await manage_panel(event=event, registration=SimpleNamespace(status="confirmed"), token=token, request=request)
     url = panel.context["rows"][0]["materials"][0].url
     assert f"registration={token}" in url
-    assert await manage_panel(event=event, registration={"status": "cancelled"}, token=token, request=request) is None
+    assert await manage_panel(event=event, registration=SimpleNamespace(status="cancelled"), token=token, request=request) is None
 
 
 async def test_nul_and_newline_in_the_raw_filename_are_removed(speaker_client, talk):

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from events.programme.tables import Event
-from events.registration.service import Site
+from events.registration.service import ManageLinks
 from tests.conftest import NOW
 
 
@@ -37,8 +37,8 @@ async def api(app, client) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def site(settings) -> Site:
-    return Site.from_settings(settings)
+def site(settings) -> ManageLinks:
+    return ManageLinks.from_settings(settings)
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ async def test_move_to_another_event_of_the_same_organiser(engine, site, make_ev
     with pytest.raises(RuleViolation):
         await service.move_registration(first, a.id, foreign["id"], user, NOW, site)
     moved = await service.move_registration(first, a.id, second["id"], user, NOW, site)
-    assert moved["status"] == "confirmed" and moved["event"] == second["id"]
+    assert moved.status == "confirmed" and moved.event_id == second["id"]
     assert (await statuses(first["id"])) == {"B": "confirmed"}  # B promoted into the freed place
     await reg(site, second, "C")
     await reg(site, first, "C")
@@ -118,7 +118,7 @@ async def test_check_in_only_for_confirmed(engine, site, make_event):
     event = await make_event(capacity=1)
     a, b = await reg(site, event, "A"), await reg(site, event, "B")
     row = await service.set_checked_in(event, a.id, True, NOW)
-    assert row["checked_in_at"] == NOW
+    assert row.checked_in_at == NOW
     with pytest.raises(Conflict):
         await service.set_checked_in(event, b.id, True, NOW)
     assert (await service.status_counts([event["id"]]))[event["id"]]["checked_in"] == 1
@@ -137,7 +137,7 @@ async def test_questions_are_validated_and_ordered(engine, make_event):
     q2 = await service.add_question(event["id"], "Workshops", "multiple", "A\nB\n\nC", required=True)
     q3 = await service.add_question(event["id"], "Ik ga akkoord", "checkbox", required=True)
     await service.move_question(event["id"], q3, up=True)
-    assert [q["id"] for q in await service.questions_of(event["id"])] == [q1, q3, q2]
+    assert [q.id for q in await service.questions_of(event["id"])] == [q1, q3, q2]
     questions = await service.questions_of(event["id"])
     with pytest.raises(RuleViolation) as refused:
         service.validate_applicant(Applicant("A", "a@x.nl", answers={str(q2): ["A", "Z"]}), questions)
@@ -195,3 +195,23 @@ async def test_purge_anonymises_old_events_only(settings, engine, site, make_eve
     assert result.returncode == 0, result.stderr
     assert "anonymised 2 registrations" in result.stdout
     assert "deleted 0 uploaded files that no material refers to any more" in result.stdout
+
+
+async def test_the_join_url_goes_only_to_confirmed_registrants_of_a_published_online_event(engine, site, make_event):
+    """One rule for page, mail, invitation and feed: a confirmed place, a published event, online or hybrid."""
+    event = await make_event()
+    join = event["join_url"]
+    assert service.join_url_for(event, "confirmed") == join
+    assert service.join_url_for(event, "waitlisted") is None and service.join_url_for(event, "pending") is None
+    assert service.join_url_for({**event, "status": "cancelled"}, "confirmed") is None
+    assert service.join_url_for({**event, "status": "draft"}, "confirmed") is None
+    assert service.join_url_for({**event, "format": "onsite"}, "confirmed") is None
+    assert service.join_url_for({**event, "format": "hybrid", "join_url": ""}, "confirmed") is None
+    # asking again after the event was cancelled: the link by mail, without the meeting's address
+    await reg(site, event, "A")
+    await Event.update({Event.status: "cancelled"}).where(Event.id == event["id"])
+    await service.register(event["slug"], Applicant("A", "a@x.nl"), NOW + timedelta(hours=2), site)
+    (link,) = await OutboxMessage.select().where(OutboxMessage.kind == "link")
+    assert link["text_body"] and join not in link["text_body"] and join not in link["html_body"]
+    confirmation = await OutboxMessage.select().where(OutboxMessage.kind == "confirmed").first()
+    assert join in confirmation["text_body"]

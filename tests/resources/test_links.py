@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from events.mail.tables import OutboxMessage
-from events.registration.service import Site, queue_due_reminders, registration_mail_composer
+from events.registration.service import ManageLinks, queue_due_reminders, registration_mail_composer
 from events.resources import service
 from events.resources.tables import EventResource, SessionResource
 from tests.conftest import http_client, login, post_form
@@ -140,14 +140,14 @@ async def test_confirmation_and_reminder_mails_list_the_event_resources(client, 
         assert response.status_code == 201, response.text
     confirmed = await OutboxMessage.select().where(OutboxMessage.kind == "confirmed").first()
     if not confirmed["text_body"]:  # queued unrendered (a batch): the deliverer renders it, as here
-        confirmed = await registration_mail_composer(Site.from_settings(settings), clock)(confirmed)
+        confirmed = await registration_mail_composer(ManageLinks.from_settings(settings))(confirmed, clock.now())
     assert "Verder lezen op het Platform weerbare overheid" in confirmed["text_body"]
     assert "Weerbaarheidsscan: https://www.weerbareoverheid.nl/weerbaarheidsscan" in confirmed["text_body"]
     assert "Mystery guest" in confirmed["text_body"] and "Niet gekoppeld" not in confirmed["text_body"]
     assert '<a href="https://www.weerbareoverheid.nl/weerbaarheidsscan">Weerbaarheidsscan</a>' in confirmed["html_body"]
     assert "&amp;" not in confirmed["text_body"]
     starts = linked["event"]["starts_at"]
-    assert await queue_due_reminders(starts - timedelta(hours=2), Site.from_settings(settings)) == 1
+    assert await queue_due_reminders(starts - timedelta(hours=2), ManageLinks.from_settings(settings)) == 1
     reminder = await OutboxMessage.select().where(OutboxMessage.kind == "reminder").first()
     assert "Nep-phishingmail: https://www.weerbareoverheid.nl/nep-phishingmail" in reminder["text_body"]
 

@@ -52,7 +52,7 @@ async def event_panel(event: dict, request: Request, **_: Any) -> Section | None
 
 
 async def manage_panel(event: dict, registration: dict, token: str, request: Request, **_: Any) -> Section | None:
-    if registration.get("status") != RegistrationStatus.CONFIRMED:
+    if registration.status != RegistrationStatus.CONFIRMED:
         return None
     return await _released_by_session(event, _now(request), registrant=True, token=token)
 

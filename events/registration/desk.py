@@ -1,10 +1,11 @@
-"""One writer task per process that commits waiting registrations in batches.
+"""The registration desk: one per process, it takes everyone who queued up while the previous batch committed and
+registers them together, so a rush of registrations is served at the database's pace, not one by one.
 
 Piccolo's SQLite engine opens a connection per query outside a transaction, and every capacity-checked insert
-needs the event's write lock; serialising requests one by one caps out at a few hundred per second. The writer
-takes everything that queued up while the previous batch committed and registers it in ONE write transaction
-(`service.register_batch`), so the lock, the connection and the commit are shared by the whole batch. Correctness
-does not depend on the writer being alone: each batch still locks the event, so several processes stay exact.
+needs the event's write lock; serialising requests one by one caps out at a few hundred per second. The desk
+registers each batch in ONE write transaction (`service.register_batch`), so the lock, the connection and the
+commit are shared by the whole batch. Correctness does not depend on the desk being alone: each batch still locks
+the event, so several processes stay exact.
 """
 
 from __future__ import annotations
@@ -15,23 +16,24 @@ import logging
 from datetime import datetime
 
 from events.registration import service
-from events.registration.service import Applicant, Outcome, Site
+from events.registration.service import Applicant, ManageLinks, Outcome
 
 log = logging.getLogger("events.registration")
 MAX_BATCH = 256
 
 
-class RegistrationWriter:
-    def __init__(self, site: Site, max_batch: int = MAX_BATCH):
-        self.site = site
+class RegistrationDesk:
+    def __init__(self, links: ManageLinks, max_batch: int = MAX_BATCH):
+        self.links = links
         self.max_batch = max_batch
         self.queue: asyncio.Queue[tuple[str, Applicant, datetime, asyncio.Future]] = asyncio.Queue()
         self.task: asyncio.Task | None = None
 
-    async def start(self) -> None:
-        self.task = asyncio.create_task(self._run(), name="registration-writer")
+    async def open(self) -> None:
+        self.queue = asyncio.Queue()  # made in the loop that serves it
+        self.task = asyncio.create_task(self._run(), name="registration-desk")
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -43,8 +45,9 @@ class RegistrationWriter:
                 future.set_exception(RuntimeError("the server is shutting down"))
 
     async def register(self, slug: str, applicant: Applicant, now: datetime) -> Outcome:
+        """Registers through the desk's next batch (or at once, when the desk is closed)."""
         if self.task is None or self.task.done():
-            return await service.register(slug, applicant, now, self.site)
+            return await service.register(slug, applicant, now, self.links)
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         await self.queue.put((slug, applicant, now, future))
         result = await future
@@ -58,7 +61,7 @@ class RegistrationWriter:
             while len(batch) < self.max_batch and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             try:
-                results = await service.register_batch([(s, a, n) for s, a, n, _f in batch], self.site)
+                results = await service.register_batch([(s, a, n) for s, a, n, _f in batch], self.links)
             except Exception as exc:  # noqa: BLE001 - hand the failure to every waiting request, keep serving
                 log.exception("registration batch of %s failed", len(batch))
                 results = [exc] * len(batch)

@@ -1,0 +1,62 @@
+"""The outbox itself: new messages, written in the transaction of the change that causes them, and the removal
+of messages whose participant data is being erased."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from events.kernel.database import insert_rows
+from events.mail.tables import MessageStatus, OutboxMessage
+
+
+def new_message(
+    *,
+    to_address: str,
+    subject: str,
+    text_body: str,
+    html_body: str = "",
+    kind: str,
+    language: str = "nl",
+    now: datetime,
+    event_id: int | None = None,
+    registration_id: int | None = None,
+    calendar_method: str | None = None,
+    calendar_ics: str | None = None,
+    render_context: str | None = None,
+) -> OutboxMessage:
+    """An outbox row, not yet saved: save it (or `queue_messages` many) in the transaction of the change.
+
+    With `render_context` (JSON) the message is written unrendered: the worker's composer for its kind renders
+    it at delivery (see `events.mail.jobs`)."""
+    return OutboxMessage(
+        event=event_id,
+        registration_id=registration_id,
+        kind=kind,
+        to_address=to_address,
+        subject=subject[:300],
+        text_body=text_body,
+        html_body=html_body,
+        language=language,
+        calendar_method=calendar_method if calendar_ics else None,
+        calendar_ics=calendar_ics,
+        render_context=render_context,
+        status=MessageStatus.QUEUED,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+async def queue_messages(rows: list[OutboxMessage]) -> None:
+    """Adds many messages in one INSERT (e.g. the registration desk's batch)."""
+    await insert_rows(OutboxMessage, rows, returning=())
+
+
+async def forget_registration(registration_id: int) -> None:
+    """Drops every message to or about one registration (it holds their address and name)."""
+    await OutboxMessage.delete().where(OutboxMessage.registration_id == registration_id)
+
+
+async def forget_events(event_ids: list[int]) -> None:
+    """Drops the messages of events whose participant data is being erased."""
+    if event_ids:
+        await OutboxMessage.delete().where(OutboxMessage.event.is_in(event_ids))

@@ -1,0 +1,103 @@
+"""The registration API: registering and the manage token's own answer and cancellation (public, no session),
+and the organiser's attendee list (JSON or the Excel CSV)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, delete, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from events.programme import service as programme
+from events.registration import service
+from events.registration.routes.back_office import FILTERS, attendee_csv
+from events.registration.routes.dependencies import ManageLinksDep, RegistrationDeskDep, by_token
+from events.registration.schemas import (
+    RegistrationAnswer,
+    RegistrationIn,
+    RegistrationListItem,
+    RegistrationView,
+)
+from events.registration.service import Applicant
+from events.web.auth import organiser_guard
+from events.web.deps import ClockDep, CurrentUserDep
+
+# Public API calls need no session: skipping it spares a session-store write (and a cookie) per registration.
+PUBLIC_API = {"skip_session": True}
+
+
+def _view(outcome: service.Outcome) -> RegistrationView:
+    return RegistrationView(
+        id=outcome.id, status=outcome.status, position=outcome.position, token=outcome.token,
+        manage_url=outcome.manage_url,
+    )
+
+
+@post("/api/events/{slug:str}/registrations", tags=["registration"], status_code=201, name="api:register", opt=PUBLIC_API)
+async def api_register(
+    slug: FromPath[str], data: JSONBody[RegistrationIn], clock: ClockDep, registration_desk: RegistrationDeskDep
+) -> Response:
+    """Register for an event. 201 when created; 200 with the existing registration (no token: the manage link
+    is mailed again instead) when this e-mail is already registered; 409 when closed; 400 with failing fields."""
+    answers: dict[str, Any] = {}
+    for key, value in (data.answers or {}).items():
+        answers[key[1:] if key.startswith("q") else key] = value
+    applicant = Applicant(
+        name=data.name, email=data.email, organisation=data.organisation or "", answers=answers, language=data.language
+    )
+    outcome = await registration_desk.register(slug, applicant, clock.now())
+    return Response(_view(outcome), status_code=201 if outcome.created else 200)
+
+
+@get("/api/registrations/{token:str}", tags=["registration"], name="api:registration", opt=PUBLIC_API)
+async def api_registration(token: FromPath[str]) -> RegistrationAnswer:
+    row = await by_token(token)
+    event = await programme.event_by_id(row.event_id)
+    return RegistrationAnswer(
+        id=row.id,
+        status=row.status,
+        position=row.position,
+        event_slug=event["slug"],
+        event_title=event["title"],
+        name=row.name,
+        email=row.email,
+        organisation=row.organisation,
+        answers=row.answers,
+        checked_in=row.checked_in_at is not None,
+        join_url=service.join_url_for(event, row.status),
+    )
+
+
+@delete("/api/registrations/{token:str}", tags=["registration"], status_code=200, name="api:cancel", opt=PUBLIC_API)
+async def api_cancel(token: FromPath[str], clock: ClockDep, manage_links: ManageLinksDep) -> RegistrationView:
+    row = await service.cancel_by_token(token, clock.now(), manage_links)
+    return RegistrationView(id=row.id, status=row.status, position=None, token=None, manage_url=None)
+
+
+@get("/api/events/{slug:str}/registrations", tags=["registration"], guards=[organiser_guard], name="api:registrations")
+async def api_registrations(
+    request: Request,
+    current_user: CurrentUserDep,
+    slug: FromPath[str],
+    clock: ClockDep,
+    format_: Annotated[str, QueryParameter(name="format")] = "json",
+    status: Annotated[str, QueryParameter(name="status")] = "",
+) -> Response:
+    """The attendee list of an event you organise; `?format=csv` for the Excel export."""
+    event = await programme.event_for_organiser(slug, current_user)
+    if format_ == "csv":
+        return await attendee_csv(request, event, current_user, clock)
+    rows = await service.registrations_of(event["id"], status if status in FILTERS else None)
+    return Response(
+        [
+            RegistrationListItem(
+                id=r.id, status=r.status, position=r.position, name=r.name, email=r.email,
+                organisation=r.organisation, answers=r.answers, registered_at=r.created_at,
+                checked_in_at=r.checked_in_at,
+            )
+            for r in rows
+        ]
+    )
+
+
+ROUTES = [api_register, api_registration, api_cancel, api_registrations]

@@ -1,0 +1,54 @@
+"""The links a participant gets: their secret manage link (a token derived from the site's secret, so later mails
+can carry it while the database holds only its hash), and the online join URL, which only a confirmed registrant
+of a published online or hybrid event may see — on their page, in their mails, invitations and personal feed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from events.kernel.settings import Settings
+from events.programme.tables import EventFormat, EventStatus
+from events.registration.tables import RegistrationStatus
+
+
+@dataclass(frozen=True)
+class ManageLinks:
+    """What the links in mails and answers need: the public base URL and the key that derives manage tokens."""
+
+    base_url: str
+    secret_key: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ManageLinks:
+        return cls(base_url=settings.base_url, secret_key=settings.secret_key)
+
+    def manage_token(self, nonce: str) -> str:
+        digest = hmac.new(self.secret_key.encode(), b"registration-manage:" + nonce.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def manage_url(self, token: str) -> str:
+        return f"{self.base_url}/registrations/{token}"
+
+    def event_url(self, event: Mapping[str, Any]) -> str:
+        return f"{self.base_url}/events/{event['slug']}"
+
+
+def join_url_for(event: Mapping[str, Any], status: str) -> str | None:
+    """The online join URL for a registrant in this status: only for a confirmed place at a published online or
+    hybrid event; never anywhere else (public pages, feeds and the public API carry none)."""
+    if status != RegistrationStatus.CONFIRMED or event.get("status") != EventStatus.PUBLISHED:
+        return None
+    if event.get("format") not in (EventFormat.ONLINE, EventFormat.HYBRID):
+        return None
+    return event.get("join_url") or None
+
+
+def event_as_seen_by(event: Mapping[str, Any], status: str) -> dict[str, Any]:
+    """The event row as a registrant in this status may see it: the join URL only when `join_url_for` allows it
+    (what invitations and the personal feed are built from)."""
+    return {**event, "join_url": join_url_for(event, status) or ""}

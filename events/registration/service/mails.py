@@ -1,0 +1,153 @@
+"""The mails a registration change causes, composed in the event's language: text and HTML from
+`templates/mail/registration.*`, the sections other domains add (`registration_mail`), the join URL when
+`links.join_url_for` allows it, and the calendar invitation for the kinds that carry one.
+
+Ordinary mails are rendered in the transaction of their change; the registration desk's big batches write them
+unrendered and the worker's composer (`registration_mail_composer`) renders them at delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from events.kernel.i18n import N_, gettext_for
+from events.kernel.sections import sections_for
+from events.mail import service as mail
+from events.mail.jobs import Composer
+from events.mail.tables import OutboxMessage
+from events.programme.tables import Event, EventStatus
+from events.registration.calendar import invitation_for, invitation_method
+from events.registration.rows import RegistrationRow
+from events.registration.service.links import ManageLinks, join_url_for
+from events.registration.tables import Registration, RegistrationStatus
+from events.registration.tables import RegistrationMailKind as Kind
+
+log = logging.getLogger("events.registration")
+
+SUBJECTS = {
+    Kind.CONFIRMED: N_("Your registration for %(title)s is confirmed"),
+    Kind.WAITLISTED: N_("You are on the waiting list for %(title)s"),
+    Kind.PENDING: N_("We received your registration for %(title)s"),
+    Kind.PROMOTED: N_("A place has become free: you are registered for %(title)s"),
+    Kind.CANCELLED: N_("Your registration for %(title)s has been cancelled"),
+    Kind.REJECTED: N_("Your registration for %(title)s"),
+    Kind.LINK: N_("Your registration for %(title)s"),
+    Kind.EVENT_CHANGED: N_("Changed: %(title)s"),
+    Kind.EVENT_CANCELLED: N_("Cancelled: %(title)s"),
+    Kind.REMINDER: N_("Reminder: %(title)s starts soon"),
+}
+# The mails that put the event in (or take it out of) the participant's calendar; `invitation_method` says how.
+KINDS_WITH_INVITATION = (Kind.CONFIRMED, Kind.PROMOTED, Kind.EVENT_CHANGED, Kind.CANCELLED, Kind.EVENT_CANCELLED)
+
+
+def told(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any]) -> tuple[Mapping[str, Any], str | None]:
+    """(the event, the registration's status) as this mail tells them: a mail about a status speaks of that status
+    (also when the desk's batch renders it later), a promotion of a confirmed place, a cancellation notice of a
+    cancelled event. The status is None when the registration is no longer what the mail tells."""
+    if kind == Kind.EVENT_CANCELLED:
+        event = {**event, "status": EventStatus.CANCELLED}
+    status = RegistrationStatus.CONFIRMED if kind == Kind.PROMOTED else kind
+    if status not in tuple(RegistrationStatus):
+        status = registration["status"]
+    return event, status if status == registration["status"] else None
+
+
+async def queue_registration_mail(
+    kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], links: ManageLinks, now: datetime,
+    position: int | None = None,
+) -> int:
+    """Renders and queues one mail about this registration (inside the caller's transaction)."""
+    row = await compose_registration_mail(kind, event, registration, links, now, position)
+    await row.save()
+    return row.id
+
+
+async def compose_registration_mail(
+    kind: str,
+    event: Mapping[str, Any],
+    registration: Mapping[str, Any],
+    links: ManageLinks,
+    now: datetime,
+    position: int | None = None,
+    organiser: Mapping[str, Any] | None = None,
+) -> OutboxMessage:
+    """The outbox row (unsaved) of one mail about this registration: rendered text and HTML, and the calendar
+    invitation when its kind carries one. `organiser`: the ORGANIZER stand-in, when the caller read it already."""
+    language = event.get("language") or registration.get("language") or "nl"
+    token = links.manage_token(registration["token_nonce"])
+    sections = await sections_for(
+        "registration_mail", event=event, registration=RegistrationRow.from_row(registration), kind=kind,
+        language=language,
+    )
+    context = {
+        "kind": kind,
+        "event": event,
+        "registration": registration,
+        "position": position,
+        "manage_url": links.manage_url(token),
+        "event_url": links.event_url(event),
+        "join_url": join_url_for(*told(kind, event, registration)),
+        "sections": sections,
+    }
+    text, html = mail.render("mail/registration", language, context)
+    method, ics = await _invitation(kind, event, registration, token, links, now, organiser)
+    return mail.new_message(
+        to_address=registration["email"],
+        subject=gettext_for(language, SUBJECTS[kind], title=event["title"]),
+        text_body=text,
+        html_body=html,
+        kind=kind,
+        language=language,
+        now=now,
+        event_id=event["id"],
+        registration_id=registration["id"],
+        calendar_method=method,
+        calendar_ics=ics,
+    )
+
+
+async def _invitation(
+    kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], token: str, links: ManageLinks,
+    now: datetime, organiser: Mapping[str, Any] | None,
+) -> tuple[str | None, str | None]:
+    """(method, ics) of the invitation this mail carries, or (None, None)."""
+    method = invitation_method(*told(kind, event, registration)) if kind in KINDS_WITH_INVITATION else None
+    if method is None or not registration.get("email"):
+        return None, None
+    try:
+        ics = await invitation_for(event, registration, method, links.base_url, now, token, organiser)
+    except ValueError:  # e.g. no organiser address: the mail goes without an invitation
+        log.warning("no calendar invitation for registration %s", registration.get("id"), exc_info=True)
+        return None, None
+    return method, ics.decode("utf-8")
+
+
+def unrendered_registration_mail(event: Mapping[str, Any], registration: Mapping[str, Any], position: int | None) -> OutboxMessage:
+    """The outbox row of a new registration's mail, to be rendered at delivery (its kind is the status)."""
+    return mail.new_message(
+        to_address=registration["email"], subject="", text_body="", kind=registration["status"],
+        language=event["language"], now=registration["queued_at"], event_id=event["id"],
+        registration_id=registration["id"], render_context=json.dumps({"position": position}),
+    )
+
+
+def registration_mail_composer(links: ManageLinks) -> Composer:
+    """The worker's renderer for registration mails written unrendered (see `events.mail.jobs`)."""
+
+    async def compose(message: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+        registration = await Registration.select().where(Registration.id == message["registration_id"]).first()
+        event = await Event.select().where(Event.id == message["event"]).first() if message["event"] else None
+        if registration is None or event is None or not registration["email"]:
+            return None
+        context = json.loads(message["render_context"] or "{}")
+        row = await compose_registration_mail(message["kind"], event, registration, links, now, context.get("position"))
+        return {
+            "subject": row.subject, "text_body": row.text_body, "html_body": row.html_body, "language": row.language,
+            "calendar_method": row.calendar_method, "calendar_ics": row.calendar_ics,
+        }
+
+    return compose

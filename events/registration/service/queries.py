@@ -1,0 +1,162 @@
+"""Reading registrations: counts per status, places left, waiting-list positions, lists and single registrations
+(by manage token or by id), the event's questions, and the locked event row writers start from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.query.functions.aggregate import Count
+
+from events.kernel.database import is_sqlite
+from events.kernel.errors import NotFound
+from events.kernel.i18n import N_
+from events.kernel.tokens import hash_token, plausible_token
+from events.programme.tables import Event, EventStatus
+from events.registration.rows import QuestionRow, RegistrationRow
+from events.registration.tables import ACTIVE_STATUSES, Question, Registration, RegistrationStatus
+
+# Not a status: the attendee list's filter (and count) of people who were checked in.
+CHECKED_IN = "checked_in"
+
+
+async def questions_of(event_id: int) -> list[QuestionRow]:
+    rows = await Question.select().where(Question.event == event_id).order_by(Question.position).order_by(Question.id)
+    return [QuestionRow.from_row(row) for row in rows]
+
+
+async def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per event: how many registrations are in each status, and how many were checked in."""
+    defaults = (*ACTIVE_STATUSES, RegistrationStatus.CANCELLED, CHECKED_IN)
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(defaults, 0))
+    if not event_ids:
+        return counts
+    rows = await (
+        Registration.select(Registration.event, Registration.status, Count(Registration.id, alias="n"))
+        .where(Registration.event.is_in(event_ids))
+        .group_by(Registration.event, Registration.status)
+    )
+    for row in rows:
+        counts[row["event"]][row["status"]] = row["n"]
+    checked = await (
+        Registration.select(Registration.event, Count(Registration.id, alias="n"))
+        .where(Registration.event.is_in(event_ids) & Registration.checked_in_at.is_not_null())
+        .group_by(Registration.event)
+    )
+    for row in checked:
+        counts[row["event"]][CHECKED_IN] = row["n"]
+    return counts
+
+
+async def places_left(event: Mapping[str, Any]) -> int | None:
+    if event["capacity"] is None:
+        return None
+    confirmed = await Registration.count().where(
+        (Registration.event == event["id"]) & (Registration.status == RegistrationStatus.CONFIRMED)
+    )
+    return max(0, event["capacity"] - confirmed)
+
+
+async def confirmed_and_waitlisted(event_id: int) -> tuple[int, int]:
+    rows = await (
+        Registration.select(Registration.status, Count(Registration.id, alias="n"))
+        .where(
+            (Registration.event == event_id)
+            & Registration.status.is_in([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
+        )
+        .group_by(Registration.status)
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    return counts.get(RegistrationStatus.CONFIRMED, 0), counts.get(RegistrationStatus.WAITLISTED, 0)
+
+
+async def waitlist_position(registration: Mapping[str, Any]) -> int | None:
+    """The place of a registration row on its event's waiting list (1 = next), None when it is not on it."""
+    if registration["status"] != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = await Registration.count().where(
+        (Registration.event == registration["event"])
+        & (Registration.status == RegistrationStatus.WAITLISTED)
+        & (
+            (Registration.queued_at < registration["queued_at"])
+            | ((Registration.queued_at == registration["queued_at"]) & (Registration.id < registration["id"]))
+        )
+    )
+    return ahead + 1
+
+
+async def registration_row_by_token(token: str) -> dict[str, Any] | None:
+    """The stored row whose manage token this is (the service's own reading)."""
+    if not plausible_token(token):
+        return None
+    return await Registration.select().where(Registration.token_hash == hash_token(token)).first()
+
+
+async def registration_by_token(token: str) -> RegistrationRow | None:
+    """The registration whose manage token this is, with its place on the waiting list; None for any other text."""
+    row = await registration_row_by_token(token)
+    return None if row is None else RegistrationRow.from_row(row, await waitlist_position(row))
+
+
+async def registrations_of(event_id: int, status: str | None = None, search: str = "") -> list[RegistrationRow]:
+    """The event's registrations in queue order, optionally of one status (or CHECKED_IN) or matching a search;
+    the unfiltered list numbers the waiting list."""
+    where = Registration.event == event_id
+    if status == CHECKED_IN:
+        where = where & Registration.checked_in_at.is_not_null()
+    elif status:
+        where = where & (Registration.status == status)
+    if search.strip():
+        needle = f"%{search.strip()}%"
+        # SQLite's LIKE already ignores case (ASCII); PostgreSQL needs ILIKE
+        like = "like" if is_sqlite(Registration._meta.db) else "ilike"
+        where = where & (
+            getattr(Registration.name, like)(needle)
+            | getattr(Registration.email, like)(needle)
+            | getattr(Registration.organisation, like)(needle)
+        )
+    rows = await Registration.select().where(where).order_by(Registration.queued_at).order_by(Registration.id)
+    found = []
+    position = 0
+    for row in rows:
+        numbered = row["status"] == RegistrationStatus.WAITLISTED and not status
+        position += numbered
+        found.append(RegistrationRow.from_row(row, position if numbered else None))
+    return found
+
+
+async def registration_row_of_event(event_id: int, registration_id: int) -> dict[str, Any]:
+    """The stored row of a registration of this event; NotFound for one of another event."""
+    row = await Registration.select().where(
+        (Registration.id == registration_id) & (Registration.event == event_id)
+    ).first()
+    if row is None:
+        raise NotFound(N_("This registration does not exist."))
+    return row
+
+
+async def registration_of_event(event_id: int, registration_id: int) -> RegistrationRow:
+    return RegistrationRow.from_row(await registration_row_of_event(event_id, registration_id))
+
+
+async def move_targets(event: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The organiser's other published events (id, title, slug), soonest first: where a registration may move."""
+    return await Event.select(Event.id, Event.title, Event.slug).where(
+        (Event.organiser == event["organiser"]) & (Event.id != event["id"]) & (Event.status == EventStatus.PUBLISHED)
+    ).order_by(Event.starts_at)
+
+
+async def has_registrations(event_id: int) -> bool:
+    """Anyone, in any status (cancelled ones too: their history is kept)."""
+    return await Registration.exists().where(Registration.event == event_id)
+
+
+async def locked_event(engine: Engine, *, slug: str | None = None, event_id: int | None = None) -> dict[str, Any] | None:
+    """The whole event row, locked against other writers until the transaction ends (PostgreSQL; on SQLite the
+    IMMEDIATE write transaction already holds the file's lock)."""
+    query = Event.select().where(Event.slug == slug) if slug is not None else Event.select().where(Event.id == event_id)
+    if not is_sqlite(engine):
+        query = query.lock_rows("UPDATE", of=(Event,))
+    return await query.first()
