@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Protocol
 
 from litestar import Request, Response
 from litestar.openapi.datastructures import ResponseSpec
 
-from events.ical.document import CalendarDocument
+
+class Download(Protocol):
+    """A finished file (e.g. `ical.document.CalendarDocument`): its bytes and what a conditional GET needs."""
+
+    data: bytes
+    last_modified: datetime | None
+    filename: str
+
+    @property
+    def etag(self) -> str: ...
+
 
 CALENDAR_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/* types
 PUBLIC_CACHE = "public, max-age=300"
@@ -42,7 +53,7 @@ def _not_modified_since(if_modified_since: str, last_modified: datetime | None) 
     return last_modified.replace(microsecond=0) <= since
 
 
-def calendar_response(request: Request, document: CalendarDocument, *, cache: str, disposition: str) -> Response:
+def calendar_response(request: Request, document: Download, *, cache: str, disposition: str) -> Response:
     """The .ics with ETag/Last-Modified, or 304 when the client's copy is current (If-None-Match wins over
     If-Modified-Since, RFC 9110 §13.2.2)."""
     headers = {"ETag": document.etag, "Cache-Control": cache}
