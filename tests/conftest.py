@@ -32,6 +32,7 @@ from events.app import create_app
 from events.kernel import database
 from events.kernel.clock import FrozenClock
 from events.kernel.settings import DEFAULT_RATE_LIMITS, Settings, parse_database_url
+from events.organisations import service as organisations
 
 TEST_DATABASE_URL = os.environ.get("EVENTS_TEST_DATABASE_URL") or ""
 TEST_REDIS_URL = os.environ.get("EVENTS_TEST_REDIS_URL") or ""
@@ -39,6 +40,14 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
 PASSWORD = "correct horse battery"
 # A fixed "now" for every test: Sunday 1 November 2026, 09:00 UTC.
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+async def home_organisation(user_id: int) -> int:
+    """The id of the organisation a test event of this organiser belongs to: their only one, or a new one of their
+    own (as `events user create` gives a new organiser), so test rows made without the service are owned too."""
+    user = await accounts.get_user(user_id)
+    assert user is not None, user_id
+    return (await organisations.organisation_for_new_event(user, None, NOW)).id
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 needs_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="EVENTS_TEST_DATABASE_URL is not a PostgreSQL URL")

@@ -1,4 +1,4 @@
-"""Demo accounts: an admin and the organisers of the scenario (password `demo-wachtwoord`)."""
+"""Demo accounts: the platform admin (password `demo-wachtwoord`)."""
 
 from __future__ import annotations
 

@@ -198,6 +198,10 @@ async def user_for_personal_link(token: str, now: datetime) -> CurrentUser | Non
     return await get_user(row["user.id"])
 
 
+async def has_password(user_id: int) -> bool:
+    return await User.exists().where((User.id == user_id) & User.password_hash.is_not_null())
+
+
 async def has_live_personal_link(user_id: int, now: datetime) -> bool:
     """Whether this user holds a personal link that still signs in (neither revoked nor expired)."""
     return await PersonalLink.exists().where(

@@ -58,7 +58,7 @@ async def feed_events(kind: str | None, now: datetime) -> list[dict[str, Any]]:
     """Published and cancelled events (cancelled ones stay, so subscribers see the cancellation), without join URL."""
     if kind is not None and kind not in tuple(EventKind):
         raise RuleViolation(N_("Unknown kind of event"), errors={"kind": N_("Choose conference, webinar or festival")})
-    query = Event.select(*programme.PUBLIC_EVENT_COLUMNS).where(
+    query = programme.public_events().where(
         Event.status.is_in([EventStatus.PUBLISHED, EventStatus.CANCELLED]), Event.ends_at >= now - FEED_HISTORY
     )
     if kind is not None:

@@ -51,7 +51,7 @@ def scenario(today: date) -> list[dict[str, Any]]:
     return [
         {
             "slug": "weerbare-organisatie",
-            "organiser": "organisator@weerbareoverheid.nl",
+            "organiser": "organisator@weerbareoverheid.nl", "organisation": "ministerie-van-bzk",
             "event": {
                 "title": "Weerbare organisatie", "kind": "conference", "format": "online",
                 "summary": "Digitale conferentie over de weerbare organisatie: keynotes, een panel met onderzoekers, een quiz en de lancering van het Platform weerbare overheid.",
@@ -83,7 +83,7 @@ def scenario(today: date) -> list[dict[str, Any]]:
         },
         {
             "slug": "webinar-integrale-veiligheid",
-            "organiser": "organisator@cot.nl",
+            "organiser": "organisator@cot.nl", "organisation": "cot",
             "event": {
                 "title": "Webinar integrale veiligheid", "kind": "webinar", "format": "online",
                 "summary": "Het COT over integrale veiligheid: de zes aspecten in samenhang, met een casus uit een gemeente.",
@@ -102,7 +102,7 @@ def scenario(today: date) -> list[dict[str, Any]]:
         },
         {
             "slug": "weerbaarheidsfestival",
-            "organiser": "organisator@weerbareoverheid.nl",
+            "organiser": "organisator@gouda.example.nl", "organisation": "gemeente-gouda",
             "event": {
                 "title": "Weerbaarheidsfestival Gouda", "kind": "festival", "format": "onsite",
                 "summary": "Een dag vol workshops over weerbaarheid, van mystery guest tot phishing awareness.",
@@ -143,7 +143,9 @@ async def load(context) -> None:
             organiser_id = (await accounts.user_by_email(item["organiser"])).id
         event = await Event.select().where(Event.slug == slug).first()
         if event is None:
-            event = await programme.create_event(item["event"], organiser_id, now, slug=slug)
+            event = await programme.create_event(
+                item["event"], organiser_id, now, slug=slug, organisation=item["organisation"]
+            )
             event = await programme.change_status(event, "publish", now)
             made_events += 1
         context.refs[f"event:{slug}"] = event["id"]

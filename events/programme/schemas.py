@@ -74,6 +74,7 @@ class PublicEvent(Struct):
     contact_name: str
     contact_email: str
     sequence: int
+    organisation: str = ""  # the slug of the organisation that runs the event
 
     @classmethod
     def fields_from(cls, row: dict[str, Any], base_url: str) -> dict[str, Any]:
@@ -86,6 +87,7 @@ class PublicEvent(Struct):
             registration_opens_at=local(row["registration_opens_at"], tz),
             registration_closes_at=local(row["registration_closes_at"], tz),
             contact_name=row["contact_name"], contact_email=row["contact_email"], sequence=row["sequence"],
+            organisation=row.get("organisation_slug") or "",
         )
 
     @classmethod
@@ -143,6 +145,7 @@ class EventWrite(Struct, forbid_unknown_fields=True):
     reminder_minutes: ReminderMinutes = ""
     contact_name: str = ""
     contact_email: str = ""
+    organisation: str | None = msgspec.field(default=None)  # slug; required when you are editor in several
 
 
 class EventPatch(Struct, forbid_unknown_fields=True):

@@ -7,6 +7,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from events.accounts.tables import User
+from events.organisations.tables import Organisation
 
 
 class EventKind(StrEnum):
@@ -63,6 +64,9 @@ class Event(Table, tablename="programme_event"):
     approval_required = Boolean(default=False)
     upload_deadline = Timestamptz(null=True, default=None)  # speakers' materials
     reminder_minutes = Varchar(length=100, default="")  # e.g. "1440,15": calendar alarms before start
+    # The organisation that owns the event and everything under it (NULL only in rows older than organisations,
+    # which the migration gave one). `organiser` is the member who created it.
+    organisation = ForeignKey(references=Organisation, null=True, default=None, index=True)
     organiser = ForeignKey(references=User, index=True)
     contact_name = Varchar(length=200, default="")
     contact_email = Varchar(length=254, default="")

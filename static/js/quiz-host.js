@@ -8,7 +8,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = { status: "lobby", players: {}, question: null, answered: 0, stopTimer: null, total: 0, autoRevealed: false };
 
-  function csrf() { var m = document.cookie.match(/(?:^|; )events_csrf=([^;]*)/); return m ? decodeURIComponent(m[1]) : ""; }
+  function csrf() { var m = document.cookie.match(/(?:^|; )(?:__Host-)?events_csrf=([^;]*)/); return m ? decodeURIComponent(m[1]) : ""; }
   function status(text) { $("host-status").textContent = text; }
   function playerCount() { return Object.keys(state.players).length; }
 

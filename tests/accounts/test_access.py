@@ -81,7 +81,7 @@ async def test_organiser_page_anonymous_goes_to_login(client):
 async def test_organiser_api_anonymous_gets_401_json(client):
     response = await client.get("/api/tokens")
     assert response.status_code == 401
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"].startswith("application/problem+json")  # RFC 9457
 
 
 async def test_organiser_routes_refuse_speakers_with_403(app, client, speaker, clock):

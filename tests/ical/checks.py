@@ -9,6 +9,7 @@ import icalendar
 import vobject
 
 from events.programme.tables import Event
+from tests.conftest import home_organisation
 
 REQUIRED_EVENT = ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE")
 
@@ -114,6 +115,6 @@ async def make_event(organiser, **values) -> dict:
         "sequence": 0,
     }
     row.update(values)
-    event = Event(**row)
+    event = Event(**row, organisation=await home_organisation(row["organiser"]))
     await event.save()
     return await Event.select().where(Event.id == event.id).first()

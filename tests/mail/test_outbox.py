@@ -124,7 +124,7 @@ async def test_failed_mail_page_is_for_the_events_organiser_only(client, app, ma
     assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["location"]
     async with http_client(app) as other:
         await login(other, other_organiser.email)
-        assert (await other.get(f"/organiser/events/{event['slug']}/mail")).status_code == 403
+        assert (await other.get(f"/organiser/events/{event['slug']}/mail")).status_code == 404
 
 
 async def test_two_deliverers_never_send_one_message_twice(settings, clock, engine, site, make_event, smtp_server):

@@ -13,7 +13,7 @@ import pytest
 from events.accounts import service as accounts
 from events.materials.demo import slides_pdf
 from events.programme.tables import Event, Session, SessionSpeaker
-from tests.conftest import http_client
+from tests.conftest import home_organisation, http_client
 
 SESSION_START = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
@@ -81,6 +81,7 @@ WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cann
 async def event(organiser):
     row = Event(
         slug="weerbare-organisatie", title="Weerbare organisatie", status="published", organiser=organiser.id,
+        organisation=await home_organisation(organiser.id),
         starts_at=datetime(2026, 12, 6, 9, 0, tzinfo=UTC), ends_at=datetime(2026, 12, 6, 16, 0, tzinfo=UTC),
         timezone="Europe/Amsterdam", join_url="https://meet.example/secret-room",
     )

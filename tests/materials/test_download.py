@@ -110,6 +110,7 @@ async def test_visibility_public_registrants_organisers(speaker_client, talk, ev
     assert (await client.get(registrants["url"], params={"registration": "guess"})).status_code == 403
     assert (await client.get(registrants["url"], params={"registration": cancelled})).status_code == 403
     other = Event(slug="ander", title="Ander", status="published", organiser=event["organiser"],
+                  organisation=event["organisation"],
                   starts_at=event["starts_at"], ends_at=event["ends_at"])
     await other.save()
     foreign = await make_registration(other.id)

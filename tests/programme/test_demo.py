@@ -54,10 +54,12 @@ async def test_demo_loads_the_scenario_and_twice_adds_nothing(settings, clock, e
 async def test_demo_refs_carry_ids_for_the_other_domains(settings, clock, engine):
     from events.accounts import demo as accounts_demo
     from events.demo import DemoContext
+    from events.organisations import demo as organisations_demo
     from events.programme import demo as programme_demo
 
     context = DemoContext(settings=settings, clock=clock)
     await accounts_demo.load(context)
+    await organisations_demo.load(context)
     await programme_demo.load(context)
     event_id = context.refs["event:weerbare-organisatie"]
     quiz_session = context.refs["session:weerbare-organisatie:Quizronde: hoe weerbaar is uw organisatie?"]

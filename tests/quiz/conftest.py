@@ -10,7 +10,7 @@ from events.kernel import statement_writer
 from events.programme.tables import Event
 from events.quiz import service
 from events.quiz.service import QuestionInput
-from tests.conftest import NOW
+from tests.conftest import NOW, home_organisation
 
 
 async def make_event(organiser_id: int, slug: str = "weerbare-organisatie") -> dict:
@@ -22,6 +22,7 @@ async def make_event(organiser_id: int, slug: str = "weerbare-organisatie") -> d
             starts_at=NOW + timedelta(days=35),
             ends_at=NOW + timedelta(days=35, hours=4),
             organiser=organiser_id,
+            organisation=await home_organisation(organiser_id),
             join_url="https://meet.example.org/secret-room",
         )
     )

@@ -12,7 +12,7 @@ import pytest
 
 from events.programme.tables import Event
 from events.registration.service import ManageLinks
-from tests.conftest import NOW
+from tests.conftest import NOW, home_organisation
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def make_event(engine, organiser):
             "language": "nl",
             **values,
         }
-        event = Event(**row)
+        event = Event(**row, organisation=await home_organisation(row["organiser"]))
         await event.save()
         return await Event.select().where(Event.id == event.id).first()
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from events.programme.tables import Event, Session
 from events.resources import service
 from events.resources.rows import ResourceRow
-from tests.conftest import NOW
+from tests.conftest import NOW, home_organisation
 
 
 async def make_resource(title="Weerbaarheidsscan", url=None, aspect="voorbereiding", kind="scan", **extra) -> ResourceRow:
@@ -18,6 +18,7 @@ async def make_resource(title="Weerbaarheidsscan", url=None, aspect="voorbereidi
 
 async def make_event(organiser, slug="weerbare-organisatie", status="published", **extra) -> dict:
     event = Event(slug=slug, title=extra.pop("title", "Weerbare organisatie"), status=status, organiser=organiser.id,
+                  organisation=await home_organisation(organiser.id),
                   starts_at=NOW + timedelta(days=35), ends_at=NOW + timedelta(days=35, hours=4),
                   join_url="https://meet.example.nl/geheim-123", **extra)
     await event.save()

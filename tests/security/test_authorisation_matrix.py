@@ -43,7 +43,7 @@ GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # signed-in user's own space: other organisers may open theirs, but must not see the owner's data there.
 # resource_id is not among them: the resource library is shared by all organisers.
 OWNED = {"slug", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
-         "player_id", "version_id", "option_id"}
+         "player_id", "version_id", "option_id", "member_id", "invitation_id"}
 REFUSED = {401, 403, 404}
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 MARKER = "Eigenaarsgeheim-7f3a"  # in the owner's event title: must not show up for anyone else
@@ -219,6 +219,18 @@ async def build_world(app, stack) -> World:
         "action": "publish", "/registrations/:action": "check-in", "/questions/:action": "up", "/quiz/runs/:action": "next",
     }
 
+    # The owner's organisation, with a colleague and an open invitation (the team routes' targets).
+    from events.organisations import service as organisations
+
+    organisation = await organisations.create_organisation({"name": "Gemeente Eigen"}, NOW, slug="gemeente-eigen")
+    await organisations.add_member(organisation.id, owner.id, "owner", NOW)
+    colleague = await accounts.create_user("collega@gemeente.nl", "organiser", password=PASSWORD)
+    values["member_id"] = (await organisations.add_member(organisation.id, colleague.id, "editor", NOW)).id
+    values["invitation_id"] = (await organisations.invite(
+        organisation, "nieuw@gemeente.nl", "viewer", owner, NOW, "http://testserver.local", "nl"
+    )).id
+    values["/organisations/:slug"] = organisation.slug
+
     # Speaker A uploads a PDF to their session, so material routes have a target.
     owner_speaker = await new_client()
     await _signed_in_by_link(owner_speaker, speaker["id"])
@@ -250,6 +262,10 @@ async def build_world(app, stack) -> World:
     organiser_b = await new_client()
     await login(organiser_b, other.email)
     actors["other_organiser"] = Actor("other organiser", organiser_b, {"x-csrftoken": await _csrf(organiser_b)})
+    admin = await accounts.create_user("beheer@platform.nl", "admin", password=PASSWORD, name="Beheer")
+    admin_client = await new_client()
+    await login(admin_client, admin.email)
+    actors["admin"] = Actor("platform admin", admin_client, {"x-csrftoken": await _csrf(admin_client)})
     openapi = _ok(await anonymous.get("/schema/openapi.json"))
     return World(values, actors, openapi)
 
@@ -311,11 +327,15 @@ async def send(actor: Actor, case: RouteCase, path: str, openapi: dict) -> httpx
     if case.body == "json":
         kwargs["json"] = json_body(case, openapi)
     elif case.body == "form":
-        kwargs["data"] = {"_csrf_token": actor.headers.get("x-csrftoken", "")}
+        kwargs["data"] = {"_csrf_token": actor.headers.get("x-csrftoken", ""), **FORM_FIELDS.get(case.path, {})}
     elif case.body == "multipart":
         kwargs["files"] = {"file": ("slides.pdf", MINIMAL_PDF, "application/pdf")}
         kwargs["data"] = {"title": "Nieuw"}
     return await actor.client.request(case.method, path, **kwargs)
+
+
+# Forms that need a field to name their target (the switcher names the organisation to work in).
+FORM_FIELDS = {"/organiser/organisations/current": {"organisation": "gemeente-eigen"}}
 
 
 def refused(response: httpx.Response) -> bool:
@@ -325,6 +345,8 @@ def refused(response: httpx.Response) -> bool:
 
 
 def owners_of(case: RouteCase) -> list[str]:
+    if case.guards == {"admin"}:
+        return ["admin"]  # the platform's own pages (organisations): the admin is their owner
     if case.guards & {"organiser", "admin"}:
         return ["owner_organiser"]
     # Speaker routes: the speaker, or the organiser who acts for them (some actions are the organiser's alone).

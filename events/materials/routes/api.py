@@ -140,7 +140,7 @@ async def api_update(
     material_id: FromPath[int], data: JSONBody[MaterialUpdate], current_user: CurrentUserDep, clock: ClockDep
 ) -> MaterialOut:
     session, event = await service.session_and_event_of_material(material_id)
-    if not programme.may_manage(event, current_user):
+    if not await programme.may_edit(event, current_user):
         raise Forbidden(N_("Only the event's organisers set visibility and release."))
     material = await service.update_material(material_id, data.visibility, data.release, data.release_at, clock.now())
     return material_out(material, session, clock.now(), full=True)

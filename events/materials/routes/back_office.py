@@ -97,13 +97,13 @@ async def _upload(
 
 async def _organiser_session(session_id: int, user: CurrentUser) -> tuple[dict, dict]:
     session, event = await service.session_and_event(session_id)
-    service.require_organiser(event, user)
+    await service.require_organiser(event, user)
     return session, event
 
 
 async def _organiser_material(material_id: int, user: CurrentUser) -> tuple[dict, dict]:
     session, event = await service.session_and_event_of_material(material_id)
-    service.require_organiser(event, user)
+    await service.require_organiser(event, user)
     return session, event
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from events.accounts import service as accounts
 from events.accounts.service import CurrentUser
-from events.accounts.tables import PersonalLink, Role, User
+from events.accounts.tables import Role
 from events.kernel.errors import Conflict, Forbidden, NotFound
 from events.kernel.i18n import N_
 from events.materials.service.listing import material_by_id
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.programme.tables import Event
 
@@ -18,13 +20,9 @@ from events.programme.tables import Event
 async def speaker_link_is_live(user: CurrentUser, now: datetime) -> bool:
     """A speaker without a password acts through a personal link: once every link has expired or been revoked,
     the signed-in session that came from it gives no access either."""
-    if user.role != Role.SPEAKER:
+    if user.role != Role.SPEAKER or await accounts.has_password(user.id):
         return True
-    if await User.exists().where((User.id == user.id) & User.password_hash.is_not_null()):
-        return True
-    return await PersonalLink.exists().where(
-        (PersonalLink.user == user.id) & PersonalLink.revoked_at.is_null() & (PersonalLink.expires_at > now)
-    )
+    return await accounts.has_live_personal_link(user.id, now)
 
 
 async def require_live_speaker(user: CurrentUser, now: datetime) -> None:
@@ -57,14 +55,14 @@ async def session_and_event_of_material(material_id: int) -> tuple[dict[str, Any
     return await session_and_event(material["session"])
 
 
-def require_organiser(event: dict[str, Any], user: CurrentUser) -> None:
-    if not programme.may_manage(event, user):
-        raise Forbidden(N_("This event belongs to another organiser"))
+async def require_organiser(event: dict[str, Any], user: CurrentUser, needed: OrgRole = OrgRole.EDITOR) -> None:
+    """Another organisation's event is not found; a viewer may not change it."""
+    await programme.require_event_role(event, user, needed)
 
 
 async def check_may_change(user: CurrentUser, session: dict, event: dict, now: datetime) -> None:
     """Organisers of the event may always change its materials; its speakers until the upload deadline."""
-    if programme.may_manage(event, user):
+    if await programme.may_edit(event, user):
         return
     if not await programme.is_speaker_of(session["id"], user.id):
         raise Forbidden(N_("This is not your session: you can only upload materials for your own sessions."))
@@ -77,6 +75,6 @@ async def may_see_all(user: CurrentUser | None, session: dict, event: dict, now:
     """Organisers and the session's own speakers see every file and version, released or not."""
     if user is None:
         return False
-    if programme.may_manage(event, user):
+    if await programme.may_edit(event, user):
         return True
     return await programme.is_speaker_of(session["id"], user.id) and await speaker_link_is_live(user, now)

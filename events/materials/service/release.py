@@ -42,7 +42,7 @@ async def is_confirmed_registrant(event_id: int, token: str | None) -> bool:
     if not plausible_token(token):
         return False
     row = await registration.registration_by_token(token)
-    return row is not None and row["event"] == event_id and row["status"] == RegistrationStatus.CONFIRMED
+    return row is not None and row.event_id == event_id and row.status == RegistrationStatus.CONFIRMED
 
 
 async def participant_materials(

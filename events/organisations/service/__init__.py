@@ -24,7 +24,13 @@ from events.organisations.service.invitations import (
     pending_invitations,
     revoke_invitation,
 )
-from events.organisations.service.members import add_member, change_role, members_of, remove_member
+from events.organisations.service.members import (
+    add_member,
+    change_role,
+    members_of,
+    organisation_for_new_event,
+    remove_member,
+)
 
 __all__ = [
     "INVITATION_LIFETIME",
@@ -41,6 +47,7 @@ __all__ = [
     "organisation_by_id",
     "organisation_by_slug",
     "organisation_for",
+    "organisation_for_new_event",
     "organisations_of",
     "pending_invitations",
     "remove_member",

@@ -8,11 +8,13 @@ from datetime import datetime
 from events.accounts.service import CurrentUser
 from events.audit import service as audit
 from events.kernel.database import lock_row, write_transaction
-from events.kernel.errors import Conflict, NotFound, RuleViolation
+from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.organisations.rows import Member, OrganisationRow
+from events.organisations.service.directory import create_organisation, organisation_by_id
 from events.organisations.tables import Membership, Organisation, OrgRole
 
+CHOOSE = N_("Choose the organisation the event belongs to")
 LAST_OWNER = N_("An organisation needs at least one owner: make someone else owner first")
 
 
@@ -102,3 +104,30 @@ async def remove_member(organisation: OrganisationRow, membership_id: int, actor
             "members.remove", now, actor=actor, organisation_id=organisation.id,
             subject=f"user {row['member']}", detail=f"was {row['role']}",
         )
+
+
+async def organisation_for_new_event(user: CurrentUser, slug: str | None, now: datetime) -> OrganisationRow:
+    """Where a new event of this user goes: the organisation named by `slug` (editor or owner there), else their one
+    organisation; a user in several must say which; an organiser in none gets an organisation of their own, as
+    its owner (as `events user create` gives one)."""
+    allowed = [org_id for org_id, role in await _roles_of(user.id) if role.includes(OrgRole.EDITOR)]
+    if slug:
+        row = await Organisation.select(Organisation.id).where(Organisation.slug == slug).first()
+        role = dict(await _roles_of(user.id)).get(row["id"]) if row else None
+        if role is None:
+            raise RuleViolation(CHOOSE, {"organisation": N_("You are not a member of this organisation")})
+        if not role.includes(OrgRole.EDITOR):
+            raise Forbidden(N_("Only editors and owners of this organisation can do this"))
+        return await organisation_by_id(row["id"])
+    if len(allowed) == 1:
+        return await organisation_by_id(allowed[0])
+    if allowed:
+        raise RuleViolation(CHOOSE, {"organisation": CHOOSE})
+    own = await create_organisation({"name": user.name or user.email}, now, actor=user)
+    await add_member(own.id, user.id, OrgRole.OWNER, now, actor=user)
+    return own
+
+
+async def _roles_of(user_id: int) -> list[tuple[int, OrgRole]]:
+    rows = await Membership.select(Membership.organisation, Membership.role).where(Membership.member == user_id)
+    return [(row["organisation"], OrgRole(row["role"])) for row in rows]

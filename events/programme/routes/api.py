@@ -118,7 +118,8 @@ async def api_create_event(
     """Creates a draft; the answer (201) carries the `slug` made from the title (or the `slug` asked for)."""
     values = sent_fields(data)
     slug = values.pop("slug", None)
-    event = await programme.create_event(values, current_user.id, clock.now(), slug=slug)
+    organisation = values.pop("organisation", None)
+    event = await programme.create_event(values, current_user, clock.now(), slug=slug, organisation=organisation)
     return OrganiserEvent.from_full_row(event, settings.base_url)
 
 

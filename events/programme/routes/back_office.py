@@ -11,10 +11,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from events.accounts.service import CurrentUser
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.kernel.local_time import local_input
 from events.kernel.sections import sections_for
+from events.organisations import service as organisations
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.programme.routes.forms import (
     EventForm,
@@ -25,11 +28,12 @@ from events.programme.routes.forms import (
     new_event_values,
     session_form_values,
 )
-from events.programme.routes.labels import LABELS, translated
+from events.programme.routes.labels import LABELS
 from events.programme.schemas import sent_fields
 from events.programme.tables import SessionKind
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
+from events.web.forms import translated
 
 FORM = RequestEncodingType.URL_ENCODED
 EVENT_FORM = "programme/organiser/event_form.html"
@@ -86,14 +90,22 @@ async def organiser_home(
     columns, values = _extra_columns(await sections_for("organiser_event_list", events=events, request=request))
     return Template(
         "programme/organiser/list.html",
-        context={"events": events, "columns": columns, "values": values, "labels": LABELS, "deleted": deleted},
+        context={"events": events, "columns": columns, "values": values, "labels": LABELS, "deleted": deleted,
+                 "organisations": await organisations.organisations_of(current_user),
+                 "current": request.session.get("organisation", "")},
     )
+
+
+async def _editable_organisations(user: CurrentUser) -> list[tuple[str, str]]:
+    """The organisations a new event may go to (slug, name): where this user is an editor or owner."""
+    mine = await organisations.organisations_of(user)
+    return [(m.organisation.slug, m.organisation.name) for m in mine if m.role.includes(OrgRole.EDITOR)]
 
 
 @get("/organiser/new-event", guards=[organiser_guard], include_in_schema=False)
 async def new_event_page(request: Request, current_user: CurrentUserDep) -> Template:
-    values = new_event_values(current_user.name, current_user.email)
-    return _form_page(EVENT_FORM, request, values=values, event=None)
+    values = {**new_event_values(current_user.name, current_user.email), "organisation": request.session.get("organisation", "")}
+    return _form_page(EVENT_FORM, request, values=values, event=None, organisations=await _editable_organisations(current_user))
 
 
 @post("/organiser/new-event", guards=[organiser_guard], include_in_schema=False)
@@ -102,9 +114,12 @@ async def new_event(
 ) -> Template | Redirect:
     values = sent_fields(data)
     try:
-        event = await programme.create_event(values, current_user.id, clock.now())
+        event = await programme.create_event(
+            values, current_user, clock.now(), organisation=values.pop("organisation", None) or None
+        )
     except RuleViolation as exc:
-        return _form_page(EVENT_FORM, request, exc.errors, 400, values=values, event=None)
+        return _form_page(EVENT_FORM, request, exc.errors, 400, values=values, event=None,
+                          organisations=await _editable_organisations(current_user))
     return Redirect(path=f"/organiser/events/{event['slug']}?saved=1", status_code=303)
 
 

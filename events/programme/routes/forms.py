@@ -35,6 +35,7 @@ class EventForm(Struct):
     reminder_minutes: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    organisation: str = ""  # a new event's organisation (its slug)
 
 
 class SessionForm(Struct):

@@ -3,11 +3,8 @@ translation of a form's field errors."""
 
 from __future__ import annotations
 
-from litestar import Request
-
-from events.kernel.i18n import N_, gettext_for
+from events.kernel.i18n import N_
 from events.programme.tables import EventFormat, EventKind, EventStatus, SessionKind
-from events.web.i18n import language_of
 
 KIND_LABELS = {EventKind.CONFERENCE: N_("Conference"), EventKind.WEBINAR: N_("Webinar"), EventKind.FESTIVAL: N_("Festival")}
 FORMAT_LABELS = {EventFormat.ONLINE: N_("Online"), EventFormat.ONSITE: N_("On location"), EventFormat.HYBRID: N_("Hybrid")}
@@ -21,9 +18,3 @@ SESSION_KIND_LABELS = {
 LABELS = {
     "kinds": KIND_LABELS, "formats": FORMAT_LABELS, "statuses": STATUS_LABELS, "session_kinds": SESSION_KIND_LABELS,
 }
-
-
-def translated(request: Request, errors: dict[str, str]) -> dict[str, str]:
-    """Field errors (msgids) in the visitor's language."""
-    language = language_of(request)
-    return {field: gettext_for(language, message) for field, message in errors.items()}

@@ -50,7 +50,7 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
             "description_html": programme.render_markdown(event["description"]),
             "sections": sections,
             "ended": event["ends_at"] < clock.now(),
-            "may_manage": programme.may_manage(event, current_user),
+            "may_manage": await programme.may_edit(event, current_user),
             "labels": LABELS,
         },
     )

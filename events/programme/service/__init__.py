@@ -12,6 +12,7 @@ split by what users do:
 - `profiles`: speakers' public profiles.
 """
 
+from events.kernel.text import valid_web_url
 from events.programme.service.descriptions import render_markdown
 from events.programme.service.events import (
     TRANSITION_REFUSALS,
@@ -35,16 +36,21 @@ from events.programme.service.queries import (
     PUBLIC_EVENT_COLUMNS,
     agenda_by_day,
     event_by_id,
+    event_for_member,
     event_for_organiser,
     events_of_organiser,
+    full_events,
     is_speaker_of,
-    may_manage,
+    may_edit,
     past_events,
     public_agenda,
     public_event,
+    public_events,
     public_speaker,
     published_events,
+    require_event_role,
     require_public_event,
+    role_for_event,
     session_by_id,
     session_of_event,
     sessions_of,
@@ -62,7 +68,6 @@ from events.programme.service.rules import (
     clean_event,
     clean_reminders,
     clean_session,
-    valid_web_url,
 )
 from events.programme.service.sessions import create_session, delete_session, update_session
 from events.programme.service.slugs import slugify, unique_slug
@@ -81,7 +86,7 @@ __all__ = [
     "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",
     "clean_event", "clean_reminders", "clean_session", "create_event", "create_session", "delete_event",
     "delete_session", "deletion_refusal", "event_by_id", "event_for_organiser", "events_of_organiser",
-    "is_speaker_of", "may_manage", "new_speaker_link", "on_calendar_change", "on_event_delete",
+    "is_speaker_of", "event_for_member", "require_event_role", "full_events", "public_events", "may_edit", "role_for_event", "new_speaker_link", "on_calendar_change", "on_event_delete",
     "on_event_update", "past_events", "public_agenda", "public_event", "public_speaker", "published_events",
     "queue_speaker_link_mail", "remove_speaker", "render_markdown", "require_public_event", "session_by_id",
     "session_of_event", "sessions_of", "sessions_of_speaker", "slugify", "speaker_of_event",

@@ -9,15 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from events.accounts import service as accounts
+from events.accounts.service import CurrentUser
 from events.kernel.database import lock_row, write_transaction
 from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.kernel.i18n import N_
+from events.organisations import service as organisations
 from events.programme.service.listeners import (
     calendar_changes,
     refusal_of_guards,
     tell_calendar_change,
     tell_update,
 )
+from events.programme.service.queries import full_events
 from events.programme.service.rules import clean_event
 from events.programme.service.slugs import slugify, unique_slug
 from events.programme.tables import Event, EventStatus, Session
@@ -36,15 +40,26 @@ TRANSITION_REFUSALS = {
 SLUG_ATTEMPTS = 5
 
 
-async def create_event(data: dict[str, Any], organiser_id: int, now: datetime, slug: str | None = None) -> dict[str, Any]:
-    """A new draft event; its slug comes from the title (or `slug`), made unique with -2, -3, …"""
+async def create_event(
+    data: dict[str, Any], organiser: CurrentUser | int, now: datetime, slug: str | None = None,
+    organisation: str | None = None,
+) -> dict[str, Any]:
+    """A new draft event of `organiser`, in the organisation named by `organisation` (its slug) or their only one
+    (see `organisations.organisation_for_new_event`); its slug comes from the title (or `slug`), made unique with
+    -2, -3, …"""
     values = clean_event(data)
+    if isinstance(organiser, int):
+        maker = await accounts.get_user(organiser)
+        assert maker is not None, organiser
+        organiser = maker
+    owner = await organisations.organisation_for_new_event(organiser, organisation, now)
     base = slugify(slug) if slug and slug.strip() else slugify(values["title"])
     for attempt in range(SLUG_ATTEMPTS):
         try:
             async with write_transaction(Event._meta.db):
                 event = Event(
-                    **values, slug=await unique_slug(base), status=EventStatus.DRAFT.value, organiser=organiser_id,
+                    **values, slug=await unique_slug(base), status=EventStatus.DRAFT.value, organiser=organiser.id,
+                    organisation=owner.id,
                     sequence=0, created_at=now, updated_at=now,
                 )
                 await event.save()
@@ -52,7 +67,7 @@ async def create_event(data: dict[str, Any], organiser_id: int, now: datetime, s
         except Exception as exc:  # a concurrent create took the same slug: pick the next one
             if attempt == SLUG_ATTEMPTS - 1 or "unique" not in str(exc).lower():
                 raise
-    return await Event.select().where(Event.id == event.id).first()
+    return await full_events().where(Event.id == event.id).first()
 
 
 async def _refuse_sessions_outside(event_id: int, values: dict[str, Any], fresh: dict[str, Any]) -> None:
@@ -78,7 +93,7 @@ async def update_event(event: dict[str, Any], data: dict[str, Any], now: datetim
     engine = Event._meta.db
     async with write_transaction(engine):
         await lock_row(engine, Event, event["id"])
-        fresh = await Event.select().where(Event.id == event["id"]).first()
+        fresh = await full_events().where(Event.id == event["id"]).first()
         await _refuse_sessions_outside(event["id"], values, fresh)
         changed = calendar_changes(fresh, values)
         update = {**values, "updated_at": now}
@@ -101,7 +116,7 @@ async def change_status(event: dict[str, Any], action: str, now: datetime) -> di
     engine = Event._meta.db
     async with write_transaction(engine):
         await lock_row(engine, Event, event["id"])
-        fresh = await Event.select().where(Event.id == event["id"]).first()
+        fresh = await full_events().where(Event.id == event["id"]).first()
         if fresh["status"] not in allowed_from:
             raise Conflict(TRANSITION_REFUSALS[action], {"status": TRANSITION_REFUSALS[action]})
         update = {"status": target.value, "sequence": fresh["sequence"] + 1, "updated_at": now}
@@ -129,7 +144,7 @@ async def delete_event(event: dict[str, Any]) -> None:
     engine = Event._meta.db
     async with write_transaction(engine):
         await lock_row(engine, Event, event["id"])
-        fresh = await Event.select().where(Event.id == event["id"]).first()
+        fresh = await full_events().where(Event.id == event["id"]).first()
         if fresh is None:
             raise NotFound(N_("No event with this address"))
         refusal = await deletion_refusal(fresh)

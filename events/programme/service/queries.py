@@ -12,13 +12,25 @@ from typing import Any
 
 from events.accounts import service as accounts
 from events.accounts.service import CurrentUser
-from events.kernel.errors import Forbidden, NotFound
+from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
+from events.organisations import service as organisations
+from events.organisations.tables import OrgRole
 from events.programme.rows import PublicSpeaker, Speaker
 from events.programme.tables import Event, EventStatus, Session, SessionSpeaker
 
 # Every column except the join URL: what public pages, feeds and the public API may read.
 PUBLIC_EVENT_COLUMNS = [c for c in Event._meta.columns if c._meta.name != "join_url"]
+
+
+def full_events():
+    """A query of whole event rows, each with its organisation's slug (`organisation_slug`)."""
+    return Event.select(*Event.all_columns(), Event.organisation.slug.as_alias("organisation_slug"))
+
+
+def public_events():
+    """A query of event rows without the join URL, each with its organisation's slug."""
+    return Event.select(*PUBLIC_EVENT_COLUMNS, Event.organisation.slug.as_alias("organisation_slug"))
 
 
 # --- events ----------------------------------------------------------------------------------------------------
@@ -27,7 +39,7 @@ PUBLIC_EVENT_COLUMNS = [c for c in Event._meta.columns if c._meta.name != "join_
 async def public_event(slug: str) -> dict[str, Any] | None:
     """A published or cancelled event (drafts are invisible to the public), without the join URL."""
     return (
-        await Event.select(*PUBLIC_EVENT_COLUMNS)
+        await public_events()
         .where((Event.slug == slug) & (Event.status != EventStatus.DRAFT))
         .first()
     )
@@ -43,36 +55,71 @@ async def require_public_event(slug: str) -> dict[str, Any]:
 
 async def event_by_id(event_id: int) -> dict[str, Any] | None:
     """The whole event row (join URL included): for organisers, confirmed registrants' mail and invites."""
-    return await Event.select().where(Event.id == event_id).first()
+    return await full_events().where(Event.id == event_id).first()
 
 
-async def event_for_organiser(slug: str, user: CurrentUser) -> dict[str, Any]:
-    """The whole event row if this user may manage it (its organiser, or an admin); raises NotFound/Forbidden."""
-    row = await Event.select().where(Event.slug == slug).first()
-    if row is None:
-        raise NotFound("No event with this address")
-    if not user.is_admin and row["organiser"] != user.id:
-        raise Forbidden("This event belongs to another organiser")
+NO_EVENT = N_("No event with this address")
+
+
+async def event_for_organiser(slug: str, user: CurrentUser, needed: OrgRole = OrgRole.EDITOR) -> dict[str, Any]:
+    """The whole event row (join URL included) if this user's role in the event's organisation includes `needed`
+    (editors change events, viewers read them). Someone of another organisation gets NotFound, the same answer as
+    for a missing event; a member whose role is too weak gets Forbidden."""
+    row = await full_events().where(Event.slug == slug).first()
+    if row is None or row["organisation"] is None:
+        raise NotFound(NO_EVENT)
+    await organisations.require_role(user, row["organisation"], needed, missing=NO_EVENT)
     return row
 
 
-def may_manage(event: dict[str, Any], user: CurrentUser | None) -> bool:
-    return user is not None and (user.is_admin or (user.is_organiser and event["organiser"] == user.id))
+async def require_event_role(
+    event: dict[str, Any] | None, user: CurrentUser | None, needed: OrgRole = OrgRole.EDITOR, missing: str = NO_EVENT,
+) -> OrgRole:
+    """For an event already in hand (found through a session, a quiz, a material): NotFound (with `missing`, the
+    message a missing object of that kind gets) unless the user is a member of its organisation, Forbidden when
+    their role there is too weak."""
+    if event is None or event.get("organisation") is None:
+        raise NotFound(missing)
+    return await organisations.require_role(user, event["organisation"], needed, missing=missing)
 
 
-async def events_of_organiser(user: CurrentUser) -> list[dict[str, Any]]:
-    """The events this user manages (all of them for an admin), newest start first."""
-    query = Event.select(
+async def event_for_member(slug: str, user: CurrentUser) -> dict[str, Any]:
+    """The event for any member of its organisation (viewers too): for pages and answers that only read."""
+    return await event_for_organiser(slug, user, OrgRole.VIEWER)
+
+
+async def role_for_event(event: dict[str, Any], user: CurrentUser | None) -> OrgRole | None:
+    """This user's role in the organisation that owns the event (None: no member, or nobody signed in)."""
+    if user is None or event.get("organisation") is None:
+        return None
+    return await organisations.role_in(user.id, event["organisation"])
+
+
+async def may_edit(event: dict[str, Any], user: CurrentUser | None) -> bool:
+    """Whether this user may change the event and what is under it (an editor or owner of its organisation)."""
+    role = await role_for_event(event, user)
+    return role is not None and role.includes(OrgRole.EDITOR)
+
+
+async def events_of_organiser(user: CurrentUser, organisation_id: int | None = None) -> list[dict[str, Any]]:
+    """The events of every organisation this user is a member of (or of one of them), newest start first, each
+    with its organisation's slug and name and the user's role there."""
+    roles = {mine.organisation.id: mine for mine in await organisations.organisations_of(user)}
+    ids = [organisation_id] if organisation_id in roles else list(roles)
+    if not ids:
+        return []
+    rows = await Event.select(
         Event.id, Event.slug, Event.title, Event.kind, Event.format, Event.status, Event.starts_at, Event.ends_at,
-        Event.timezone, Event.capacity, Event.organiser,
-    )
-    if not user.is_admin:
-        query = query.where(Event.organiser == user.id)
-    return await query.order_by(Event.starts_at, ascending=False)
+        Event.timezone, Event.capacity, Event.organiser, Event.organisation,
+    ).where(Event.organisation.is_in(ids)).order_by(Event.starts_at, ascending=False)
+    for row in rows:
+        mine = roles[row["organisation"]]
+        row.update(organisation_slug=mine.organisation.slug, organisation_name=mine.organisation.name, role=mine.role)
+    return rows
 
 
 def _published(kind: str | None):
-    query = Event.select(*PUBLIC_EVENT_COLUMNS).where(Event.status == EventStatus.PUBLISHED)
+    query = public_events().where(Event.status == EventStatus.PUBLISHED)
     return query.where(Event.kind == kind) if kind else query
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
 from events.kernel.errors import RuleViolation
 from events.kernel.i18n import LANGUAGES, N_
 from events.kernel.local_time import parse_local
-from events.kernel.text import normalise_email, valid_email
+from events.kernel.text import normalise_email, valid_email, valid_web_url
 from events.programme.service.timezones import DEFAULT_TIMEZONE, valid_timezone
 from events.programme.tables import EventFormat, EventKind, SessionKind
 
@@ -31,15 +30,6 @@ REMINDER_RULE = N_(
     "such as 1440,15"
 )
 INSTANT_RULE = N_("Enter a date and time, such as 2026-12-06 09:30")
-
-
-def valid_web_url(value: str) -> bool:
-    """An absolute http(s) URL with a host: nothing a browser would run (javascript:, data:)."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value)
 
 
 def clean_text(value: Any) -> str:

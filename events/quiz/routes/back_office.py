@@ -26,12 +26,12 @@ from events.quiz.routes.pages import (
     QuestionForm,
     QuizForm,
     question_form_values,
-    translated,
 )
 from events.quiz.rows import QuizRow
 from events.resources import service as resources
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, SettingsDep
+from events.web.forms import translated
 from events.web.i18n import language_of
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)

@@ -3,23 +3,14 @@ that keeps live screens and personal answers out of caches."""
 
 from __future__ import annotations
 
-from litestar import Request
 from msgspec import Struct
 
-from events.kernel.i18n import gettext_for
 from events.quiz import service
 from events.quiz.rows import QuestionRow
 from events.quiz.tables import QuestionKind
-from events.web.i18n import language_of
 
 NO_STORE = {"Cache-Control": "no-store"}
 OPTION_FIELDS = range(1, 7)
-
-
-def translated(request: Request | None, errors: dict[str, str] | None) -> dict[str, str]:
-    """Field messages are English msgids in the service; forms show them in the visitor's language."""
-    language = language_of(request) if request is not None else "nl"
-    return {key: gettext_for(language, message) for key, message in (errors or {}).items()}
 
 
 class QuizForm(Struct):

@@ -14,9 +14,10 @@ from litestar.response import Template
 from events.kernel.errors import RuleViolation
 from events.quiz import service
 from events.quiz.broadcasts import ChannelsDep, announce_player
-from events.quiz.routes.pages import NO_STORE, JoinForm, translated
+from events.quiz.routes.pages import NO_STORE, JoinForm
 from events.quiz.rows import JoinedPlayer
 from events.web.deps import ClockDep
+from events.web.forms import translated
 
 CODE_MAX = 20
 

@@ -9,15 +9,17 @@ from piccolo.engine.base import Engine
 
 from events.accounts.service import CurrentUser
 from events.kernel.database import write_transaction
-from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
+from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.kernel.ordering import moved
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.quiz.rows import OptionRow, QuestionRow, QuizRow
 from events.quiz.service.questions import CheckedQuestion, QuestionInput, clean_text, validate_question
 from events.quiz.tables import Answer, Option, Question, QuestionKind, Quiz, Run, RunStatus
 from events.resources.tables import Resource
 
+NO_QUIZ = N_("No quiz with this number")
 TITLE_MAX = 200
 
 
@@ -33,14 +35,16 @@ async def quizzes_of_event(event_id: int) -> list[QuizRow]:
     ]
 
 
-async def quiz_for_organiser(quiz_id: int, user: CurrentUser) -> tuple[QuizRow, dict[str, Any]]:
-    """The quiz and its event if this user may manage the event; raises NotFound/Forbidden."""
+async def quiz_for_organiser(
+    quiz_id: int, user: CurrentUser, needed: OrgRole = OrgRole.EDITOR
+) -> tuple[QuizRow, dict[str, Any]]:
+    """The quiz and its event if this user has the `needed` role in the event's organisation: NotFound for a
+    missing quiz and for another organisation's, Forbidden for a role too weak."""
     quiz = await quiz_by_id(quiz_id)
     if quiz is None:
-        raise NotFound(N_("No quiz with this number"))
+        raise NotFound(NO_QUIZ)
     event = await programme.event_by_id(quiz.event)
-    if event is None or not programme.may_manage(event, user):
-        raise Forbidden(N_("This quiz belongs to another organiser"))
+    await programme.require_event_role(event, user, needed, missing=NO_QUIZ)
     return quiz, event
 
 
@@ -49,7 +53,7 @@ async def quiz_of_event_for_organiser(slug: str, quiz_id: int, user: CurrentUser
     event = await programme.event_for_organiser(slug, user)
     quiz, _event = await quiz_for_organiser(quiz_id, user)
     if quiz.event != event["id"]:
-        raise NotFound(N_("No quiz with this number"))
+        raise NotFound(NO_QUIZ)
     return quiz, event
 
 

@@ -130,7 +130,7 @@ async def move_registration(
 
 async def _movable(event: dict[str, Any], target: dict[str, Any] | None, registration_id: int, now: datetime) -> dict[str, Any]:
     """The registration's row, once it may move to `target`; raises why not."""
-    if target is None or target["organiser"] != event["organiser"]:
+    if target is None or target["organisation"] != event["organisation"]:  # never into another organisation
         raise RuleViolation(N_("Choose another event of yours."), errors={"target": N_("Choose another event of yours.")})
     if target["status"] != EventStatus.PUBLISHED or (target["ends_at"] is not None and now >= target["ends_at"]):
         raise Conflict(N_("The other event does not take registrations."))

@@ -142,9 +142,9 @@ async def registration_of_event(event_id: int, registration_id: int) -> Registra
 
 
 async def move_targets(event: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The organiser's other published events (id, title, slug), soonest first: where a registration may move."""
+    """The organisation's other published events (id, title, slug), soonest first: where a registration may move."""
     return await Event.select(Event.id, Event.title, Event.slug).where(
-        (Event.organiser == event["organiser"]) & (Event.id != event["id"]) & (Event.status == EventStatus.PUBLISHED)
+        (Event.organisation == event["organisation"]) & (Event.id != event["id"]) & (Event.status == EventStatus.PUBLISHED)
     ).order_by(Event.starts_at)
 
 

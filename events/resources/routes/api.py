@@ -9,7 +9,7 @@ from litestar import delete, patch, post
 from litestar.params import FromPath, JSONBody
 
 from events.accounts.service import CurrentUser
-from events.kernel.errors import Forbidden, NotFound
+from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
 from events.programme import service as programme
 from events.resources import service
@@ -78,9 +78,7 @@ async def _session_of_my_event(session_id: int, user: CurrentUser) -> None:
     session = await programme.session_by_id(session_id)
     if session is None:
         raise NotFound(N_("No session with this number"))
-    event = await programme.event_by_id(session["event"])
-    if not programme.may_manage(event, user):
-        raise Forbidden(N_("This event belongs to another organiser"))
+    await programme.require_event_role(await programme.event_by_id(session["event"]), user)
 
 
 @post("/api/sessions/{session_id:int}/resources", guards=[organiser_guard], tags=["resources"], summary="Link a resource to a session of my event")

@@ -15,23 +15,18 @@ from msgspec import Struct
 
 from events.accounts.service import CurrentUser
 from events.kernel.errors import NotFound, RuleViolation
-from events.kernel.i18n import N_, gettext_for
+from events.kernel.i18n import N_
 from events.programme import service as programme
 from events.resources import service
 from events.resources.routes.filters import known_filters, vocabulary
 from events.resources.rows import ResourceRow
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep
-from events.web.i18n import language_of
+from events.web.forms import translated
 from events.web.routes import safe_next
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
-
-
-def _translated(request: Request, errors: dict[str, str]) -> dict[str, str]:
-    language = language_of(request)
-    return {key: gettext_for(language, message) for key, message in errors.items()}
 
 
 # --- the editor ----------------------------------------------------------------------------------------------------
@@ -94,7 +89,7 @@ async def create_resource_form(
     try:
         row = await service.create_resource(values, current_user.id, clock.now())
     except RuleViolation as exc:
-        return _form_page(None, values, _translated(request, exc.errors or {"title": exc.message}), 400)
+        return _form_page(None, values, translated(request, exc.errors or {"title": exc.message}), 400)
     return Redirect(path=f"/organiser/resources?saved={row.id}", status_code=303)
 
 
@@ -113,7 +108,7 @@ async def update_resource_form(
     try:
         await service.update_resource(resource_id, values, clock.now())
     except RuleViolation as exc:
-        return _form_page(row, values, _translated(request, exc.errors or {"title": exc.message}), 400)
+        return _form_page(row, values, translated(request, exc.errors or {"title": exc.message}), 400)
     return Redirect(path=f"/organiser/resources?saved={resource_id}", status_code=303)
 
 
