@@ -27,6 +27,7 @@ from events.accounts.service import CurrentUser
 from events.kernel import database
 from events.kernel.clock import Clock
 from events.kernel.settings import Settings
+from events.live.plugin import LivePlugin
 from events.mail.plugin import MailPlugin
 from events.materials.plugin import MaterialsPlugin
 from events.organisations.plugin import OrganisationsPlugin
@@ -48,7 +49,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 # Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
 DOMAIN_PLUGINS = (
     WebPlugin, AccountsPlugin, OrganisationsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin,
-    MaterialsPlugin, ResourcesPlugin,
+    MaterialsPlugin, ResourcesPlugin, LivePlugin,
 )
 
 log = logging.getLogger("events")

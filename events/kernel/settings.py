@@ -121,6 +121,8 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 # `login_account` counts sign-in attempts per account (whatever the address they come from), beside `login` per address.
 DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "login": (10, 60), "login_account": (10, 900), "registration": (60, 60), "quiz_join": (600, 60),
+    # Live spaces: joining per address (a whole hall on one Wi-Fi), asking questions per address.
+    "live_join": (1200, 60), "live_ask": (300, 60),
 }
 
 

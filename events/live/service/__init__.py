@@ -1,0 +1,47 @@
+"""The rules of live interaction, split by what users do: spaces, participants, questions, polls (and their words),
+ratings, exports and retention. Callers write `from events.live import service`."""
+
+from events.live.service.exports import export_csv, export_data
+from events.live.service.participants import join, participant_of
+from events.live.service.polls import (
+    create_poll,
+    hide_word,
+    move,
+    open_poll_of,
+    poll_of,
+    poll_view,
+    polls_of,
+    respond,
+    responded_by,
+    results,
+)
+from events.live.service.questions import (
+    MODERATION,
+    ask,
+    moderate,
+    question_view,
+    questions_of,
+    vote,
+    votes_by,
+    withdraw,
+)
+from events.live.service.ratings import rate, ratings_of_event
+from events.live.service.retention import purge_names
+from events.live.service.spaces import (
+    create_space,
+    may_moderate,
+    set_open,
+    space_by_code,
+    space_by_id,
+    space_for_organiser,
+    space_of_session,
+    spaces_of_event,
+)
+
+__all__ = [
+    "MODERATION", "ask", "create_poll", "create_space", "export_csv", "export_data", "hide_word", "join",
+    "may_moderate", "moderate", "move", "open_poll_of", "participant_of", "poll_of", "poll_view", "polls_of",
+    "purge_names", "question_view", "questions_of", "rate", "ratings_of_event", "responded_by", "respond", "results",
+    "set_open", "space_by_code", "space_by_id", "space_for_organiser", "space_of_session", "spaces_of_event", "vote",
+    "votes_by", "withdraw",
+]

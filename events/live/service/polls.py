@@ -1,0 +1,147 @@
+"""Polls: single choice, multiple choice, a scale (1–5 or 1–10) and word clouds. One poll is open per space at a
+time (a UNIQUE column `open_in` holds the space's id while a poll is open); one response per participant and poll
+(UNIQUE `once`). Results may stay hidden from the room until the moderator reveals them."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from piccolo.engine.sqlite import TransactionType
+
+from events.kernel.database import UNIQUE_VIOLATIONS
+from events.kernel.errors import Conflict, NotFound, RuleViolation
+from events.kernel.i18n import N_
+from events.live.service.words import clean_words
+from events.live.tables import Poll, PollKind, PollState, Response
+
+QUESTION_MAX = 280
+OPTIONS_MAX = 10
+SCALES = (5, 10)
+NO_POLL = N_("No poll with this number in this space")
+
+
+def _options(kind: PollKind, options: list[Any] | None) -> list[Any]:
+    if kind in (PollKind.CHOICE, PollKind.MULTIPLE):
+        texts = [str(o).strip() for o in options or [] if str(o).strip()]
+        if not 2 <= len(texts) <= OPTIONS_MAX or any(len(t) > 120 for t in texts):
+            raise RuleViolation(N_("A poll needs 2 to 10 options of at most 120 characters"),
+                                {"options": N_("2 to 10 options")})
+        return texts
+    if kind == PollKind.SCALE:
+        top = int(options[-1]) if options and str(options[-1]).isdigit() else 5
+        if top not in SCALES:
+            raise RuleViolation(N_("A scale runs from 1 to 5 or from 1 to 10"), {"options": N_("5 or 10")})
+        return [1, top]
+    return []
+
+
+async def create_poll(space: dict[str, Any], kind: str, question: str, options: list[Any] | None,
+                      revealed: bool = True) -> dict[str, Any]:
+    if kind not in PollKind.__members__.values():
+        raise RuleViolation(N_("Unknown kind of poll"), {"kind": N_("choice, multiple, scale or words")})
+    question = (question or "").strip()
+    if not question or len(question) > QUESTION_MAX:
+        raise RuleViolation(N_("A poll question has 1 to 280 characters"), {"question": N_("1 to 280 characters")})
+    rows = await Poll.insert(Poll(space=space["id"], kind=kind, question=question,
+                                  options=_options(PollKind(kind), options), revealed=revealed)).returning(Poll.id)
+    return await poll_of(space, rows[0]["id"])
+
+
+async def poll_of(space: dict[str, Any], poll_id: int) -> dict[str, Any]:
+    row = await Poll.select().where(Poll.id == poll_id, Poll.space == space["id"]).first()
+    if row is None:
+        raise NotFound(NO_POLL)
+    return row
+
+
+async def polls_of(space: dict[str, Any]) -> list[dict[str, Any]]:
+    return await Poll.select().where(Poll.space == space["id"]).order_by(Poll.id)
+
+
+async def open_poll_of(space: dict[str, Any]) -> dict[str, Any] | None:
+    return await Poll.select().where(Poll.open_in == space["id"]).first()
+
+
+async def move(space: dict[str, Any], poll_id: int, action: str) -> dict[str, Any]:
+    """open (closing the poll that was open), close, reveal, conceal."""
+    await poll_of(space, poll_id)
+    if action == "open":
+        kwargs = {"transaction_type": TransactionType.immediate} if Poll._meta.db.engine_type == "sqlite" else {}
+        async with Poll._meta.db.transaction(**kwargs):
+            await Poll.update({Poll.open_in: None, Poll.state: PollState.CLOSED.value}).where(Poll.open_in == space["id"])
+            await Poll.update({Poll.open_in: space["id"], Poll.state: PollState.OPEN.value}).where(Poll.id == poll_id)
+    elif action == "close":
+        await Poll.update({Poll.open_in: None, Poll.state: PollState.CLOSED.value}).where(Poll.id == poll_id)
+    elif action in ("reveal", "conceal"):
+        await Poll.update({Poll.revealed: action == "reveal"}).where(Poll.id == poll_id)
+    else:
+        raise NotFound(N_("Unknown poll action"))
+    return await poll_of(space, poll_id)
+
+
+def _answer(poll: dict[str, Any], answer: Any) -> list[Any]:
+    kind, options = PollKind(poll["kind"]), poll["options"]
+    values = answer if isinstance(answer, list) else [answer]
+    if kind == PollKind.WORDS:
+        return clean_words([str(v) for v in values])
+    if kind == PollKind.SCALE:
+        ok = len(values) == 1 and isinstance(values[0], int) and options[0] <= values[0] <= options[1]
+    else:
+        ok = (bool(values) and all(isinstance(v, int) and 0 <= v < len(options) for v in values)
+              and len(set(values)) == len(values) and (kind == PollKind.MULTIPLE or len(values) == 1))
+    if not ok:
+        raise RuleViolation(N_("This is not an answer to this poll"), {"answer": N_("Choose from the options")})
+    return sorted(values)
+
+
+async def respond(space: dict[str, Any], participant: dict[str, Any], poll_id: int, answer: Any) -> dict[str, Any]:
+    poll = await poll_of(space, poll_id)
+    if poll["state"] != PollState.OPEN.value:
+        raise Conflict(N_("This poll is not open"))
+    values = _answer(poll, answer)
+    try:
+        await Response.insert(Response(poll=poll_id, participant=participant["id"], answer=values,
+                                       once=f"{poll_id}:{participant['id']}"))
+    except UNIQUE_VIOLATIONS:
+        raise Conflict(N_("You already answered this poll")) from None
+    return poll
+
+
+async def responded_by(participant_id: int) -> list[int]:
+    return [r["poll"] for r in await Response.select(Response.poll).where(Response.participant == participant_id)]
+
+
+def _decoded(value: Any) -> Any:
+    # Piccolo hands JSON columns back as text
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def results(poll: dict[str, Any]) -> dict[str, Any]:
+    """Counts per option (choice, multiple), per value and the mean (scale), per word without hidden ones (words)."""
+    answers = [_decoded(r["answer"]) for r in await Response.select(Response.answer).where(Response.poll == poll["id"])]
+    counts = Counter(value for answer in answers for value in answer)
+    kind, options = PollKind(poll["kind"]), _decoded(poll["options"])
+    result: dict[str, Any] = {"poll_id": poll["id"], "kind": kind.value, "responses": len(answers)}
+    if kind in (PollKind.CHOICE, PollKind.MULTIPLE):
+        result["counts"] = [{"option": i, "text": t, "count": counts.get(i, 0)} for i, t in enumerate(options)]
+    elif kind == PollKind.SCALE:
+        result["counts"] = [{"value": v, "count": counts.get(v, 0)} for v in range(options[0], options[1] + 1)]
+        result["mean"] = round(sum(v * n for v, n in counts.items()) / len(answers), 2) if answers else None
+    else:
+        hidden = set(_decoded(poll["hidden_words"]))
+        result["words"] = [{"word": w, "count": n} for w, n in counts.most_common(100) if w not in hidden]
+    return result
+
+
+async def hide_word(space: dict[str, Any], poll_id: int, word: str) -> dict[str, Any]:
+    poll = await poll_of(space, poll_id)
+    hidden = set(_decoded(poll["hidden_words"])) | {word.strip().casefold()}
+    await Poll.update({Poll.hidden_words: sorted(hidden)}).where(Poll.id == poll_id)
+    return await poll_of(space, poll_id)
+
+
+def poll_view(poll: dict[str, Any]) -> dict[str, Any]:
+    return {"id": poll["id"], "kind": poll["kind"], "question": poll["question"],
+            "options": _decoded(poll["options"]), "state": poll["state"], "revealed": poll["revealed"]}
