@@ -20,6 +20,7 @@ from events.kernel.clock import Clock
 from events.kernel.errors import RuleViolation
 from events.kernel.settings import Settings, SettingsError
 from events.kernel.text import normalise_email
+from events.live import service as live
 from events.mail import worker as mail_worker
 from events.mail.jobs import worker_jobs
 from events.materials import service as materials
@@ -288,6 +289,8 @@ def purge() -> None:
     now = Clock().now()
     touched = run_with_database(settings, lambda: registration.purge(now, settings.retention_days))
     click.echo(f"anonymised {touched} registrations of events that ended more than {settings.retention_days} days ago")
+    names = run_with_database(settings, lambda: live.purge_names(now, settings.retention_days))
+    click.echo(f"forgot {names} names in live spaces of those events")
     swept = run_with_database(settings, lambda: materials.sweep_orphaned_files(storage_for(settings.data_dir), now))
     click.echo(f"deleted {swept} uploaded files that no material refers to any more")
 

@@ -82,7 +82,7 @@ async def move(space: dict[str, Any], poll_id: int, action: str) -> dict[str, An
 
 
 def _answer(poll: dict[str, Any], answer: Any) -> list[Any]:
-    kind, options = PollKind(poll["kind"]), poll["options"]
+    kind, options = PollKind(poll["kind"]), _decoded(poll["options"])
     values = answer if isinstance(answer, list) else [answer]
     if kind == PollKind.WORDS:
         return clean_words([str(v) for v in values])
