@@ -86,7 +86,7 @@ def _release(channels: ChannelsPlugin, names: list[str]) -> None:
             registry.pop(name, None)
 
 
-@websocket("/ws/live/{code:str}", opt={"csrf_free": True, "skip_session": True})
+@websocket("/ws/live/{code:str}", opt={"csrf_free": True})  # the session names a moderator
 async def live_socket(socket: WebSocket, code: FromPath[str], channels: ChannelsDep) -> None:
     await socket.accept()
     greeted = await _greet(socket, code)

@@ -3,6 +3,6 @@
 The socket is in `events.live.sockets`."""
 
 from events.live import sockets
-from events.live.routes import api
+from events.live.routes import api, back_office, public
 
-ROUTES = [*api.ROUTES, *sockets.SOCKETS]
+ROUTES = [*back_office.ROUTES, *api.ROUTES, *public.ROUTES, *sockets.SOCKETS]

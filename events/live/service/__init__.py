@@ -28,6 +28,7 @@ from events.live.service.questions import (
 from events.live.service.ratings import rate, ratings_of_event
 from events.live.service.retention import purge_names
 from events.live.service.spaces import (
+    NO_SPACE,
     create_space,
     may_moderate,
     set_open,
@@ -39,7 +40,7 @@ from events.live.service.spaces import (
 )
 
 __all__ = [
-    "MODERATION", "ask", "create_poll", "create_space", "export_csv", "export_data", "hide_word", "join",
+    "MODERATION", "NO_SPACE", "ask", "create_poll", "create_space", "export_csv", "export_data", "hide_word", "join",
     "may_moderate", "moderate", "move", "open_poll_of", "participant_of", "poll_of", "poll_view", "polls_of",
     "purge_names", "question_view", "questions_of", "rate", "ratings_of_event", "responded_by", "respond", "results",
     "set_open", "space_by_code", "space_by_id", "space_for_organiser", "space_of_session", "spaces_of_event", "vote",
