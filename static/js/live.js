@@ -128,12 +128,12 @@
   }
   function pollForm(poll) {
     var form = el("form", { "class": "form live-poll-form" });
-    form.appendChild(el("p", { "class": "live-poll-question", id: "poll-q-" + poll.id }, poll.question));
     if (poll.kind === "words") {
+      form.appendChild(el("p", { "class": "live-poll-question", id: "poll-q-" + poll.id }, poll.question));
       [1, 2, 3].forEach(function (n) { var id = "poll-word-" + n, f = el("div", { "class": "field" });
         f.appendChild(el("label", { "for": id }, L("word") + " " + n)); f.appendChild(el("input", { id: id, name: "word", maxlength: "40" })); form.appendChild(f); });
     } else {
-      var fs = el("fieldset"); fs.appendChild(el("legend", { "class": "visually-hidden" }, poll.question));
+      var fs = el("fieldset"); fs.appendChild(el("legend", { "class": "live-poll-question" }, poll.question));
       var values = poll.kind === "scale" ? Array.from({ length: poll.options[1] }, function (_, i) { return i + 1; }) : poll.options;
       values.forEach(function (text, i) {
         var label = el("label", { "class": "live-option" });

@@ -86,3 +86,21 @@ def test_speaker_home(live_server, speaker_link, page):
     page.wait_for_url("**/speaker")
     audit(page, "speaker home")
     assert_fits_320(page)
+
+
+def test_live_pages(live_server, organiser, organiser_token, page):
+    from tests.e2e.test_live import open_space  # noqa: PLC0415 - the live journeys' helper
+
+    webinar = create_webinar(live_server, organiser_token)
+    space = open_space(live_server, organiser_token, webinar)
+    for path in ("/live", "/live?code=000000", f"/live/{space['code']}", f"/live/{space['code']}/wall"):
+        page.goto(path)
+        audit(page, path)
+        if "/wall" not in path:  # the wall is a full screen for the beamer; the phone pages reflow
+            assert_fits_320(page)
+    sign_in(page, organiser.email, PASSWORD)
+    page.goto(f"/organiser/live/{space['id']}")
+    audit(page, "live moderator screen")
+    assert_fits_320(page)
+    page.goto(f"/organiser/events/{webinar['slug']}")
+    audit(page, "organiser event page with the live section")
