@@ -36,6 +36,7 @@ PUBLIC_MUTATIONS = [
         r"^/api/quiz/join$",
         r"^/api/quiz/.*/(join|answers?)$",
         r"^/api/quiz/players/.*",
+        r"^/api/live/\{code:str\}/.*",  # a live space's participants (their token, no account)
     )
 ]
 GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
@@ -43,7 +44,7 @@ GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # signed-in user's own space: other organisers may open theirs, but must not see the owner's data there.
 # resource_id is not among them: the resource library is shared by all organisers.
 OWNED = {"slug", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
-         "player_id", "version_id", "option_id", "member_id", "invitation_id"}
+         "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id"}
 REFUSED = {401, 403, 404}
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 MARKER = "Eigenaarsgeheim-7f3a"  # in the owner's event title: must not show up for anyone else
@@ -217,6 +218,19 @@ async def build_world(app, stack) -> World:
         "registration_id": registered["id"], "quiz_id": quiz_id, "run_id": run.id, "player_id": player.player_id,
         "question_id": registration_question, "/quizzes/:question_id": quiz_question,
         "action": "publish", "/registrations/:action": "check-in", "/questions/:action": "up", "/quiz/runs/:action": "next",
+    }
+
+    # A live space of the owner's session, with a question and a poll. Its keys go first: "/questions/:action"
+    # would otherwise name the live moderation action too ("int}/questions/…" is only in the live route's path).
+    from events.live import service as live
+
+    live_space = await live.set_open((await live.create_space(event, session["id"]))["id"], True)
+    _token, live_participant = await live.join(live_space, None)
+    values = {
+        "space_id": live_space["id"], "poll_id": (await live.create_poll(live_space, "words", "Woord?", None))["id"],
+        "/live/spaces/:question_id": (await live.ask(live_space, live_participant, "Vraag?", None))["id"],
+        "int}/questions/{question_id:action": "pin", "/polls/{poll_id:action": "open",
+        "/live/spaces/{space_id:action": "open", "/organiser/live/:action": "open", **values,
     }
 
     # The owner's organisation, with a colleague and an open invitation (the team routes' targets).
