@@ -160,8 +160,9 @@ class PlayerView:
             "rank": self.rank,
             "question": self.question,
             "answered": self.answered,
+            "choices": self.choices or [],  # always there (empty in the lobby and before answering)
         }
-        for name, value in (("podium", self.podium), ("choices", self.choices), ("correct", self.correct),
+        for name, value in (("podium", self.podium), ("correct", self.correct),
                             ("points", self.points)):
             if value is not None:
                 message[name] = value

@@ -28,8 +28,8 @@ class ExportOption(Struct):
 class ExportQuestion(Struct):
     kind: str
     text: str
-    time_limit_s: int = 20
-    points: int = 1000
+    time_limit_s: Annotated[int, Meta(ge=5, le=300, description="seconds to answer, 5 to 300")] = 20
+    points: Annotated[int, Meta(ge=0, le=2000, description="points for a right answer, 0 to 2000")] = 1000
     learn_more_url: str = ""
     learn_more_title: str = ""
     resource_url: str = ""  # a platform resource, matched by URL on import

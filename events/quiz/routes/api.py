@@ -46,6 +46,21 @@ async def api_quiz_import(
     return {"id": quiz_id, "url": f"/organiser/events/{slug}/quizzes/{quiz_id}"}
 
 
+@post("/api/quizzes/{quiz_id:int}/runs", summary="Open a live run of a quiz (in the lobby, with a join code)",
+      status_code=201, **ORGANISER)
+async def api_open_run(
+    request: Request, quiz_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep,
+) -> dict[str, Any]:
+    await service.quiz_for_organiser(quiz_id, current_user)
+    run = await service.open_run(quiz_id, current_user.id, clock.now())
+    base_url = request.app.state.settings.base_url
+    return {
+        "run_id": run.id, "quiz_id": quiz_id, "status": run.status, "join_code": run.join_code,
+        "join_url": f"{base_url}/quiz?code={run.join_code}", "host_socket_url": f"/ws/quiz/host/{run.id}",
+        "host_url": f"{base_url}/organiser/quiz-runs/{run.id}/host",
+    }
+
+
 @post(
     "/api/quiz/runs/{run_id:int}/{action:str}",
     summary="Host action: next (question), reveal, leaderboard, end",
@@ -115,4 +130,4 @@ async def api_join(request: Request, data: JSONBody[JoinRequest], clock: ClockDe
     )
 
 
-ROUTES = [api_quiz_export, api_quiz_import, api_host_action, api_remove_player, api_results, api_join]
+ROUTES = [api_open_run, api_quiz_export, api_quiz_import, api_host_action, api_remove_player, api_results, api_join]

@@ -35,7 +35,9 @@ def score_answer(correct: bool, response_ms: int, time_limit_s: int, points: int
 async def standings(run_id: int) -> list[Standing]:
     """Every (not removed) player's score, right answers and total response time, best first.
 
-    Ties are broken by total response time over the player's answers (lower wins), then by who joined first.
+    Ties are broken by whether the player answered at all (one who never answered ranks below one who answered,
+    even wrongly: zero total response time must not win the tie), then by total response time over the player's
+    answers (lower wins), then by who joined first.
     """
     players = await Player.select(Player.id, Player.nickname, Player.joined_at).where(
         (Player.run == run_id) & (Player.removed == False)  # noqa: E712
@@ -49,7 +51,7 @@ async def standings(run_id: int) -> list[Standing]:
             total[1] += 1 if answer["correct"] else 0
             total[2] += answer["response_ms"]
             total[3] += 1
-    ranked = sorted(players, key=lambda p: (-totals[p["id"]][0], totals[p["id"]][2], p["id"]))
+    ranked = sorted(players, key=lambda p: (-totals[p["id"]][0], totals[p["id"]][3] == 0, totals[p["id"]][2], p["id"]))
     return [
         Standing(
             rank=rank,
