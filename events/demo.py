@@ -14,6 +14,7 @@ from events.accounts import demo as accounts_demo
 from events.accounts.tables import User
 from events.kernel.clock import Clock
 from events.kernel.settings import Settings
+from events.live import demo as live_demo
 from events.materials import demo as materials_demo
 from events.organisations import demo as organisations_demo
 from events.programme import demo as programme_demo
@@ -24,6 +25,7 @@ from events.resources import demo as resources_demo
 # In this order: a domain may use what an earlier one made (through `DemoContext.refs`).
 DEMO_DOMAINS = (
     accounts_demo, organisations_demo, programme_demo, registration_demo, resources_demo, quiz_demo, materials_demo,
+    live_demo,
 )
 
 

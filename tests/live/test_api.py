@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 
 from events.accounts import service as accounts
+from events.demo import load_demo
 from events.live import service
 from events.live.tables import Space, Vote
 from tests.conftest import NOW
@@ -155,3 +156,13 @@ async def test_purge_forgets_asker_names_of_old_events(client, space, event):
     assert await service.purge_names(NOW + timedelta(days=40), 30) == 2
     question = (await service.questions_of(space))[0]
     assert question["name"] is None and question["text"] == "Vraag"
+
+
+async def test_demo_adds_one_open_space_once(settings, clock, engine):
+    await load_demo(settings, clock)
+    spaces = await Space.select()
+    assert len(spaces) == 1 and spaces[0]["is_open"]
+    data = await service.export_data(spaces[0])
+    assert len(data["questions"]) == 3 and data["ratings"]["count"] == 2 and data["polls"][0]["results"]["responses"] == 4
+    await load_demo(settings, clock)
+    assert await Space.count() == 1
