@@ -6,6 +6,7 @@
   var runId = root.getAttribute("data-run-id");
   var L = function (name) { return root.getAttribute("data-label-" + name) || ""; };
   var $ = function (id) { return document.getElementById(id); };
+  var beamer = root.dataset.screen === "beamer";  // the beamer screen: the same stages, no controls
   var state = { status: "lobby", players: {}, question: null, answered: 0, stopTimer: null, total: 0, autoRevealed: false };
 
   function csrf() { var m = document.cookie.match(/(?:^|; )(?:__Host-)?events_csrf=([^;]*)/); return m ? decodeURIComponent(m[1]) : ""; }
@@ -38,6 +39,7 @@
     var list = $("host-players"); Q.clear(list);
     Object.keys(state.players).forEach(function (id) {
       var li = Q.el("li", {}, state.players[id] + " ");
+      if (beamer) { list.appendChild(li); return; }  // the room sees names, never buttons
       var b = Q.el("button", { type: "button", "class": "link-button" }, L("remove"));
       b.appendChild(Q.el("span", { "class": "visually-hidden" }, " " + state.players[id]));
       b.addEventListener("click", function () { removePlayer(id); });
@@ -48,6 +50,7 @@
   }
 
   function buttons() {
+    if (beamer) return;
     var s = state.status;
     $("host-next").disabled = !(s === "lobby" || s === "reveal" || s === "leaderboard");
     $("host-reveal").disabled = s !== "question";

@@ -274,6 +274,18 @@ async def host_page(run_id: FromPath[int], current_user: CurrentUserDep, setting
     )
 
 
+@get(RUN + "/screen", **ORGANISER)
+async def screen_page(run_id: FromPath[int], current_user: CurrentUserDep, settings: SettingsDep) -> Template:
+    """The beamer screen of a run: full screen, no site navigation and no buttons (the host page has the controls)."""
+    run, quiz, event = await service.run_for_host(run_id, current_user)
+    return Template(
+        "quiz/screen.html",
+        context={"run": run, "quiz": quiz, "event": event, "join_url": _join_url(settings.base_url, run.join_code),
+                 "join_host": settings.base_url.split("://", 1)[-1]},
+        headers=NO_STORE,
+    )
+
+
 @get(RUN + "/qr.svg", **ORGANISER)
 async def host_qr(run_id: FromPath[int], current_user: CurrentUserDep, settings: SettingsDep) -> Response:
     run, _quiz, _event = await service.run_for_host(run_id, current_user)
@@ -317,6 +329,7 @@ ROUTES = [
     quiz_export_download,
     run_open,
     host_page,
+    screen_page,
     host_qr,
     results_page,
     results_csv,
