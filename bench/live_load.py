@@ -194,7 +194,7 @@ async def run_bench(args) -> dict:
         env["EVENTS_REDIS_URL"] = args.redis
     else:
         env.pop("EVENTS_REDIS_URL", None)
-    server = start_server(env, port, args.workers, SERVER_LOG, timeout=60)
+    server = start_server(env, port, args.workers, SERVER_LOG, timeout=180)  # start-up is slow on a busy machine
     figures: dict = {"participants": args.participants, "workers": args.workers, "redis": bool(args.redis)}
     try:
         host = f"127.0.0.1:{port}"
