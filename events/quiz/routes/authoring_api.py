@@ -4,7 +4,7 @@ organisation; another organisation's quiz is 404). The rules are the same servic
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
@@ -46,7 +46,7 @@ class QuestionRequest(Struct):
 
 
 class MoveRequest(Struct):
-    direction: Annotated[str, Meta(pattern="^(up|down)$")]
+    direction: Literal["up", "down"]
 
 
 def quiz_json(quiz: QuizRow, questions: list[QuestionRow]) -> dict[str, Any]:
