@@ -40,6 +40,7 @@ from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
 from events.web.headers import API_VERSION, security_headers
 from events.web.plugin import WebPlugin
+from events.web.public_cache import PublicCacheMiddleware
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
 from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
@@ -152,7 +153,9 @@ def _middleware(settings: Settings) -> list:
         config=csrf_config(settings.secret_key, settings.secure_cookies, csrf_cookie(settings)),
         session_cookie=session_cookie(settings),
     )
-    return [*([RateLimitMiddleware] if settings.rate_limits else []), sessions.middleware, csrf, AuthenticationMiddleware]
+    # The public cache answers anonymous public reads before sessions, CSRF and authentication run.
+    limits = [RateLimitMiddleware] if settings.rate_limits else []
+    return [*limits, PublicCacheMiddleware, sessions.middleware, csrf, AuthenticationMiddleware]
 
 
 def _openapi_config() -> OpenAPIConfig:
