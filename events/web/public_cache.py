@@ -103,24 +103,30 @@ class PublicCacheMiddleware:
         await self.app(scope, receive, self._keeping(key, send))
 
     def _keeping(self, key: tuple, send: Send) -> Send:
-        start: dict = {}
-        chunks: list[bytes] = []
+        """Holds the start of a one-piece answer until its body is known, so the first answer already carries the
+        ETag and Last-Modified; a streamed answer (more than one body message) passes through and is not kept."""
+        held: list[Message] = []
 
         async def keeping_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    self._store(key, start, b"".join(chunks))
+                held.append(message)
+                return
+            if held and message["type"] == "http.response.body":
+                start = held.pop()
+                if message.get("more_body", False):
+                    await send(start)
+                else:
+                    start = {**start, "headers": self._store(key, start, message.get("body", b""))}
+                    await send(start)
             await send(message)
 
         return keeping_send
 
-    def _store(self, key: tuple, start: dict, body: bytes) -> None:
+    def _store(self, key: tuple, start: Message, body: bytes) -> list[tuple[bytes, bytes]]:
+        """Keeps a 200 answer without cookies; returns the headers to send (with ETag and Last-Modified)."""
         headers = [(bytes(name).lower(), bytes(value)) for name, value in start.get("headers", ())]
         if start.get("status") != 200 or any(name == b"set-cookie" for name, _ in headers):
-            return
+            return headers
         etag = next((value for name, value in headers if name == b"etag"), b"")
         if not etag:
             etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
@@ -131,6 +137,7 @@ class PublicCacheMiddleware:
         self.entries[key] = Entry(200, headers, body, etag, now, time.monotonic() + MAX_AGE)
         while len(self.entries) > MAX_ENTRIES:
             self.entries.popitem(last=False)
+        return headers
 
     @staticmethod
     async def _answer(scope: Scope, send: Send, entry: Entry) -> None:
