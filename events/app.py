@@ -34,6 +34,7 @@ from events.programme.plugin import ProgrammePlugin
 from events.quiz.plugin import QuizPlugin
 from events.registration.plugin import RegistrationPlugin
 from events.resources.plugin import ResourcesPlugin
+from events.web.access_log import AccessLog
 from events.web.auth import AuthenticationMiddleware
 from events.web.cookies import csrf_cookie, session_cookie
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
@@ -98,6 +99,12 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         debug=settings.debug,
     )
+
+
+def served_app(settings: Settings):
+    """What `events serve` runs: the app, inside the access log when EVENTS_ACCESS_LOG is on (the default)."""
+    app = create_app(settings)
+    return AccessLog(app) if settings.access_log else app
 
 
 def _database_lifespan(engine: Engine, owns_engine: bool):
