@@ -4,6 +4,7 @@ and events (no N+1). The public cache is bypassed (a fresh version each time) so
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from events.programme import service as programme
@@ -16,20 +17,28 @@ from tests.resources.helpers import make_resource
 LIMITS = {"event": 10, "home": 2, "archive": 2, "library": 2, "organiser_event": 12, "manage": 6}
 
 
+COUNTED: ContextVar[list[str] | None] = ContextVar("counted", default=None)
+
+
 @contextmanager
 def counting(engine):
-    """Counts every query the engine runs (autocommit and inside transactions)."""
+    """Counts the queries this task runs (the request runs in the test's task under httpx's ASGI transport);
+    background tasks (in-process mail delivery) run in their own context and are not counted."""
     counted: list[str] = []
     original = type(engine).run_querystring
 
     async def run_querystring(self, querystring, *args, **kwargs):
-        counted.append(str(querystring)[:80])
+        mine = COUNTED.get()
+        if mine is not None:
+            mine.append(str(querystring)[:80])
         return await original(self, querystring, *args, **kwargs)
 
     type(engine).run_querystring = run_querystring
+    token = COUNTED.set(counted)
     try:
         yield counted
     finally:
+        COUNTED.reset(token)
         type(engine).run_querystring = original
 
 
