@@ -40,7 +40,7 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes
-    created: float  # wall clock, for Last-Modified
+    created: float  # the Last-Modified it carries (epoch seconds)
     expires: float  # monotonic
 
 
@@ -66,18 +66,20 @@ def _header(scope: Scope, wanted: bytes) -> bytes:
     return b""
 
 
+def _timestamp(http_date: bytes) -> float | None:
+    try:
+        return parsedate_to_datetime(http_date.decode("latin-1")).timestamp() if http_date else None
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def _not_modified(scope: Scope, entry: Entry) -> bool:
     if_none_match = _header(scope, b"if-none-match")
     if if_none_match:
         tags = [tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")]
         return b"*" in tags or entry.etag.removeprefix(b"W/") in tags
-    since = _header(scope, b"if-modified-since")
-    if not since:
-        return False
-    try:
-        return int(entry.created) <= parsedate_to_datetime(since.decode("latin-1")).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return False
+    since = _timestamp(_header(scope, b"if-modified-since"))
+    return since is not None and int(entry.created) <= since
 
 
 class PublicCacheMiddleware:
@@ -131,10 +133,11 @@ class PublicCacheMiddleware:
         if not etag:
             etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
             headers.append((b"etag", etag))
-        now = time.time()
-        if not any(name == b"last-modified" for name, _ in headers):
-            headers.append((b"last-modified", formatdate(now, usegmt=True).encode()))
-        self.entries[key] = Entry(200, headers, body, etag, now, time.monotonic() + MAX_AGE)
+        modified = _timestamp(next((value for name, value in headers if name == b"last-modified"), b""))
+        if modified is None:  # the route's own Last-Modified wins; else the moment it was made
+            modified = time.time()
+            headers.append((b"last-modified", formatdate(modified, usegmt=True).encode()))
+        self.entries[key] = Entry(200, headers, body, etag, modified, time.monotonic() + MAX_AGE)
         while len(self.entries) > MAX_ENTRIES:
             self.entries.popitem(last=False)
         return headers
