@@ -25,8 +25,22 @@ run: $(STAMP)
 test: $(TSTAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# BENCH_DATABASE=postgres://… adds the rush on PostgreSQL; BENCH_REDIS (default the local Redis) serves the
+# two-worker quiz.
+BENCH_REDIS ?= redis://127.0.0.1:6379/0
 bench: $(TSTAMP)
-	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@command -v wrk >/dev/null 2>&1 || { echo "bench: installing wrk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@echo "== web routes (wrk -t2 -c64 -d10s, ratio to a bare Litestar hello app)"
+	$(BIN)/python bench/web_routes.py
+	@echo "== registration rush (SQLite)"
+	$(BIN)/python bench/registration_rush.py
+	@if [ -n "$(BENCH_DATABASE)" ]; then echo "== registration rush (PostgreSQL)"; \
+	  $(BIN)/python bench/registration_rush.py --database "$(BENCH_DATABASE)"; fi
+	@echo "== quiz: 2,000 players, one worker"
+	$(BIN)/python bench/quiz_load.py --players 2000 --workers 1
+	@echo "== quiz: 5,000 players, two workers + Redis"
+	$(BIN)/python bench/quiz_load.py --players 5000 --workers 2 --redis "$(BENCH_REDIS)"
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check events tests bench

@@ -35,12 +35,14 @@ from events.programme.plugin import ProgrammePlugin
 from events.quiz.plugin import QuizPlugin
 from events.registration.plugin import RegistrationPlugin
 from events.resources.plugin import ResourcesPlugin
+from events.web.access_log import AccessLog
 from events.web.auth import AuthenticationMiddleware
 from events.web.cookies import csrf_cookie, session_cookie
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
 from events.web.headers import API_VERSION, security_headers
 from events.web.plugin import WebPlugin
+from events.web.public_cache import PublicCacheMiddleware
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
 from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
@@ -100,6 +102,12 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
     )
 
 
+def served_app(settings: Settings):
+    """What `events serve` runs: the app, inside the access log when EVENTS_ACCESS_LOG is on (the default)."""
+    app = create_app(settings)
+    return AccessLog(app) if settings.access_log else app
+
+
 def _database_lifespan(engine: Engine, owns_engine: bool):
     """Binds the tables to the engine; opens and closes its pool unless the caller (a test) owns it."""
 
@@ -153,7 +161,9 @@ def _middleware(settings: Settings) -> list:
         config=csrf_config(settings.secret_key, settings.secure_cookies, csrf_cookie(settings)),
         session_cookie=session_cookie(settings),
     )
-    return [*([RateLimitMiddleware] if settings.rate_limits else []), sessions.middleware, csrf, AuthenticationMiddleware]
+    # The public cache answers anonymous public reads before sessions, CSRF and authentication run.
+    limits = [RateLimitMiddleware] if settings.rate_limits else []
+    return [*limits, PublicCacheMiddleware, sessions.middleware, csrf, AuthenticationMiddleware]
 
 
 def _openapi_config() -> OpenAPIConfig:

@@ -102,6 +102,7 @@ def serve(host: str, port: int, workers: int, demo_if_empty: bool, no_migrate: b
         proxy_headers=True,
         log_level="info",
         log_config=log_config(),
+        access_log=False,  # events.web.access_log.AccessLog writes the (masked) lines instead
         ws_per_message_deflate=False,  # saves most of the ~69 KB a quiz socket would otherwise cost
     )
 

@@ -164,6 +164,8 @@ class Settings:
     # Secure cookies need HTTPS; on by default whenever the base URL is https.
     secure_cookies: bool = False
     debug: bool = False
+    # uvicorn's access log (secrets masked); on by default, `off` to measure its share or when a proxy logs.
+    access_log: bool = True
     rate_limits: dict = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     extra: dict = field(default_factory=dict)
 
@@ -222,6 +224,7 @@ class Settings:
             deliver_in_process=_bool(env, "EVENTS_DELIVER_IN_PROCESS", True),
             secure_cookies=_bool(env, "EVENTS_SECURE_COOKIES", base_url.startswith("https://")),
             debug=_bool(env, "EVENTS_DEBUG", False),
+            access_log=_bool(env, "EVENTS_ACCESS_LOG", True),
             rate_limits=parse_rate_limits(env.get("EVENTS_RATE_LIMITS")),
         )
 

@@ -18,6 +18,9 @@ from events.accounts.service import CurrentUser
 from events.web.sessions import rotate_session
 
 SESSION_USER_KEY = "user_id"
+# A route's opt that runs none of the session, CSRF and authentication middleware (health probes).
+SKIP_AUTH = "skip_auth"
+BARE = {"csrf_free": True, "skip_session": True, SKIP_AUTH: True}
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -36,7 +39,10 @@ class AuthenticationMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
+        handler = scope.get("route_handler")
+        if handler is not None and handler.opt.get(SKIP_AUTH):
+            scope["user"], scope["auth"] = None, None  # a probe that shows nothing of anyone
+        elif scope["type"] in ("http", "websocket"):
             scope["user"] = await self._user_for(scope)
             scope["auth"] = "bearer" if bearer_token(scope) else ("session" if scope["user"] else None)
         await self.app(scope, receive, send)

@@ -31,3 +31,24 @@ def test_uvicorns_access_line_is_written_masked():
         logging.config.dictConfig({"version": 1, "disable_existing_loggers": False})
     line = stream.getvalue()
     assert "/registrations/…" in line and "s3cr3t" not in line
+
+
+async def test_the_served_app_writes_one_masked_line_per_request(settings, clock, engine):
+    """`events serve` runs the app inside AccessLog: each answer (404s too) is a line, the secret masked."""
+
+    from events.app import create_app
+    from events.web.access_log import AccessLog
+    from tests.conftest import http_client
+
+    stream = io.StringIO()
+    served = AccessLog(create_app(settings, clock=clock, engine=engine), stream=stream, interval=3600)
+    async with http_client(served) as client:
+        await client.get("/livez")
+        await client.get("/registrations/s3cr3t-t0ken?welcome=1")
+        await client.get("/no-such-page")
+    served.write()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 3
+    assert lines[0].endswith('"GET /livez HTTP/1.1" 200 OK')
+    assert '"GET /registrations/…?welcome=1 HTTP/1.1"' in lines[1] and "s3cr3t" not in stream.getvalue()
+    assert lines[2].endswith("404 Not Found")

@@ -32,6 +32,7 @@ from events.programme.schemas import (
 from events.programme.tables import EventKind
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, MaybeUserDep, SettingsDep
+from events.web.public_cache import PUBLIC_PROGRAMME
 
 API_TAGS = ["programme"]
 ORGANISER_SECURITY = [{"BearerToken": []}]
@@ -55,7 +56,7 @@ def _query_instant(value: str | None, name: str) -> datetime | None:
 # --- public -----------------------------------------------------------------------------------------------------
 
 
-@get("/api/events", tags=API_TAGS, summary="Published events", opt={"csrf_free": True})
+@get("/api/events", tags=API_TAGS, summary="Published events", opt={"csrf_free": True, **PUBLIC_PROGRAMME})
 async def api_list_events(
     settings: SettingsDep,
     kind: Annotated[str | None, QueryParameter(name="kind", description="conference, webinar or festival")] = None,

@@ -18,6 +18,7 @@ from events.programme.tables import EventKind, EventStatus
 from events.web.deps import ClockDep, SettingsDep
 from events.web.downloads import ICS, NO_STATE, PUBLIC_CACHE, calendar_response
 from events.web.i18n import language_of
+from events.web.public_cache import PUBLIC_PROGRAMME
 
 # The kinds inline in the OpenAPI document, as before (a StrEnum would become a schema component of its own).
 KindName = Literal[tuple(kind.value for kind in EventKind)]  # type: ignore[valid-type]
@@ -30,19 +31,19 @@ FEED_NAMES = {
 FEED_DESCRIPTION = N_("Conferences, webinars and festivals for Dutch public-sector organisations.")
 
 
-@get("/events/{slug:str}/event.ics", opt=dict(NO_STATE), tags=["calendar"], summary="The event as an .ics download", **ICS)
+@get("/events/{slug:str}/event.ics", opt={**NO_STATE, **PUBLIC_PROGRAMME}, tags=["calendar"], summary="The event as an .ics download", **ICS)
 async def event_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
     document = await calendars.event_download(slug, settings.base_url)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
 
 
-@get("/events/{slug:str}/programme.ics", opt=dict(NO_STATE), tags=["calendar"], summary="The programme: one entry per session", **ICS)
+@get("/events/{slug:str}/programme.ics", opt={**NO_STATE, **PUBLIC_PROGRAMME}, tags=["calendar"], summary="The programme: one entry per session", **ICS)
 async def programme_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
     document = await calendars.programme_download(slug, settings.base_url)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
 
 
-@get("/calendar.ics", opt=dict(NO_STATE), tags=["calendar"], summary="Feed of published events (subscribe with webcal://)", **ICS)
+@get("/calendar.ics", opt={**NO_STATE, **PUBLIC_PROGRAMME}, tags=["calendar"], summary="Feed of published events (subscribe with webcal://)", **ICS)
 async def calendar_feed(
     request: Request,
     settings: SettingsDep,

@@ -15,6 +15,7 @@ from events.programme import service as programme
 from events.programme.routes.labels import LABELS
 from events.programme.tables import EventKind
 from events.web.deps import ClockDep, MaybeUserDep, SettingsDep
+from events.web.public_cache import PUBLIC_PROGRAMME
 
 KindQuery = Annotated[str | None, QueryParameter(name="kind")]
 
@@ -23,14 +24,14 @@ def _kind_filter(kind: str | None) -> str | None:
     return kind if kind in tuple(EventKind) else None
 
 
-@get("/", opt={"csrf_free": True}, include_in_schema=False)
+@get("/", opt={"csrf_free": True, **PUBLIC_PROGRAMME}, include_in_schema=False)
 async def home(clock: ClockDep, kind: KindQuery = None) -> Template:
     kind = _kind_filter(kind)
     events = await programme.upcoming_events(clock.now(), kind=kind)
     return Template("programme/home.html", context={"events": events, "kind": kind, "labels": LABELS})
 
 
-@get("/archive", opt={"csrf_free": True}, include_in_schema=False)
+@get("/archive", opt={"csrf_free": True, **PUBLIC_PROGRAMME}, include_in_schema=False)
 async def archive(clock: ClockDep, kind: KindQuery = None) -> Template:
     kind = _kind_filter(kind)
     events = await programme.past_events(clock.now(), kind=kind)

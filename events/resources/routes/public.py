@@ -17,9 +17,10 @@ from events.resources import service
 from events.resources.routes.filters import known_filters, vocabulary
 from events.resources.schemas import ResourceOut, resource_out
 from events.web.deps import MaybeUserDep
+from events.web.public_cache import PUBLIC_LIBRARY
 
 
-@get("/library", include_in_schema=False, opt={"csrf_free": True})
+@get("/library", include_in_schema=False, opt={"csrf_free": True, **PUBLIC_LIBRARY})
 async def library_page(
     aspect: Annotated[str | None, QueryParameter(name="aspect")] = None,
     kind: Annotated[str | None, QueryParameter(name="kind")] = None,

@@ -1,0 +1,163 @@
+"""Web benchmark with wrk: a bare Litestar hello app, then the real server (`events serve`, demo data, access log
+and in-process mail delivery on, as in production), each route under `wrk -t2 -c64 -d10s`.
+
+    .venv/bin/python bench/web_routes.py
+    .venv/bin/python bench/web_routes.py --duration 5 --routes /livez,/ --no-access-log
+
+It prints one line per route: `route=/path rate=… p99_ms=… ratio=… errors=…` (ratio = rate / the hello app's
+rate measured in the same run). `/registrations/{token}` cycles through --tokens different manage links (made
+through the API first); the POST registers a fresh address on every request (bench/wrk/register.lua). Only
+127.0.0.1 is contacted; the database is a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _server import free_port, start_server, stop_server  # noqa: E402
+
+BENCH = ROOT / "bench"
+SLUG = "weerbare-organisatie"
+ROUTES = (
+    "/livez", f"/events/{SLUG}", "/", "/archive", "/library", "/api/events", f"/events/{SLUG}/event.ics",
+    f"/events/{SLUG}/programme.ics", "/calendar.ics", "/registrations/{token}", f"POST /api/events/{SLUG}/registrations",
+)
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, duration: float, connections: int, script: str | None = None, args: tuple[str, ...] = ()) -> dict:
+    """Run wrk and read its rate, p99 and error counts."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "5s"]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    if args:
+        command += ["--", *args]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non_2xx[1]) if non_2xx else 0) + (sum(int(n) for n in socket.groups()) if socket else 0)
+    return {"rate": rate, "p99_ms": float(p99[1]) * UNITS[p99[2]] if p99 else 0.0, "errors": errors}
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def measure_hello(duration: float, connections: int, log: Path) -> dict:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "hello_app:app", "--port", str(port),
+        "--workers", "1", "--no-access-log", "--log-level", "warning",
+    ]
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        wrk(f"http://127.0.0.1:{port}/", 1, connections)  # warm-up
+        return wrk(f"http://127.0.0.1:{port}/", duration, connections)
+    finally:
+        stop_server(process)
+
+
+def prepare(env: dict[str, str]) -> None:
+    events = [sys.executable, "-m", "events.cli"]
+    subprocess.run([*events, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*events, "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def manage_paths(port: int, count: int, path: Path) -> None:
+    """Register `count` participants through the API and write their manage pages' paths, one a line."""
+    lines = []
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        for i in range(count):
+            body = {"name": f"Bezoeker {i}", "email": f"bezoeker{i}@gemeente.example", "organisation": "Gemeente"}
+            reply = client.post(f"/api/events/{SLUG}/registrations", json=body)
+            reply.raise_for_status()
+            lines.append(f"/registrations/{reply.json()['token']}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def measure_routes(args: argparse.Namespace, workdir: Path, hello_rate: float) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "EVENTS_DATABASE_URL": f"sqlite:///{workdir / 'events.db'}",
+        "EVENTS_DATA_DIR": str(workdir / "data"),
+        "EVENTS_SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+        "EVENTS_BASE_URL": f"http://127.0.0.1:{port}",
+        "EVENTS_RATE_LIMITS": "off",
+        "EVENTS_DELIVER_IN_PROCESS": "true",
+        "EVENTS_ACCESS_LOG": "off" if args.no_access_log else "on",
+    }
+    env.pop("EVENTS_SMTP_URL", None)  # mail goes to .eml files under the temp data dir
+    prepare(env)
+    server = start_server(env, port, 1, workdir / "server.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        tokens = workdir / "manage-paths.txt"
+        manage_paths(port, args.tokens, tokens)
+        wanted = args.routes.split(",") if args.routes else ROUTES
+        for route in wanted:
+            if route == "/registrations/{token}":
+                script, script_args, url = str(BENCH / "wrk" / "paths.lua"), (str(tokens),), base + "/"
+            elif route.startswith("POST "):
+                script, url = str(BENCH / "wrk" / "register.lua"), base + "/"
+                script_args = (route.removeprefix("POST "), str(os.getpid()))
+            else:
+                script, script_args, url = None, (), base + route
+            wrk(url, 1, args.connections, script, script_args)  # warm-up (and the caches' first fill)
+            result = wrk(url, args.duration, args.connections, script, script_args)
+            print(
+                f"route={route.replace(' ', '_')} rate={result['rate']:.0f} p99_ms={result['p99_ms']:.1f} "
+                f"ratio={result['rate'] / hello_rate:.3f} errors={result['errors']}",
+                flush=True,
+            )
+    finally:
+        stop_server(server)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--tokens", type=int, default=300, help="how many different manage links to cycle through")
+    parser.add_argument("--routes", default="", help="comma-separated subset of the routes (default all)")
+    parser.add_argument("--no-access-log", action="store_true", help="EVENTS_ACCESS_LOG=off (to measure its share)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is missing: apt-get install wrk (make bench does)", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="web-bench-"))
+    try:
+        hello = measure_hello(args.duration, args.connections, workdir / "hello.log")
+        print(f"route=hello rate={hello['rate']:.0f} p99_ms={hello['p99_ms']:.1f} ratio=1.000 errors={hello['errors']}", flush=True)
+        measure_routes(args, workdir, hello["rate"])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
