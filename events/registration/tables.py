@@ -96,3 +96,13 @@ class AuditEntry(Table, tablename="registration_audit_log"):
     action = Varchar(length=40)
     event = ForeignKey(references=Event, null=True, index=True)
     detail = Text(default="")
+
+
+class ReminderSent(Table, tablename="registration_reminder_sent"):
+    """One reminder of the schedule that went (or was passed over) for a registration, for the event's start at the
+    time: a moved event gets its reminders again, re-timed; UNIQUE (registration, minutes_before, starts_at)."""
+
+    registration = ForeignKey(references=Registration, index=True)
+    minutes_before = Integer()
+    starts_at = Timestamptz()  # the event's start this reminder was for
+    sent_at = Timestamptz(default=TimestamptzNow())

@@ -60,6 +60,14 @@ from events.programme.service.queries import (
     speaks_at_event,
     upcoming_events,
 )
+from events.programme.service.reminders import (
+    DEFAULT_REMINDER_MINUTES,
+    PLACEHOLDERS,
+    REMINDER_TEXT_RULE,
+    fill_placeholders,
+    reminder_text,
+    reminders_of,
+)
 from events.programme.service.rules import (
     EDITABLE_EVENT_FIELDS,
     EDITABLE_SESSION_FIELDS,
@@ -81,6 +89,8 @@ from events.programme.service.speakers import (
 from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZONE, valid_timezone
 
 __all__ = [
+    "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
+    "reminders_of",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
     "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
     "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",

@@ -63,7 +63,7 @@ from events.registration.service.registering import (
     register,
     register_batch,
 )
-from events.registration.service.reminders import REMINDER_BEFORE, queue_due_reminders
+from events.registration.service.reminders import due_minutes, queue_due_reminders
 from events.registration.service.retention import purge
 from events.registration.service.waiting_list import (
     FillRaisedCapacity,
@@ -76,7 +76,6 @@ __all__ = [
     "KINDS_WITH_INVITATION",
     "LINK_RESEND_INTERVAL",
     "MAX_ANSWER_LENGTH",
-    "REMINDER_BEFORE",
     "RENDER_INLINE_MAX",
     "SUBJECTS",
     "Applicant",
@@ -109,6 +108,7 @@ __all__ = [
     "promote_from_waitlist",
     "promote_where_places_free",
     "purge",
+    "due_minutes",
     "queue_due_reminders",
     "queue_registration_mail",
     "questions_of",

@@ -19,6 +19,7 @@ from events.kernel.sections import sections_for
 from events.mail import service as mail
 from events.mail.jobs import Composer
 from events.mail.tables import OutboxMessage
+from events.programme import service as programme
 from events.programme.tables import Event, EventStatus
 from events.registration.calendar import invitation_for, invitation_method
 from events.registration.rows import RegistrationRow
@@ -58,10 +59,11 @@ def told(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any]) -
 
 async def queue_registration_mail(
     kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], links: ManageLinks, now: datetime,
-    position: int | None = None,
+    position: int | None = None, reminder: int | None = None,
 ) -> int:
-    """Renders and queues one mail about this registration (inside the caller's transaction)."""
-    row = await compose_registration_mail(kind, event, registration, links, now, position)
+    """Renders and queues one mail about this registration (inside the caller's transaction); `reminder`: the
+    minutes of the schedule a reminder mail is for (its text)."""
+    row = await compose_registration_mail(kind, event, registration, links, now, position, reminder=reminder)
     await row.save()
     return row.id
 
@@ -74,6 +76,7 @@ async def compose_registration_mail(
     now: datetime,
     position: int | None = None,
     organiser: Mapping[str, Any] | None = None,
+    reminder: int | None = None,
 ) -> OutboxMessage:
     """The outbox row (unsaved) of one mail about this registration: rendered text and HTML, and the calendar
     invitation when its kind carries one. `organiser`: the ORGANIZER stand-in, when the caller read it already."""
@@ -92,6 +95,8 @@ async def compose_registration_mail(
         "event_url": links.event_url(event),
         "join_url": join_url_for(*told(kind, event, registration)),
         "sections": sections,
+        "reminder_text": programme.reminder_text(event, reminder, language) if reminder is not None else "",
+        "fill": programme.fill_placeholders,
     }
     text, html = mail.render("mail/registration", language, context)
     method, ics = await _invitation(kind, event, registration, token, links, now, organiser)
