@@ -63,7 +63,7 @@ from events.registration.service.registering import (
     register,
     register_batch,
 )
-from events.registration.service.reminders import due_minutes, queue_due_reminders
+from events.registration.service.reminders import due_minutes, queue_due_reminders, reminder_preview
 from events.registration.service.retention import purge
 from events.registration.service.waiting_list import (
     FillRaisedCapacity,
@@ -110,6 +110,7 @@ __all__ = [
     "purge",
     "due_minutes",
     "queue_due_reminders",
+    "reminder_preview",
     "queue_registration_mail",
     "questions_of",
     "register",

@@ -14,9 +14,10 @@ from typing import Any
 
 from events.ical.build import MAX_ALARM_MINUTES, in_utc, reminder_minutes
 from events.kernel.database import write_transaction
+from events.kernel.i18n import N_, gettext_for
 from events.programme.tables import Event, EventStatus
 from events.registration.service.links import ManageLinks
-from events.registration.service.mails import queue_registration_mail
+from events.registration.service.mails import compose_registration_mail, queue_registration_mail
 from events.registration.service.queries import locked_event
 from events.registration.tables import Registration, RegistrationMailKind, RegistrationStatus, ReminderSent
 
@@ -72,3 +73,18 @@ async def _remind(event: dict[str, Any], due: list[int], links: ManageLinks, now
             await queue_registration_mail(RegistrationMailKind.REMINDER, event, row, links, now, reminder=min(timely))
             queued += 1
     return queued
+
+
+async def reminder_preview(event: dict[str, Any], minutes: int, language: str, links: ManageLinks, now: datetime) -> dict[str, str]:
+    """The reminder mail of this entry of the schedule as a participant would get it, for a sample registration
+    (subject and text); the event's own language unless `language` asks for the other."""
+    sample = {
+        "id": 0, "event": event["id"], "name": gettext_for(language, N_("Sample Participant")),
+        "email": "deelnemer@example.org", "organisation": "", "answers": "{}", "language": language,
+        "status": RegistrationStatus.CONFIRMED, "token_hash": "", "token_nonce": "preview", "created_at": now,
+        "queued_at": now, "cancelled_at": None, "checked_in_at": None,
+    }
+    message = await compose_registration_mail(
+        RegistrationMailKind.REMINDER, {**event, "language": language}, sample, links, now, reminder=minutes
+    )
+    return {"subject": message.subject, "text": message.text_body}
