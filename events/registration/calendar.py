@@ -22,7 +22,7 @@ from events.kernel.i18n import N_
 from events.kernel.tokens import same_secret
 from events.programme import service as programme
 from events.programme.tables import EventStatus
-from events.registration.service.links import event_as_seen_by
+from events.registration.service.links import event_as_seen_by, join_token
 from events.registration.service.queries import registration_row_by_token
 from events.registration.tables import ACTIVE_STATUSES, Registration, RegistrationStatus
 
@@ -74,17 +74,18 @@ async def invitation_for(
     now: datetime,
     manage_token: str | None,
     organiser: Mapping[str, Any] | None = None,
+    join_link: str | None = None,
 ) -> bytes:
     """The invitation of one registration, as mails and the manage page send it: the event as this registrant may
     see it, and the ORGANIZER fallback filled in (`organiser`, when the caller read it already)."""
     contact = organiser if organiser is not None else await organiser_contact(event)
     return build_invitation(
-        event_as_seen_by(event, registration["status"]), registration, method, base_url, now,
+        event_as_seen_by(event, registration["status"], join_link), registration, method, base_url, now,
         manage_token=manage_token, organiser_email=(contact or {}).get("email"), organiser_name=(contact or {}).get("name"),
     )
 
 
-async def invitation_download(token: str, base_url: str, now: datetime) -> CalendarDocument:
+async def invitation_download(token: str, base_url: str, now: datetime, secret_key: str) -> CalendarDocument:
     registration = await registration_row_by_token(token)
     if registration is None:
         raise NotFound(N_("This link is not valid (any more)."))
@@ -94,7 +95,8 @@ async def invitation_download(token: str, base_url: str, now: datetime) -> Calen
     method = invitation_method(event, registration["status"])
     if method is None:
         raise NotFound(N_("There is no calendar invitation until your place is confirmed."))
-    data = await invitation_for(event, registration, method, base_url, now, token)
+    join_link = f"{base_url}/j/{join_token(secret_key, registration)}"
+    data = await invitation_for(event, registration, method, base_url, now, token, join_link=join_link)
     return CalendarDocument(data, None, "invite.ics")
 
 
@@ -111,7 +113,8 @@ async def personal_feed(key: str, base_url: str, secret_key: str, default_langua
     for registration in rows:
         event = await programme.event_by_id(registration["event"])
         if event is not None and event["status"] != EventStatus.DRAFT:
-            entries.append((event_as_seen_by(event, registration["status"]), registration))
+            join_link = f"{base_url}/j/{join_token(secret_key, registration)}"
+            entries.append((event_as_seen_by(event, registration["status"], join_link), registration))
     entries.sort(key=lambda pair: (pair[0]["starts_at"], pair[0]["id"]))
     name = translate(anchor.get("language") or default_language, N_("My events"))
     data = build_personal_feed(

@@ -57,7 +57,8 @@ async def test_every_registration_mail_goes_through_smtp(settings, clock, engine
         body = parts(message)
         assert "text/plain" in body and "text/html" in body
     reminder = next(m for m in smtp_server.messages if "Herinnering" in str(m["Subject"]))
-    assert "https://meet.example.nl/secret-room-42" in parts(reminder)["text/plain"]
+    bob = await Registration.select().where(Registration.email == "bob@x.nl").first()
+    assert f"{site.base_url}/j/{site.join_token(bob)}" in parts(reminder)["text/plain"]  # the personal join link
     waitlisted = next(m for m in smtp_server.messages if "wachtlijst" in str(m["Subject"]))
     assert "secret-room-42" not in waitlisted.as_string()  # the join URL only for confirmed registrants
     assert "op plaats 1" in parts(waitlisted)["text/plain"]

@@ -15,6 +15,15 @@ from events.registration.service.applicants import (
     registration_closed_reason,
     validate_applicant,
 )
+from events.registration.service.attendance import (
+    attendance_csv,
+    attendance_of,
+    attended,
+    is_preview,
+    personal_join_link,
+    session_attendance,
+    use_join_link,
+)
 from events.registration.service.changes import (
     cancel_by_token,
     cancel_registration,
@@ -94,6 +103,13 @@ __all__ = [
     "delete_question",
     "delete_registration",
     "event_as_seen_by",
+    "attendance_csv",
+    "attendance_of",
+    "attended",
+    "is_preview",
+    "personal_join_link",
+    "session_attendance",
+    "use_join_link",
     "export_csv",
     "has_registrations",
     "join_url_for",

@@ -23,7 +23,7 @@ from events.programme import service as programme
 from events.programme.tables import Event, EventStatus
 from events.registration.calendar import invitation_for, invitation_method
 from events.registration.rows import RegistrationRow
-from events.registration.service.links import ManageLinks, join_url_for
+from events.registration.service.links import ManageLinks
 from events.registration.tables import Registration, RegistrationStatus
 from events.registration.tables import RegistrationMailKind as Kind
 
@@ -93,7 +93,7 @@ async def compose_registration_mail(
         "position": position,
         "manage_url": links.manage_url(token),
         "event_url": links.event_url(event),
-        "join_url": join_url_for(*told(kind, event, registration)),
+        "join_url": _join_link(kind, event, registration, links),
         "sections": sections,
         "reminder_text": programme.reminder_text(event, reminder, language) if reminder is not None else "",
         "fill": programme.fill_placeholders,
@@ -124,11 +124,18 @@ async def _invitation(
     if method is None or not registration.get("email"):
         return None, None
     try:
-        ics = await invitation_for(event, registration, method, links.base_url, now, token, organiser)
+        ics = await invitation_for(event, registration, method, links.base_url, now, token, organiser,
+                                   join_link=_join_link(kind, event, registration, links))
     except ValueError:  # e.g. no organiser address: the mail goes without an invitation
         log.warning("no calendar invitation for registration %s", registration.get("id"), exc_info=True)
         return None, None
     return method, ics.decode("utf-8")
+
+
+def _join_link(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], links: ManageLinks) -> str | None:
+    """The participant's personal join link, when the mail's status may carry the join URL (`join_url_for`)."""
+    told_event, status = told(kind, event, registration)
+    return links.join_link(told_event, registration, status) if status else None
 
 
 def unrendered_registration_mail(event: Mapping[str, Any], registration: Mapping[str, Any], position: int | None) -> OutboxMessage:
