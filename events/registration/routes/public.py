@@ -159,7 +159,9 @@ async def cancel_submit(token: FromPath[str], clock: ClockDep, manage_links: Man
 
 @get("/registrations/{token:str}/invite.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's invitation", **ICS)
 async def invite_ics(request: Request, token: FromPath[str], settings: SettingsDep, clock: ClockDep) -> Response:
-    document = await calendar.invitation_download(token, settings.base_url, clock.now(), settings.secret_key)
+    document = await calendar.invitation_download(
+        token, settings.base_url, clock.now(), settings.secret_key, settings.mail_from
+    )
     response = calendar_response(request, document, cache="private, no-store", disposition="attachment")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -167,7 +169,9 @@ async def invite_ics(request: Request, token: FromPath[str], settings: SettingsD
 
 @get("/calendar/personal/{key:str}/feed.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's personal feed", **ICS)
 async def personal_feed_ics(request: Request, key: FromPath[str], settings: SettingsDep) -> Response:
-    document = await calendar.personal_feed(key, settings.base_url, settings.secret_key, settings.default_language)
+    document = await calendar.personal_feed(
+        key, settings.base_url, settings.secret_key, settings.default_language, settings.mail_from
+    )
     response = calendar_response(request, document, cache=PRIVATE_CACHE, disposition="inline")
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -22,10 +22,11 @@ class ManageLinks:
 
     base_url: str
     secret_key: str
+    sender: str = ""  # the site's sender address: the calendar's last ORGANIZER fallback
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ManageLinks:
-        return cls(base_url=settings.base_url, secret_key=settings.secret_key)
+        return cls(base_url=settings.base_url, secret_key=settings.secret_key, sender=settings.mail_from)
 
     def manage_token(self, nonce: str) -> str:
         digest = hmac.new(self.secret_key.encode(), b"registration-manage:" + nonce.encode(), hashlib.sha256).digest()

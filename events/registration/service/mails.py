@@ -125,7 +125,7 @@ async def _invitation(
         return None, None
     try:
         ics = await invitation_for(event, registration, method, links.base_url, now, token, organiser,
-                                   join_link=_join_link(kind, event, registration, links))
+                                   join_link=_join_link(kind, event, registration, links), sender=links.sender)
     except ValueError:  # e.g. no organiser address: the mail goes without an invitation
         log.warning("no calendar invitation for registration %s", registration.get("id"), exc_info=True)
         return None, None
