@@ -67,10 +67,11 @@ async def reminders_save(current_user: CurrentUserDep, clock: ClockDep, slug: Fr
 @get("/organiser/events/{slug:str}/reminders/preview", guards=[organiser_guard], name="registration:reminder_preview")
 async def reminder_preview(
     current_user: CurrentUserDep, clock: ClockDep, manage_links: ManageLinksDep, slug: FromPath[str],
-    minutes: Annotated[int, QueryParameter(name="minutes")], language: Annotated[str, QueryParameter(name="language")] = "",
+    minutes: Annotated[int | None, QueryParameter(name="minutes")] = None,
+    language: Annotated[str, QueryParameter(name="language")] = "",
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
-    if minutes not in [r["minutes_before"] for r in programme.reminders_of(event)]:
+    if minutes is None or minutes not in [r["minutes_before"] for r in programme.reminders_of(event)]:
         raise NotFound("This reminder is not in the schedule")
     language = language if language in LANGUAGES else event["language"]
     preview = await service.reminder_preview(event, minutes, language, manage_links, clock.now())
