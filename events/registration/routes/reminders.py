@@ -71,7 +71,9 @@ async def reminder_preview(
     language: Annotated[str, QueryParameter(name="language")] = "",
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
-    if minutes is None or minutes not in [r["minutes_before"] for r in programme.reminders_of(event)]:
+    schedule = [r["minutes_before"] for r in programme.reminders_of(event)]
+    minutes = schedule[0] if minutes is None and schedule else minutes  # bare: the first reminder
+    if minutes not in schedule:
         raise NotFound("This reminder is not in the schedule")
     language = language if language in LANGUAGES else event["language"]
     preview = await service.reminder_preview(event, minutes, language, manage_links, clock.now())
