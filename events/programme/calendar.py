@@ -20,13 +20,13 @@ FEED_HISTORY = timedelta(days=180)  # past events stay in the feed this long, so
 FEED_LIMIT = 1000
 
 
-async def event_download(slug: str, base_url: str) -> CalendarDocument:
-    event = await programme.require_public_event(slug)
+async def event_download(slug: str, base_url: str, sender: str = "") -> CalendarDocument:
+    event = await programme.with_organizer(await programme.require_public_event(slug), sender)
     return CalendarDocument(build.build_event_download(event, base_url), _latest([event]), f"{event['slug']}.ics")
 
 
-async def programme_download(slug: str, base_url: str) -> CalendarDocument:
-    event = await programme.require_public_event(slug)
+async def programme_download(slug: str, base_url: str, sender: str = "") -> CalendarDocument:
+    event = await programme.with_organizer(await programme.require_public_event(slug), sender)
     sessions = await programme.sessions_of(event["id"])
     if not sessions:
         raise NotFound(N_("This event has no programme yet"))
@@ -85,8 +85,10 @@ def _cached_feed(events: list[dict[str, Any]], base_url: str, name: str, descrip
     return data
 
 
-async def public_feed(kind: str | None, base_url: str, now: datetime, name: str, description: str, language: str) -> CalendarDocument:
-    events = await feed_events(kind, now)
+async def public_feed(
+    kind: str | None, base_url: str, now: datetime, name: str, description: str, language: str, sender: str = "",
+) -> CalendarDocument:
+    events = await programme.with_organizers(await feed_events(kind, now), sender)
     data = _cached_feed(events, base_url, name, description, language)
     # An empty feed still needs a validator: the newest of nothing is the DTSTAMP-free file itself (ETag only).
     return CalendarDocument(data, _latest(events), "calendar.ics")

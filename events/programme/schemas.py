@@ -9,16 +9,37 @@ from zoneinfo import ZoneInfo
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
 
-from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS, MIN_ALARM_MINUTES
 from events.kernel.i18n import LANGUAGES
+from events.programme.service.reminders import (
+    DEFAULT_REMINDER_MINUTES,
+    MAX_REMINDER_TEXT,
+    PLACEHOLDERS,
+    reminders_of,
+)
 from events.programme.service.timezones import DEFAULT_TIMEZONE
 from events.programme.tables import EventFormat, EventKind, SessionKind
 
 # The calendar's own limits (events.ical.build): the event's rules accept exactly what its invitations carry.
 ReminderMinutes = Annotated[str, msgspec.Meta(description=(
     f"Calendar reminders in minutes before the start, separated by commas, such as \"1440,15\": at most {MAX_ALARMS}, "
-    f"each 1 to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days); empty for none"
+    f"each {MIN_ALARM_MINUTES} to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days); empty for none. "
+    f"The reminder mails follow the same schedule; a new event gets \"{DEFAULT_REMINDER_MINUTES}\""
 ))]
+ReminderText = Annotated[str, msgspec.Meta(description=(
+    f"The reminder mail's text (empty: the standard text), at most {MAX_REMINDER_TEXT} characters; placeholders: "
+    + ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+))]
+
+
+class Reminder(Struct, forbid_unknown_fields=True):
+    """One reminder of the schedule: a mail and a calendar alarm this many minutes before the start."""
+
+    minutes_before: Annotated[int, msgspec.Meta(description=(
+        f"{MIN_ALARM_MINUTES} to {MAX_ALARM_MINUTES} minutes; at most {MAX_ALARMS} reminders"
+    ))]
+    text_nl: ReminderText = ""
+    text_en: ReminderText = ""
 
 
 def local(moment: datetime | None, tz_name: str) -> datetime | None:
@@ -110,6 +131,7 @@ class OrganiserEvent(PublicEvent):
     approval_required: bool = False
     upload_deadline: datetime | None = None
     reminder_minutes: ReminderMinutes = ""
+    reminders: list[Reminder] = []
     organiser_id: int = 0
 
     @classmethod
@@ -119,6 +141,7 @@ class OrganiserEvent(PublicEvent):
             id=row["id"], description=row["description"], join_url=row["join_url"],
             approval_required=row["approval_required"], upload_deadline=local(row["upload_deadline"], row["timezone"]),
             reminder_minutes=row["reminder_minutes"], organiser_id=row["organiser"],
+            reminders=[Reminder(**item) for item in reminders_of(row)],
         )
 
 
@@ -142,7 +165,8 @@ class EventWrite(Struct, forbid_unknown_fields=True):
     registration_closes_at: datetime | None = None
     approval_required: bool = False
     upload_deadline: datetime | None = None
-    reminder_minutes: ReminderMinutes = ""
+    reminder_minutes: ReminderMinutes = DEFAULT_REMINDER_MINUTES
+    reminders: list[Reminder] | UnsetType = UNSET  # when sent, it replaces reminder_minutes
     contact_name: str = ""
     contact_email: str = ""
     organisation: str | None = msgspec.field(default=None)  # slug; required when you are editor in several
@@ -168,6 +192,7 @@ class EventPatch(Struct, forbid_unknown_fields=True):
     approval_required: bool | UnsetType = UNSET
     upload_deadline: datetime | None | UnsetType = UNSET
     reminder_minutes: ReminderMinutes | UnsetType = UNSET
+    reminders: list[Reminder] | UnsetType = UNSET  # when sent, it replaces reminder_minutes and the texts
     contact_name: str | UnsetType = UNSET
     contact_email: str | UnsetType = UNSET
 

@@ -63,7 +63,10 @@ class Event(Table, tablename="programme_event"):
     registration_closes_at = Timestamptz(null=True, default=None)
     approval_required = Boolean(default=False)
     upload_deadline = Timestamptz(null=True, default=None)  # speakers' materials
-    reminder_minutes = Varchar(length=100, default="")  # e.g. "1440,15": calendar alarms before start
+    # The reminder schedule: minutes before the start, e.g. "1440,60"; the reminder mails and the calendar alarms
+    # both follow it. `reminder_texts`: the organiser's texts by minutes and language (programme.service.reminders).
+    reminder_minutes = Varchar(length=100, default="")
+    reminder_texts = Text(default="{}")
     # The organisation that owns the event and everything under it (NULL only in rows older than organisations,
     # which the migration gave one). `organiser` is the member who created it.
     organisation = ForeignKey(references=Organisation, null=True, default=None, index=True)

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from events.accounts.tables import User
 from events.ical.build import build_personal_feed, translate
 from events.ical.document import CalendarDocument, latest
 from events.ical.invitations import build_invitation
@@ -22,7 +21,7 @@ from events.kernel.i18n import N_
 from events.kernel.tokens import same_secret
 from events.programme import service as programme
 from events.programme.tables import EventStatus
-from events.registration.service.links import event_as_seen_by
+from events.registration.service.links import event_as_seen_by, join_token
 from events.registration.service.queries import registration_row_by_token
 from events.registration.tables import ACTIVE_STATUSES, Registration, RegistrationStatus
 
@@ -58,12 +57,13 @@ def invitation_method(event: Mapping[str, Any], status: str) -> str | None:
     return None
 
 
-async def organiser_contact(event: Mapping[str, Any]) -> dict[str, Any] | None:
-    """ORGANIZER's stand-in when the event has no contact address: the organiser's account (never a no-reply);
-    None when the event has a contact address, {} when the account is gone."""
+async def organiser_contact(event: Mapping[str, Any], sender: str) -> dict[str, Any] | None:
+    """ORGANIZER's stand-in when the event has no contact address, by the programme's one rule
+    (`programme.with_organizer`: the organisation's address, else the sender); None when the event has one."""
     if (event.get("contact_email") or "").strip():
         return None
-    return await User.select(User.email, User.name).where(User.id == event["organiser"]).first() or {}
+    filled = await programme.with_organizer(event, sender)
+    return {"email": filled.get("contact_email") or "", "name": filled.get("contact_name") or ""}
 
 
 async def invitation_for(
@@ -74,17 +74,19 @@ async def invitation_for(
     now: datetime,
     manage_token: str | None,
     organiser: Mapping[str, Any] | None = None,
+    join_link: str | None = None,
+    sender: str = "",
 ) -> bytes:
     """The invitation of one registration, as mails and the manage page send it: the event as this registrant may
     see it, and the ORGANIZER fallback filled in (`organiser`, when the caller read it already)."""
-    contact = organiser if organiser is not None else await organiser_contact(event)
+    contact = organiser if organiser is not None else await organiser_contact(event, sender)
     return build_invitation(
-        event_as_seen_by(event, registration["status"]), registration, method, base_url, now,
+        event_as_seen_by(event, registration["status"], join_link), registration, method, base_url, now,
         manage_token=manage_token, organiser_email=(contact or {}).get("email"), organiser_name=(contact or {}).get("name"),
     )
 
 
-async def invitation_download(token: str, base_url: str, now: datetime) -> CalendarDocument:
+async def invitation_download(token: str, base_url: str, now: datetime, secret_key: str, sender: str = "") -> CalendarDocument:
     registration = await registration_row_by_token(token)
     if registration is None:
         raise NotFound(N_("This link is not valid (any more)."))
@@ -94,11 +96,12 @@ async def invitation_download(token: str, base_url: str, now: datetime) -> Calen
     method = invitation_method(event, registration["status"])
     if method is None:
         raise NotFound(N_("There is no calendar invitation until your place is confirmed."))
-    data = await invitation_for(event, registration, method, base_url, now, token)
+    join_link = f"{base_url}/j/{join_token(secret_key, registration)}"
+    data = await invitation_for(event, registration, method, base_url, now, token, join_link=join_link, sender=sender)
     return CalendarDocument(data, None, "invite.ics")
 
 
-async def personal_feed(key: str, base_url: str, secret_key: str, default_language: str) -> CalendarDocument:
+async def personal_feed(key: str, base_url: str, secret_key: str, default_language: str, sender: str = "") -> CalendarDocument:
     """Every current registration of the e-mail address behind this key, with its event (join URL only when
     confirmed). Cancelled registrations leave the feed; a cancelled event stays, marked CANCELLED."""
     anchor = await registration_by_feed_key(key, secret_key)
@@ -111,7 +114,9 @@ async def personal_feed(key: str, base_url: str, secret_key: str, default_langua
     for registration in rows:
         event = await programme.event_by_id(registration["event"])
         if event is not None and event["status"] != EventStatus.DRAFT:
-            entries.append((event_as_seen_by(event, registration["status"]), registration))
+            event = await programme.with_organizer(event, sender)
+            join_link = f"{base_url}/j/{join_token(secret_key, registration)}"
+            entries.append((event_as_seen_by(event, registration["status"], join_link), registration))
     entries.sort(key=lambda pair: (pair[0]["starts_at"], pair[0]["id"]))
     name = translate(anchor.get("language") or default_language, N_("My events"))
     data = build_personal_feed(

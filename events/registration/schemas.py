@@ -52,3 +52,16 @@ class RegistrationListItem(msgspec.Struct):
     answers: dict[str, Any]
     registered_at: datetime | None
     checked_in_at: datetime | None
+
+
+class AttendanceItem(msgspec.Struct):
+    """One registration's attendance: online through the personal join link, onsite by check-in."""
+
+    id: int
+    name: str
+    email: str
+    status: str
+    attended: bool  # joined online at least once, or checked in
+    first_join_at: datetime | None
+    last_join_at: datetime | None
+    checked_in_at: datetime | None

@@ -71,6 +71,9 @@ class Registration(Table, tablename="registration_registration"):
     updated_at = Timestamptz(default=TimestamptzNow())
     cancelled_at = Timestamptz(null=True, default=None)
     checked_in_at = Timestamptz(null=True, default=None)
+    # The first and last use of the personal join link `/j/{token}` (not by HEAD requests or link previewers).
+    first_join_at = Timestamptz(null=True, default=None)
+    last_join_at = Timestamptz(null=True, default=None)
     reminder_sent_at = Timestamptz(null=True, default=None)
     link_resent_at = Timestamptz(null=True, default=None)
     anonymised_at = Timestamptz(null=True, default=None)
@@ -96,3 +99,20 @@ class AuditEntry(Table, tablename="registration_audit_log"):
     action = Varchar(length=40)
     event = ForeignKey(references=Event, null=True, index=True)
     detail = Text(default="")
+
+
+class ReminderSent(Table, tablename="registration_reminder_sent"):
+    """One reminder of the schedule that went (or was passed over) for a registration, for the event's start at the
+    time: a moved event gets its reminders again, re-timed; UNIQUE (registration, minutes_before, starts_at)."""
+
+    registration = ForeignKey(references=Registration, index=True)
+    minutes_before = Integer()
+    starts_at = Timestamptz()  # the event's start this reminder was for
+    sent_at = Timestamptz(default=TimestamptzNow())
+
+
+class JoinUse(Table, tablename="registration_join_use"):
+    """One use of a personal join link: when the participant went to the meeting (attendance per session)."""
+
+    registration = ForeignKey(references=Registration, index=True)
+    at = Timestamptz(index=True)

@@ -62,6 +62,8 @@ def test_organiser_pages(live_server, organiser, organiser_token, page):
     for path in ("/organiser", "/organiser/new-event", f"/organiser/events/{slug}", f"/organiser/events/{slug}/edit",
                  f"/organiser/events/{slug}/programme", f"/organiser/events/{slug}/registrations",
                  f"/organiser/events/{slug}/questions", f"/organiser/events/{slug}/materials",
+                 f"/organiser/events/{slug}/reminders", f"/organiser/events/{slug}/reminders/preview?minutes=1440",
+                 f"/organiser/events/{slug}/attendance",
                  f"/organiser/events/{slug}/quizzes", f"/organiser/events/{slug}/resources",
                  f"/organiser/events/{draft['slug']}/status/publish", "/organiser/resources",
                  "/organiser/resources/new", "/organiser/tokens"):

@@ -25,6 +25,12 @@ def site(settings) -> ManageLinks:
     return ManageLinks.from_settings(settings)
 
 
+async def join_link_of(site, registration_id) -> str:
+    """The personal join link (`/j/{token}`) that stands for the join URL in a participant's calendar."""
+    row = await Registration.select().where(Registration.id == registration_id).first()
+    return f"{site.base_url}/j/{site.join_token(row)}"
+
+
 async def sign_up(event, email, site, name="Piet de Vries"):
     return await registration.register(event["slug"], Applicant(name=name, email=email, organisation="Gemeente Utrecht"), NOW, site)
 
@@ -42,7 +48,8 @@ async def test_manage_page_invite_is_a_request_with_organizer_attendee_and_join_
     assert str(vevent["ORGANIZER"]) == "mailto:events@gemeente.nl"
     assert str(vevent["ATTENDEE"]) == "mailto:piet@gemeente.nl"
     assert vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
-    assert str(vevent["LOCATION"]) == JOIN_URL and str(vevent["CONFERENCE"]) == JOIN_URL
+    link = await join_link_of(site, outcome.id)
+    assert str(vevent["LOCATION"]) == link and str(vevent["CONFERENCE"]) == link and JOIN_URL not in response.text
     assert f"http://testserver.local/registrations/{outcome.token}" in str(vevent["DESCRIPTION"])
 
 
@@ -105,7 +112,7 @@ async def test_personal_feed_lists_current_registrations_of_the_address_join_url
     calendar, _ = check_calendar(response.content, "PUBLISH")
     events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {first["title"], "Vol webinar"}
-    assert JOIN_URL in str(events[first["title"]]["DESCRIPTION"])
+    assert await join_link_of(site, mine.id) in str(events[first["title"]]["DESCRIPTION"])
     assert str(events["Vol webinar"]["STATUS"]) == "TENTATIVE"
     assert b"waiting-room" not in response.content
     assert mine.token.encode() not in response.content  # the feed cannot be used to cancel
@@ -174,7 +181,7 @@ async def test_mails_carry_request_update_and_cancel_invitations(organiser, sett
     assert ics_of(attachment) == request
     vevent = only_event(check_calendar(request, "REQUEST")[0])
     assert str(vevent["ATTENDEE"]) == "mailto:piet@gemeente.nl" and vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
-    assert str(vevent["CONFERENCE"]) == JOIN_URL
+    assert str(vevent["CONFERENCE"]) == await join_link_of(site, first.id)
     assert f"/registrations/{first.token}" in str(vevent["DESCRIPTION"])
     uid, sequence = str(vevent["UID"]), int(vevent["SEQUENCE"])
     # the waiting list mail has no invitation: there is no place (yet)
@@ -230,3 +237,18 @@ async def test_personal_feed_keeps_a_cancelled_event_without_its_join_url(client
     assert JOIN_URL.encode() not in response.content
     page = await client.get(f"/registrations/{mine.token}")
     assert JOIN_URL not in page.text
+
+
+async def test_an_invitation_without_event_contact_names_the_organisation_then_the_sender(client, organiser, site, settings):
+    from email.utils import parseaddr  # noqa: PLC0415 - only this test reads the sender address
+
+    from events.organisations.tables import Organisation  # noqa: PLC0415 - only this test changes an organisation
+
+    event = await make_event(organiser, format="online", venue="", contact_email="", contact_name="")
+    outcome = await sign_up(event, "piet@gemeente.nl", site)
+    invite = await client.get(f"/registrations/{outcome.token}/invite.ics")
+    assert str(only_event(check_calendar(invite.content, "REQUEST")[0])["ORGANIZER"]) == (
+        f"mailto:{parseaddr(settings.mail_from)[1]}")
+    await Organisation.update({Organisation.contact_email: "team@gemeente.nl"}).where(Organisation.id == event["organisation"])
+    invite = await client.get(f"/registrations/{outcome.token}/invite.ics")
+    assert str(only_event(check_calendar(invite.content, "REQUEST")[0])["ORGANIZER"]) == "mailto:team@gemeente.nl"

@@ -190,3 +190,29 @@ async def test_programme_last_modified_moves_with_session_and_speaker_changes_an
     await programme.delete_session(event, second["id"], clock.now())  # a deletion leaves no row to date
     assert await changed_since(before)
     assert not await changed_since(await stamp())  # and nothing else changed: 304 again
+
+
+async def test_every_calendar_file_names_an_organizer_by_one_rule(client, organiser, settings):
+    """RFC 5546 §3.2.1: PUBLISH needs ORGANIZER. The event's contact address, else its organisation's, else the
+    sender address — in the download, the programme, the feed and the invitation alike."""
+    from email.utils import parseaddr  # noqa: PLC0415 - only this test reads the sender address
+
+    from events.organisations.tables import Organisation  # noqa: PLC0415 - only this test changes an organisation
+
+    event = await make_event(organiser, contact_email="", contact_name="")
+    await Session.insert(Session(event=event["id"], title="Opening", starts_at=event["starts_at"], ends_at=event["ends_at"]))
+
+    async def organizers() -> set[str]:
+        found = set()
+        for path in (f"/events/{event['slug']}/event.ics", f"/events/{event['slug']}/programme.ics", "/calendar.ics"):
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            calendar, _ = check_calendar(response.content, "PUBLISH")
+            found |= {str(e["ORGANIZER"]) for e in calendar.walk("VEVENT")}
+        return found
+
+    assert await organizers() == {f"mailto:{parseaddr(settings.mail_from)[1]}"}
+    await Organisation.update({Organisation.contact_email: "team@gemeente.nl"}).where(Organisation.id == event["organisation"])
+    assert await organizers() == {"mailto:team@gemeente.nl"}
+    await Event.update({Event.contact_email: "webinar@gemeente.nl"}).where(Event.id == event["id"])
+    assert await organizers() == {"mailto:webinar@gemeente.nl"}

@@ -57,9 +57,10 @@ async def test_every_registration_mail_goes_through_smtp(settings, clock, engine
         body = parts(message)
         assert "text/plain" in body and "text/html" in body
     reminder = next(m for m in smtp_server.messages if "Herinnering" in str(m["Subject"]))
-    assert "https://meet.example.nl/secret-room-42" in parts(reminder)["text/plain"]
+    bob = await Registration.select().where(Registration.email == "bob@x.nl").first()
+    assert f"{site.base_url}/j/{site.join_token(bob)}" in parts(reminder)["text/plain"]  # the personal join link
     waitlisted = next(m for m in smtp_server.messages if "wachtlijst" in str(m["Subject"]))
-    assert "secret-room-42" not in waitlisted.as_string()  # the join URL only for confirmed registrants
+    assert "secret-room-42" not in waitlisted.as_string() and "/j/" not in waitlisted.as_string()  # only when confirmed
     assert "op plaats 1" in parts(waitlisted)["text/plain"]
     assert "/registrations/" in parts(waitlisted)["text/plain"]
     assert await OutboxMessage.count().where(OutboxMessage.status != "sent") == 0
@@ -220,10 +221,10 @@ async def test_a_batch_mail_rendered_later_tells_what_it_was_written_for(setting
     promoted = [m for m in smtp_server.messages if "vrijgekomen" in str(m["Subject"])]
     assert len(waiting) == len(promoted) == service.RENDER_INLINE_MAX
     for message in waiting:
-        assert "secret-room-42" not in message.as_string()
+        assert "secret-room-42" not in message.as_string() and "/j/" not in message.as_string()
         assert "text/calendar" not in [p.get_content_type() for p in message.walk()]
     for message in promoted:
-        assert "secret-room-42" in parts(message)["text/plain"]
+        assert f"{site.base_url}/j/" in parts(message)["text/plain"]  # the personal join link
         assert [p.get_param("method") for p in message.walk() if p.get_content_type() == "text/calendar"][0] == "REQUEST"
 
 

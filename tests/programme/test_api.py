@@ -266,7 +266,7 @@ async def test_only_a_draft_without_registrations_can_be_deleted(client, organis
 
 
 async def test_reminders_are_what_the_calendar_carries_and_the_schema_says_so(client, organiser, organiser_token):
-    for refused in ("86400", str(MAX_ALARM_MINUTES + 1), "0", ",".join(str(m) for m in range(1, MAX_ALARMS + 2))):
+    for refused in ("86400", str(MAX_ALARM_MINUTES + 1), "0", "9", ",".join(str(m) for m in range(10, MAX_ALARMS + 11))):
         response = await client.post("/api/events", json={**NEW_EVENT, "reminder_minutes": refused}, headers=bearer(organiser_token))
         assert response.status_code == 400, refused
         assert response.json()["extra"] == [{"key": "reminder_minutes", "message": programme.REMINDER_RULE}]
@@ -275,10 +275,47 @@ async def test_reminders_are_what_the_calendar_carries_and_the_schema_says_so(cl
     created = await client.post("/api/events", json={**NEW_EVENT, "reminder_minutes": most}, headers=bearer(organiser_token))
     assert created.status_code == 201 and created.json()["reminder_minutes"] == most
     url = f"/api/events/{created.json()['slug']}"
-    patched = await client.patch(url, json={"reminder_minutes": f"{most},1"}, headers=bearer(organiser_token))
+    patched = await client.patch(url, json={"reminder_minutes": f"{most},10"}, headers=bearer(organiser_token))
     assert patched.status_code == 400 and patched.json()["extra"][0]["key"] == "reminder_minutes"
 
     schemas = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]
     for shape in ("EventWrite", "EventPatch"):
         description = schemas[shape]["properties"]["reminder_minutes"]["description"]
-        assert f"at most {MAX_ALARMS}" in description and f"each 1 to {MAX_ALARM_MINUTES} minutes" in description
+        assert f"at most {MAX_ALARMS}" in description and f"each 10 to {MAX_ALARM_MINUTES} minutes" in description
+
+
+async def test_a_new_event_gets_the_standard_reminder_schedule(client, organiser, organiser_token):
+    created = await client.post("/api/events", json=NEW_EVENT, headers=bearer(organiser_token))
+    assert created.status_code == 201
+    assert created.json()["reminder_minutes"] == "1440,60"
+    assert created.json()["reminders"] == [
+        {"minutes_before": 1440, "text_nl": "", "text_en": ""}, {"minutes_before": 60, "text_nl": "", "text_en": ""},
+    ]
+
+
+async def test_reminders_with_texts_replace_the_schedule_and_follow_the_same_rule(client, organiser, organiser_token):
+    created = (await client.post("/api/events", json=NEW_EVENT, headers=bearer(organiser_token))).json()
+    url = f"/api/events/{created['slug']}"
+    reminders = [{"minutes_before": 2880, "text_nl": "Over twee dagen: {title} om {time}. {join_link}"},
+                 {"minutes_before": 30, "text_en": "Soon: {title}. {manage_link}"}]
+    patched = await client.patch(url, json={"reminders": reminders}, headers=bearer(organiser_token))
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["reminder_minutes"] == "2880,30"  # the calendar's alarms follow the same schedule
+    assert patched.json()["reminders"] == [
+        {"minutes_before": 2880, "text_nl": "Over twee dagen: {title} om {time}. {join_link}", "text_en": ""},
+        {"minutes_before": 30, "text_nl": "", "text_en": "Soon: {title}. {manage_link}"},
+    ]
+    # Changing only the minutes keeps the texts of the reminders that stay.
+    kept = await client.patch(url, json={"reminder_minutes": "2880"}, headers=bearer(organiser_token))
+    assert kept.json()["reminders"] == [reminders[0] | {"text_en": ""}]
+    for refused, message in (
+        ([{"minutes_before": 5}], programme.REMINDER_RULE),
+        ([{"minutes_before": m} for m in range(10, 16)], programme.REMINDER_RULE),
+        ([{"minutes_before": 60, "text_nl": "Hallo {naam}"}], programme.REMINDER_TEXT_RULE),
+        ([{"minutes_before": 60, "text_en": "x" * 2001}], programme.REMINDER_TEXT_RULE),
+    ):
+        response = await client.patch(url, json={"reminders": refused}, headers=bearer(organiser_token))
+        assert response.status_code == 400, refused
+        assert response.json()["extra"] == [{"key": "reminders", "message": message}]
+    assert (await client.get(f"/api/organiser/events/{created['slug']}", headers=bearer(organiser_token))).json()[
+        "reminder_minutes"] == "2880"

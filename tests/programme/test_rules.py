@@ -8,7 +8,7 @@ import pytest
 from events.accounts import service as accounts
 from events.accounts.tables import PersonalLink
 from events.ical import build
-from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS, MIN_ALARM_MINUTES
 from events.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from events.programme import service as programme
 from events.programme.service import listeners
@@ -54,7 +54,7 @@ def violation(data: dict) -> dict[str, str]:
         ({"registration_opens_at": END}, "registration_opens_at", "Registration must open before the event ends"),
         ({"contact_email": "geen-adres"}, "contact_email", "Enter a valid e-mail address"),
         ({"reminder_minutes": "een dag"}, "reminder_minutes",
-         "Enter at most 5 reminders, each 1 to 40320 minutes (28 days) before the start, separated by commas, such as 1440,15"),
+         "Enter at most 5 reminders, each 10 to 40320 minutes (28 days) before the start, separated by commas, such as 1440,60"),
         ({"language": "fr"}, "language", "Choose Dutch or English"),
     ],
 )
@@ -76,7 +76,8 @@ def test_a_valid_event_passes_and_is_normalised():
     [
         "een dag", "15,", "-5", "1.5", "0", "15,0",  # not whole minutes before the start
         str(MAX_ALARM_MINUTES + 1), "86400",  # further ahead than the calendar's alarms reach
-        ",".join(str(m) for m in range(1, MAX_ALARMS + 2)),  # more alarms than the calendar carries
+        ",".join(str(m) for m in range(10, MAX_ALARMS + 11)),  # more alarms than the calendar carries
+        "9", "1", "1440,5",  # sooner than a mail reliably reaches the participant before the start
         "²", "١٥",  # digits to str.isdigit, but not the ASCII minutes a calendar reads ("²" used to crash with a 500)
     ],
 )
@@ -90,8 +91,8 @@ def test_reminders_the_calendar_would_not_carry_are_refused(value):
         ("", ""),
         (" 1440, 15 ", "1440,15"),
         (str(MAX_ALARM_MINUTES), str(MAX_ALARM_MINUTES)),
-        ("1", "1"),
-        (",".join(str(m) for m in range(1, MAX_ALARMS + 1)), ",".join(str(m) for m in range(1, MAX_ALARMS + 1))),
+        ("10", "10"),
+        (",".join(str(m) for m in range(10, MAX_ALARMS + 10)), ",".join(str(m) for m in range(10, MAX_ALARMS + 10))),
         ("15,1440,15", "15,1440"),  # a repeated alarm counts once, as in the calendar
         ("0060", "60"),
     ],
@@ -104,7 +105,7 @@ def test_reminders_are_stored_exactly_as_the_calendar_carries_them(value, stored
 
 def test_the_reminder_message_states_the_calendar_limits():
     assert f"at most {MAX_ALARMS} reminders" in programme.REMINDER_RULE
-    assert f"1 to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days)" in programme.REMINDER_RULE
+    assert f"{MIN_ALARM_MINUTES} to {MAX_ALARM_MINUTES} minutes ({MAX_ALARM_MINUTES // (24 * 60)} days)" in programme.REMINDER_RULE
 
 
 def test_onsite_event_needs_no_join_url_and_online_no_venue():

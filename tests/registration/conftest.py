@@ -60,6 +60,7 @@ def make_event(engine, organiser):
             "contact_name": "Olga",
             "contact_email": "organiser@gemeente.nl",
             "language": "nl",
+            "reminder_minutes": "1440,60",  # the schedule a new event gets
             **values,
         }
         event = Event(**row, organisation=await home_organisation(row["organiser"]))

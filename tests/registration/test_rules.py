@@ -213,5 +213,6 @@ async def test_the_join_url_goes_only_to_confirmed_registrants_of_a_published_on
     await service.register(event["slug"], Applicant("A", "a@x.nl"), NOW + timedelta(hours=2), site)
     (link,) = await OutboxMessage.select().where(OutboxMessage.kind == "link")
     assert link["text_body"] and join not in link["text_body"] and join not in link["html_body"]
+    assert "/j/" not in link["text_body"]  # nor the personal join link
     confirmation = await OutboxMessage.select().where(OutboxMessage.kind == "confirmed").first()
-    assert join in confirmation["text_body"]
+    assert f"{site.base_url}/j/" in confirmation["text_body"]  # the join URL reaches them as their personal link

@@ -13,6 +13,7 @@ from events.ical.build.calendar_file import PRODID, CalendarFile, in_utc, local_
 from events.ical.build.components import (
     MAX_ALARM_MINUTES,
     MAX_ALARMS,
+    MIN_ALARM_MINUTES,
     add_alarms,
     event_component,
     event_uid,
@@ -42,6 +43,7 @@ __all__ = [
     "FEED_REFRESH",
     "MAX_ALARMS",
     "MAX_ALARM_MINUTES",
+    "MIN_ALARM_MINUTES",
     "PRODID",
     "CalendarFile",
     "add_alarms",

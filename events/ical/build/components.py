@@ -19,6 +19,7 @@ from events.kernel.i18n import LANGUAGES, N_, gettext_for
 
 MAX_ALARMS = 5
 MAX_ALARM_MINUTES = 4 * 7 * 24 * 60  # 28 days before the start
+MIN_ALARM_MINUTES = 10  # the shortest reminder: a mail must still reach the participant before the start
 
 
 def translate(language: str, message: str, **values: Any) -> str:
@@ -52,7 +53,7 @@ def reminder_minutes(value: str | None) -> list[int]:
     minutes: list[int] = []
     for part in (value or "").replace(";", ",").split(","):
         part = part.strip()
-        if part.isdigit() and 0 < int(part) <= MAX_ALARM_MINUTES and int(part) not in minutes:
+        if part.isdigit() and MIN_ALARM_MINUTES <= int(part) <= MAX_ALARM_MINUTES and int(part) not in minutes:
             minutes.append(int(part))
     return minutes[:MAX_ALARMS]
 

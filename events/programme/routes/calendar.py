@@ -33,13 +33,13 @@ FEED_DESCRIPTION = N_("Conferences, webinars and festivals for Dutch public-sect
 
 @get("/events/{slug:str}/event.ics", opt={**NO_STATE, **PUBLIC_PROGRAMME}, tags=["calendar"], summary="The event as an .ics download", **ICS)
 async def event_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
-    document = await calendars.event_download(slug, settings.base_url)
+    document = await calendars.event_download(slug, settings.base_url, settings.mail_from)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
 
 
 @get("/events/{slug:str}/programme.ics", opt={**NO_STATE, **PUBLIC_PROGRAMME}, tags=["calendar"], summary="The programme: one entry per session", **ICS)
 async def programme_ics(request: Request, slug: FromPath[str], settings: SettingsDep) -> Response:
-    document = await calendars.programme_download(slug, settings.base_url)
+    document = await calendars.programme_download(slug, settings.base_url, settings.mail_from)
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="attachment")
 
 
@@ -54,7 +54,9 @@ async def calendar_feed(
     kind = kind or None
     name = gettext_for(language, FEED_NAMES.get(kind) or FEED_NAMES[None])
     description = gettext_for(language, FEED_DESCRIPTION)
-    document = await calendars.public_feed(kind, settings.base_url, clock.now(), name, description, language)
+    document = await calendars.public_feed(
+        kind, settings.base_url, clock.now(), name, description, language, settings.mail_from
+    )
     return calendar_response(request, document, cache=PUBLIC_CACHE, disposition="inline")
 
 

@@ -74,6 +74,7 @@ def new_event_values(contact_name: str, contact_email: str) -> dict[str, Any]:
     return {
         "kind": EventKind.CONFERENCE.value, "format": EventFormat.ONLINE.value, "timezone": programme.DEFAULT_TIMEZONE,
         "language": LANGUAGES[0], "contact_name": contact_name, "contact_email": contact_email,
+        "reminder_minutes": programme.DEFAULT_REMINDER_MINUTES,
     }
 
 

@@ -31,6 +31,7 @@ from events.programme.service.listeners import (
     on_event_delete,
     on_event_update,
 )
+from events.programme.service.organizer import with_organizer, with_organizers
 from events.programme.service.profiles import speaker_of_event, update_speaker_profile
 from events.programme.service.queries import (
     PUBLIC_EVENT_COLUMNS,
@@ -60,6 +61,14 @@ from events.programme.service.queries import (
     speaks_at_event,
     upcoming_events,
 )
+from events.programme.service.reminders import (
+    DEFAULT_REMINDER_MINUTES,
+    PLACEHOLDERS,
+    REMINDER_TEXT_RULE,
+    fill_placeholders,
+    reminder_text,
+    reminders_of,
+)
 from events.programme.service.rules import (
     EDITABLE_EVENT_FIELDS,
     EDITABLE_SESSION_FIELDS,
@@ -81,6 +90,8 @@ from events.programme.service.speakers import (
 from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZONE, valid_timezone
 
 __all__ = [
+    "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
+    "reminders_of", "with_organizer", "with_organizers",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
     "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
     "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",

@@ -9,25 +9,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS
+from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS, MIN_ALARM_MINUTES
 from events.kernel.errors import RuleViolation
 from events.kernel.i18n import LANGUAGES, N_
 from events.kernel.local_time import parse_local
 from events.kernel.text import normalise_email, valid_email, valid_web_url
+from events.programme.service.reminders import (
+    DEFAULT_REMINDER_MINUTES,
+    REMINDER_TEXT_RULE,
+    clean_texts,
+    reminder_texts,
+    split_reminders,
+)
 from events.programme.service.timezones import DEFAULT_TIMEZONE, valid_timezone
 from events.programme.tables import EventFormat, EventKind, SessionKind
 
 EDITABLE_EVENT_FIELDS = (
     "kind", "format", "title", "summary", "description", "starts_at", "ends_at", "timezone", "language", "venue",
     "join_url", "capacity", "registration_opens_at", "registration_closes_at", "approval_required",
-    "upload_deadline", "reminder_minutes", "contact_name", "contact_email",
+    "upload_deadline", "reminder_minutes", "reminder_texts", "contact_name", "contact_email",
 )
 EDITABLE_SESSION_FIELDS = ("title", "abstract", "kind", "starts_at", "ends_at", "room", "track")
 MAX_CAPACITY = 1_000_000
 # The calendar's limits (events.ical.build) in words; tests/programme/test_rules.py holds the two together.
 REMINDER_RULE = N_(
-    "Enter at most 5 reminders, each 1 to 40320 minutes (28 days) before the start, separated by commas, "
-    "such as 1440,15"
+    "Enter at most 5 reminders, each 10 to 40320 minutes (28 days) before the start, separated by commas, "
+    "such as 1440,60"
 )
 INSTANT_RULE = N_("Enter a date and time, such as 2026-12-06 09:30")
 
@@ -166,24 +173,35 @@ def _registration(merged: dict[str, Any], out: dict[str, Any], errors: dict[str,
 
 
 def clean_reminders(value: Any) -> str | None:
-    """Reminders as the calendar carries them ("1440, 15" -> "1440,15"): at most MAX_ALARMS alarms of 1 to
+    """Reminders as the calendar carries them ("1440, 15" -> "1440,15"): at most MAX_ALARMS alarms of 10 to
     MAX_ALARM_MINUTES minutes before the start, a repeated one counted once; None for more or anything else."""
     text = clean_text(value).replace(" ", "")
     if not text:
         return ""
     parts = text.split(",")
     # ASCII digits only: "²" is a digit to str.isdigit, but no number to int().
-    if not all(part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ALARM_MINUTES for part in parts):
+    if not all(part.isascii() and part.isdigit() and MIN_ALARM_MINUTES <= int(part) <= MAX_ALARM_MINUTES for part in parts):
         return None
     minutes = list(dict.fromkeys(int(part) for part in parts))
     return ",".join(str(m) for m in minutes) if len(minutes) <= MAX_ALARMS else None
 
 
 def _reminders_and_contact(merged: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
-    reminders = clean_reminders(merged["reminder_minutes"])
+    # The schedule and its texts: from `reminders` (the API's list) when sent, else from the separate fields.
+    key = "reminders" if merged.get("reminders") is not None else "reminder_minutes"
+    if key == "reminders":
+        schedule, texts = split_reminders(merged["reminders"])
+    else:
+        # A new event that says nothing of reminders gets the standard schedule.
+        schedule = DEFAULT_REMINDER_MINUTES if merged["reminder_minutes"] is None else merged["reminder_minutes"]
+        texts = reminder_texts(merged)
+    reminders = clean_reminders(schedule)
     if reminders is None:
-        errors["reminder_minutes"] = REMINDER_RULE
+        errors[key] = REMINDER_RULE
     out["reminder_minutes"] = reminders or ""
+    out["reminder_texts"] = clean_texts(texts, out["reminder_minutes"])
+    if out["reminder_texts"] is None:
+        errors.setdefault(key, REMINDER_TEXT_RULE)
     out["contact_name"] = clean_text(merged["contact_name"])[:200]
     out["contact_email"] = normalise_email(clean_text(merged["contact_email"]))
     if out["contact_email"] and not valid_email(out["contact_email"]):
@@ -199,7 +217,7 @@ def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> 
     With `current`, missing fields keep their current value (a partial update). Raises RuleViolation with one
     message per failing field.
     """
-    merged = _merged(data, current, EDITABLE_EVENT_FIELDS)
+    merged = _merged(data, current, (*EDITABLE_EVENT_FIELDS, "reminders"))
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     for check in _EVENT_CHECKS:

@@ -98,7 +98,8 @@ def calendar_section(event: dict[str, Any], registration: RegistrationRow, token
 
 @get("/registrations/{token:str}", name="registration:manage")
 async def manage_page(
-    request: Request, token: FromPath[str], settings: SettingsDep, welcome: FromQuery[bool] = False
+    request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep,
+    welcome: FromQuery[bool] = False,
 ) -> Template:
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)
@@ -114,8 +115,10 @@ async def manage_page(
             "position": row.position,
             "answers": row.answers,
             "questions": await service.questions_of(event["id"]),
-            # The join URL only for a confirmed place; never anywhere public.
+            # The join URL only for a confirmed place; never anywhere public. The button goes through the
+            # personal join link, which records attendance.
             "join_url": service.join_url_for(event, row.status) or "",
+            "join_link": await service.personal_join_link(event, row.id, manage_links),
             "sections": sections,
         },
         headers=PRIVATE_PAGE,
@@ -156,7 +159,9 @@ async def cancel_submit(token: FromPath[str], clock: ClockDep, manage_links: Man
 
 @get("/registrations/{token:str}/invite.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's invitation", **ICS)
 async def invite_ics(request: Request, token: FromPath[str], settings: SettingsDep, clock: ClockDep) -> Response:
-    document = await calendar.invitation_download(token, settings.base_url, clock.now())
+    document = await calendar.invitation_download(
+        token, settings.base_url, clock.now(), settings.secret_key, settings.mail_from
+    )
     response = calendar_response(request, document, cache="private, no-store", disposition="attachment")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -164,7 +169,9 @@ async def invite_ics(request: Request, token: FromPath[str], settings: SettingsD
 
 @get("/calendar/personal/{key:str}/feed.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's personal feed", **ICS)
 async def personal_feed_ics(request: Request, key: FromPath[str], settings: SettingsDep) -> Response:
-    document = await calendar.personal_feed(key, settings.base_url, settings.secret_key, settings.default_language)
+    document = await calendar.personal_feed(
+        key, settings.base_url, settings.secret_key, settings.default_language, settings.mail_from
+    )
     response = calendar_response(request, document, cache=PRIVATE_CACHE, disposition="inline")
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -15,6 +15,15 @@ from events.registration.service.applicants import (
     registration_closed_reason,
     validate_applicant,
 )
+from events.registration.service.attendance import (
+    attendance_csv,
+    attendance_of,
+    attended,
+    is_preview,
+    personal_join_link,
+    session_attendance,
+    use_join_link,
+)
 from events.registration.service.changes import (
     cancel_by_token,
     cancel_registration,
@@ -63,7 +72,7 @@ from events.registration.service.registering import (
     register,
     register_batch,
 )
-from events.registration.service.reminders import REMINDER_BEFORE, queue_due_reminders
+from events.registration.service.reminders import due_minutes, queue_due_reminders, reminder_preview
 from events.registration.service.retention import purge
 from events.registration.service.waiting_list import (
     FillRaisedCapacity,
@@ -76,7 +85,6 @@ __all__ = [
     "KINDS_WITH_INVITATION",
     "LINK_RESEND_INTERVAL",
     "MAX_ANSWER_LENGTH",
-    "REMINDER_BEFORE",
     "RENDER_INLINE_MAX",
     "SUBJECTS",
     "Applicant",
@@ -95,6 +103,13 @@ __all__ = [
     "delete_question",
     "delete_registration",
     "event_as_seen_by",
+    "attendance_csv",
+    "attendance_of",
+    "attended",
+    "is_preview",
+    "personal_join_link",
+    "session_attendance",
+    "use_join_link",
     "export_csv",
     "has_registrations",
     "join_url_for",
@@ -109,7 +124,9 @@ __all__ = [
     "promote_from_waitlist",
     "promote_where_places_free",
     "purge",
+    "due_minutes",
     "queue_due_reminders",
+    "reminder_preview",
     "queue_registration_mail",
     "questions_of",
     "register",

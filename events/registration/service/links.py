@@ -22,10 +22,11 @@ class ManageLinks:
 
     base_url: str
     secret_key: str
+    sender: str = ""  # the site's sender address: the calendar's last ORGANIZER fallback
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ManageLinks:
-        return cls(base_url=settings.base_url, secret_key=settings.secret_key)
+        return cls(base_url=settings.base_url, secret_key=settings.secret_key, sender=settings.mail_from)
 
     def manage_token(self, nonce: str) -> str:
         digest = hmac.new(self.secret_key.encode(), b"registration-manage:" + nonce.encode(), hashlib.sha256).digest()
@@ -36,6 +37,31 @@ class ManageLinks:
 
     def event_url(self, event: Mapping[str, Any]) -> str:
         return f"{self.base_url}/events/{event['slug']}"
+
+    def join_token(self, registration: Mapping[str, Any]) -> str:
+        """The personal join token "<id>-<HMAC of the nonce>": derived like the manage token but under another
+        label, so a forwarded join link opens the meeting and nothing else."""
+        return join_token(self.secret_key, registration)
+
+    def join_link(self, event: Mapping[str, Any], registration: Mapping[str, Any], status: str | None = None) -> str | None:
+        """The personal redirect `/j/{token}` to the meeting, where `join_url_for` allows the join URL."""
+        if join_url_for(event, status or registration["status"]) is None:
+            return None
+        return f"{self.base_url}/j/{self.join_token(registration)}"
+
+
+def join_token(secret_key: str, registration: Mapping[str, Any]) -> str:
+    digest = hmac.new(secret_key.encode(), b"registration-join:" + registration["token_nonce"].encode(), hashlib.sha256).digest()
+    return f"{registration['id']}-{base64.urlsafe_b64encode(digest[:18]).decode()}"
+
+
+def registration_id_of_join_token(token: str) -> int | None:
+    number, _, rest = token.partition("-")
+    return int(number) if number.isascii() and number.isdigit() and rest and len(number) < 12 else None
+
+
+def join_token_matches(secret_key: str, registration: Mapping[str, Any], token: str) -> bool:
+    return hmac.compare_digest(join_token(secret_key, registration).encode(), token.encode())
 
 
 def join_url_for(event: Mapping[str, Any], status: str) -> str | None:
@@ -48,7 +74,8 @@ def join_url_for(event: Mapping[str, Any], status: str) -> str | None:
     return event.get("join_url") or None
 
 
-def event_as_seen_by(event: Mapping[str, Any], status: str) -> dict[str, Any]:
+def event_as_seen_by(event: Mapping[str, Any], status: str, join_link: str | None = None) -> dict[str, Any]:
     """The event row as a registrant in this status may see it: the join URL only when `join_url_for` allows it
-    (what invitations and the personal feed are built from)."""
-    return {**event, "join_url": join_url_for(event, status) or ""}
+    (what invitations and the personal feed are built from), as their personal `join_link` when given."""
+    allowed = join_url_for(event, status)
+    return {**event, "join_url": (join_link or allowed or "") if allowed else ""}

@@ -19,10 +19,11 @@ from events.kernel.sections import sections_for
 from events.mail import service as mail
 from events.mail.jobs import Composer
 from events.mail.tables import OutboxMessage
+from events.programme import service as programme
 from events.programme.tables import Event, EventStatus
 from events.registration.calendar import invitation_for, invitation_method
 from events.registration.rows import RegistrationRow
-from events.registration.service.links import ManageLinks, join_url_for
+from events.registration.service.links import ManageLinks
 from events.registration.tables import Registration, RegistrationStatus
 from events.registration.tables import RegistrationMailKind as Kind
 
@@ -58,10 +59,11 @@ def told(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any]) -
 
 async def queue_registration_mail(
     kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], links: ManageLinks, now: datetime,
-    position: int | None = None,
+    position: int | None = None, reminder: int | None = None,
 ) -> int:
-    """Renders and queues one mail about this registration (inside the caller's transaction)."""
-    row = await compose_registration_mail(kind, event, registration, links, now, position)
+    """Renders and queues one mail about this registration (inside the caller's transaction); `reminder`: the
+    minutes of the schedule a reminder mail is for (its text)."""
+    row = await compose_registration_mail(kind, event, registration, links, now, position, reminder=reminder)
     await row.save()
     return row.id
 
@@ -74,6 +76,7 @@ async def compose_registration_mail(
     now: datetime,
     position: int | None = None,
     organiser: Mapping[str, Any] | None = None,
+    reminder: int | None = None,
 ) -> OutboxMessage:
     """The outbox row (unsaved) of one mail about this registration: rendered text and HTML, and the calendar
     invitation when its kind carries one. `organiser`: the ORGANIZER stand-in, when the caller read it already."""
@@ -90,8 +93,10 @@ async def compose_registration_mail(
         "position": position,
         "manage_url": links.manage_url(token),
         "event_url": links.event_url(event),
-        "join_url": join_url_for(*told(kind, event, registration)),
+        "join_url": _join_link(kind, event, registration, links),
         "sections": sections,
+        "reminder_text": programme.reminder_text(event, reminder, language) if reminder is not None else "",
+        "fill": programme.fill_placeholders,
     }
     text, html = mail.render("mail/registration", language, context)
     method, ics = await _invitation(kind, event, registration, token, links, now, organiser)
@@ -119,11 +124,18 @@ async def _invitation(
     if method is None or not registration.get("email"):
         return None, None
     try:
-        ics = await invitation_for(event, registration, method, links.base_url, now, token, organiser)
+        ics = await invitation_for(event, registration, method, links.base_url, now, token, organiser,
+                                   join_link=_join_link(kind, event, registration, links), sender=links.sender)
     except ValueError:  # e.g. no organiser address: the mail goes without an invitation
         log.warning("no calendar invitation for registration %s", registration.get("id"), exc_info=True)
         return None, None
     return method, ics.decode("utf-8")
+
+
+def _join_link(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], links: ManageLinks) -> str | None:
+    """The participant's personal join link, when the mail's status may carry the join URL (`join_url_for`)."""
+    told_event, status = told(kind, event, registration)
+    return links.join_link(told_event, registration, status) if status else None
 
 
 def unrendered_registration_mail(event: Mapping[str, Any], registration: Mapping[str, Any], position: int | None) -> OutboxMessage:

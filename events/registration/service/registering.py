@@ -205,7 +205,7 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
     # A small batch (ordinary traffic) renders its mails now; in a rush they are written unrendered and the
     # deliverer renders them, so templates, sections and invitations do not hold the event's lock.
     render_now = len(share.fresh) <= RENDER_INLINE_MAX
-    organiser = await organiser_contact(event) if render_now else None
+    organiser = await organiser_contact(event, links.sender) if render_now else None
     messages = []
     for index, _record, row, position in share.fresh:
         row["id"] = ids[row["token_hash"]]

@@ -1,0 +1,29 @@
+"""A reminder goes once per registration, schedule entry and event start, also when two workers race: a UNIQUE
+index on (registration, minutes_before, starts_at). Its own migration: raw SQL must run after the table exists."""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+ID = "2026-12-02T13:26:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "one_reminder_each"
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="registration", description=DESCRIPTION)
+
+    async def create_index():
+        from piccolo.engine import engine_finder  # noqa: PLC0415 - a migration reads the engine when it runs
+
+        await engine_finder().run_ddl(
+            "CREATE UNIQUE INDEX IF NOT EXISTS registration_reminder_sent_unique "
+            "ON registration_reminder_sent (registration, minutes_before, starts_at)"
+        )
+
+    async def drop_index():
+        from piccolo.engine import engine_finder  # noqa: PLC0415 - a migration reads the engine when it runs
+
+        await engine_finder().run_ddl("DROP INDEX IF EXISTS registration_reminder_sent_unique")
+
+    manager.add_raw(create_index)
+    manager.add_raw_backwards(drop_index)
+    return manager
