@@ -43,12 +43,13 @@ from events.web.plugin import WebPlugin
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
 from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
+from events.webhooks.plugin import WebhooksPlugin
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 # Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
 DOMAIN_PLUGINS = (
     WebPlugin, AccountsPlugin, OrganisationsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin,
-    MaterialsPlugin, ResourcesPlugin,
+    MaterialsPlugin, ResourcesPlugin, WebhooksPlugin,
 )
 
 log = logging.getLogger("events")

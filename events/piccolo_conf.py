@@ -25,5 +25,6 @@ APP_REGISTRY = AppRegistry(
         "events.quiz.piccolo_app",
         "events.materials.piccolo_app",
         "events.resources.piccolo_app",
+        "events.webhooks.piccolo_app",
     ]
 )

@@ -162,6 +162,8 @@ class Settings:
     # Secure cookies need HTTPS; on by default whenever the base URL is https.
     secure_cookies: bool = False
     debug: bool = False
+    # Webhooks and the link checker may reach loopback and private addresses (tests, local development only).
+    allow_private_targets: bool = False
     rate_limits: dict = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     extra: dict = field(default_factory=dict)
 
@@ -220,6 +222,7 @@ class Settings:
             deliver_in_process=_bool(env, "EVENTS_DELIVER_IN_PROCESS", True),
             secure_cookies=_bool(env, "EVENTS_SECURE_COOKIES", base_url.startswith("https://")),
             debug=_bool(env, "EVENTS_DEBUG", False),
+            allow_private_targets=_bool(env, "EVENTS_ALLOW_PRIVATE_TARGETS", False),
             rate_limits=parse_rate_limits(env.get("EVENTS_RATE_LIMITS")),
         )
 

@@ -28,6 +28,7 @@ from events.programme.tables import EventStatus
 from events.registration.calendar import organiser_contact
 from events.registration.rows import Outcome, QuestionRow
 from events.registration.service.applicants import Applicant, registration_closed_reason, validate_applicant
+from events.registration.service.hooks import status_happenings
 from events.registration.service.links import ManageLinks
 from events.registration.service.mails import (
     compose_registration_mail,
@@ -41,6 +42,7 @@ from events.registration.service.queries import (
     waitlist_position,
 )
 from events.registration.tables import Registration, RegistrationMailKind, RegistrationStatus
+from events.webhooks import service as webhooks
 
 LINK_RESEND_INTERVAL = timedelta(hours=1)
 RENDER_INLINE_MAX = 4  # batches up to this size render their mails in the transaction
@@ -194,6 +196,7 @@ async def _register_again(
         position = await waitlist_position(row)
     share.existing[row["email_normalised"]] = row
     await queue_registration_mail(values["status"], share.event, row, links, now, position=position)
+    await webhooks.emit_all(status_happenings(share.event, row, created=True), now)
     return _outcome(row, share.event, position, links, created=False)
 
 
@@ -219,6 +222,9 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
         for duplicate in row.pop("duplicates"):  # no token for the second request: it may not be the owner
             results[duplicate] = _outcome(row, event, position, links, created=False)
     await mail.queue_messages(messages)
+    await webhooks.emit_all(
+        [h for _i, _record, row, _p in share.fresh for h in status_happenings(event, row, created=True)], now=share.fresh[0][2]["queued_at"]
+    )
 
 
 async def _existing_registration(known: dict[str, Any], event: dict[str, Any], links: ManageLinks, now: datetime) -> Outcome:
