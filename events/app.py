@@ -25,6 +25,7 @@ from piccolo.engine.base import Engine
 from events.accounts.plugin import AccountsPlugin
 from events.accounts.service import CurrentUser
 from events.embeds.plugin import EmbedsPlugin
+from events.imports.plugin import ImportsPlugin
 from events.kernel import database
 from events.kernel.clock import Clock
 from events.kernel.settings import Settings
@@ -50,7 +51,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 # Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
 DOMAIN_PLUGINS = (
     WebPlugin, AccountsPlugin, OrganisationsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin,
-    MaterialsPlugin, ResourcesPlugin, WebhooksPlugin, EmbedsPlugin,
+    MaterialsPlugin, ResourcesPlugin, WebhooksPlugin, EmbedsPlugin, ImportsPlugin,
 )
 
 log = logging.getLogger("events")

@@ -27,5 +27,6 @@ APP_REGISTRY = AppRegistry(
         "events.resources.piccolo_app",
         "events.webhooks.piccolo_app",
         "events.embeds.piccolo_app",
+        "events.imports.piccolo_app",
     ]
 )
