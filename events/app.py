@@ -24,6 +24,8 @@ from piccolo.engine.base import Engine
 
 from events.accounts.plugin import AccountsPlugin
 from events.accounts.service import CurrentUser
+from events.embeds.plugin import EmbedsPlugin
+from events.imports.plugin import ImportsPlugin
 from events.kernel import database
 from events.kernel.clock import Clock
 from events.kernel.settings import Settings
@@ -46,12 +48,13 @@ from events.web.public_cache import PublicCacheMiddleware
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
 from events.web.sessions import LazySessionConfig
 from events.web.templating import template_config
+from events.webhooks.plugin import WebhooksPlugin
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 # Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
 DOMAIN_PLUGINS = (
     WebPlugin, AccountsPlugin, OrganisationsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin,
-    MaterialsPlugin, ResourcesPlugin, LivePlugin,
+    MaterialsPlugin, ResourcesPlugin, LivePlugin, WebhooksPlugin, EmbedsPlugin, ImportsPlugin,
 )
 
 log = logging.getLogger("events")

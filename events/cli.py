@@ -240,11 +240,12 @@ def token_revoke(value: str) -> None:
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 120), help="Seconds per request.")
 @click.option("--max-redirects", default=5, show_default=True, type=click.IntRange(0, 20))
 @click.option("--only-broken", is_flag=True, help="Re-check only the links found broken last time.")
-@click.option("--allow-private", is_flag=True, help="Also probe loopback/private addresses (intranet, tests).")
+@click.option("--allow-private", is_flag=True, help="Also probe loopback/private addresses (intranet, tests); EVENTS_ALLOW_PRIVATE_TARGETS=true does the same.")
 def check_links(concurrency: int, timeout: float, max_redirects: int, only_broken: bool, allow_private: bool) -> None:
     """Check every library resource's address and record which links are broken (exit 1 when any is)."""
 
     settings = load_settings()
+    allow_private = allow_private or settings.allow_private_targets
     broken = run_with_database(
         settings, lambda: run_check_links(Clock(), concurrency, timeout, max_redirects, only_broken, allow_private)
     )

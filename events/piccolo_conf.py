@@ -26,5 +26,8 @@ APP_REGISTRY = AppRegistry(
         "events.materials.piccolo_app",
         "events.resources.piccolo_app",
         "events.live.piccolo_app",
+        "events.webhooks.piccolo_app",
+        "events.embeds.piccolo_app",
+        "events.imports.piccolo_app",
     ]
 )

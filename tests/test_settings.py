@@ -50,3 +50,8 @@ def test_malformed_value_names_the_variable(tmp_path, name, value):
         Settings.from_env({name: value}, cwd=tmp_path)
     assert str(info.value).startswith(f"{name}:")
     assert "\n" not in str(info.value)
+
+
+def test_private_targets_are_refused_unless_switched_on(tmp_path):
+    assert Settings.from_env({}, cwd=tmp_path).allow_private_targets is False
+    assert Settings.from_env({"EVENTS_ALLOW_PRIVATE_TARGETS": "true"}, cwd=tmp_path).allow_private_targets is True

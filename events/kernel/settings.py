@@ -166,6 +166,8 @@ class Settings:
     debug: bool = False
     # uvicorn's access log (secrets masked); on by default, `off` to measure its share or when a proxy logs.
     access_log: bool = True
+    # Webhooks and the link checker may reach loopback and private addresses (tests, local development only).
+    allow_private_targets: bool = False
     rate_limits: dict = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     extra: dict = field(default_factory=dict)
 
@@ -225,6 +227,7 @@ class Settings:
             secure_cookies=_bool(env, "EVENTS_SECURE_COOKIES", base_url.startswith("https://")),
             debug=_bool(env, "EVENTS_DEBUG", False),
             access_log=_bool(env, "EVENTS_ACCESS_LOG", True),
+            allow_private_targets=_bool(env, "EVENTS_ALLOW_PRIVATE_TARGETS", False),
             rate_limits=parse_rate_limits(env.get("EVENTS_RATE_LIMITS")),
         )
 

@@ -9,8 +9,6 @@ every link a total deadline.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +16,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
+from events.kernel.addresses import PrivateTarget, public_address
 from events.resources.tables import Resource
 
 USER_AGENT = "events-linkcheck/1.0 (+Platform weerbare overheid)"
@@ -32,17 +32,16 @@ class PrivateAddress(Exception):
 
 async def _refuse_private(url: str) -> None:
     # Organisers type these URLs; without this a link could make the checker probe the intranet or a cloud
-    # metadata service and show the answer in the editor. (A DNS answer may change between this check and the
-    # request; the checker only records a status, so that residue is accepted.)
+    # metadata service and show the answer in the editor. The guard is the kernel's, shared with webhooks. (A DNS
+    # answer may change between this check and the request; the checker only records a status, so that residue
+    # is accepted.)
     host = urlsplit(url).hostname or ""
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except socket.gaierror:
+        await public_address(host, urlsplit(url).port or 443)
+    except httpcore.ConnectError:
         return  # let the request fail with its own, clearer error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not address.is_global:
-            raise PrivateAddress(f"{host} is a private address ({address})")
+    except PrivateTarget as exc:
+        raise PrivateAddress(str(exc)) from exc
 
 
 @dataclass

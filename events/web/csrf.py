@@ -22,7 +22,10 @@ from litestar.utils.scope.state import ScopeState
 from events.web.auth import bearer_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-NO_TOKEN_PREFIXES = ("/api/", "/static/", "/schema", "/healthz", "/livez", "/calendar.ics", "/ws/")
+NO_TOKEN_PREFIXES = ("/api/", "/static/", "/schema", "/healthz", "/livez", "/calendar.ics", "/ws/", "/embed/")
+# Framed on other sites, without cookies: their forms carry a signed token of their own and their posts' origin is
+# checked (events.embeds.service).
+FRAMED_FORMS = ("/embed/",)
 CSRF_HEADER = "x-csrftoken"
 CSRF_QUERY = "_csrf_token"
 
@@ -65,7 +68,7 @@ class ScopedCSRFMiddleware:
             skip = path.startswith(NO_TOKEN_PREFIXES) or csrf_free
             await (self.app if skip else self.checked)(scope, receive, send)
             return
-        if bearer_token(scope) is not None or (
+        if bearer_token(scope) is not None or path.startswith(FRAMED_FORMS) or (
             path.startswith("/api/") and not _has_cookie(scope, self.session_cookie)
         ):
             await self.app(scope, receive, send)

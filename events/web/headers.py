@@ -40,8 +40,9 @@ def security_headers(settings: Settings):
     async def add_security_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
             headers = MutableScopeHeaders.from_message(message)
+            framable = "frame-ancestors 'none'" not in headers.get("content-security-policy", "frame-ancestors 'none'")
             for name, value in headers_to_add.items():
-                if name not in headers:
+                if name not in headers and not (framable and name == "x-frame-options"):
                     headers[name] = value
             if scope["path"].startswith("/api/") or scope["path"] == "/api":
                 headers["api-version"] = API_VERSION

@@ -44,7 +44,8 @@ GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # signed-in user's own space: other organisers may open theirs, but must not see the owner's data there.
 # resource_id is not among them: the resource library is shared by all organisers.
 OWNED = {"slug", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
-         "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id"}
+         "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id",
+         "webhook_id", "delivery_id", "import_id"}
 REFUSED = {401, 403, 404}
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 MARKER = "Eigenaarsgeheim-7f3a"  # in the owner's event title: must not show up for anyone else
@@ -244,6 +245,21 @@ async def build_world(app, stack) -> World:
         organisation, "nieuw@gemeente.nl", "viewer", owner, NOW, "http://testserver.local", "nl"
     )).id
     values["/organisations/:slug"] = organisation.slug
+    from events.webhooks import service as webhooks  # the organisation's webhook and one delivery of it
+
+    endpoint, _secret = await webhooks.create_endpoint(
+        organisation.id, "https://hooks.example.org/in", ["registration.created"], "", actor=owner, now=NOW,
+        secret_key=app.state.settings.secret_key,
+    )
+    values["webhook_id"] = endpoint.id
+    await webhooks.queue_ping(endpoint.id, organisation.id, NOW)
+    values["delivery_id"] = (await webhooks.deliveries_of(endpoint.id))[0][0].id
+    from events.imports import service as imports  # a previewed participant import of the owner's event
+    from events.programme import service as programme
+
+    values["import_id"] = (await imports.preview(
+        await programme.event_for_organiser(slug, owner), "lijst.csv", b"Naam;E-mail\nX;x@gemeente.nl\n", False, owner, NOW
+    )).id
 
     # Speaker A uploads a PDF to their session, so material routes have a target.
     owner_speaker = await new_client()

@@ -25,6 +25,8 @@ from events.programme.service.queries import full_events
 from events.programme.service.rules import clean_event
 from events.programme.service.slugs import slugify, unique_slug
 from events.programme.tables import Event, EventStatus, Session
+from events.webhooks import service as webhooks
+from events.webhooks.tables import EventType
 
 # Publish, unpublish and cancel: which status each leads to and from which it may start.
 TRANSITIONS = {
@@ -38,6 +40,8 @@ TRANSITION_REFUSALS = {
     "cancel": N_("This event has already been cancelled"),
 }
 SLUG_ATTEMPTS = 5
+# What the organisation's webhooks hear of a status change.
+STATUS_EVENTS = {"publish": EventType.EVENT_PUBLISHED, "cancel": EventType.EVENT_CANCELLED}
 
 
 async def create_event(
@@ -105,6 +109,8 @@ async def update_event(event: dict[str, Any], data: dict[str, Any], now: datetim
         edited = frozenset(name for name, value in values.items() if fresh.get(name) != value)
         if edited:
             await tell_update({**fresh, **update}, edited, now)
+        if edited and fresh["status"] == EventStatus.PUBLISHED:
+            await webhooks.emit(EventType.EVENT_CHANGED, {**fresh, **update}, now, changed=sorted(edited))
     return changed
 
 
@@ -123,6 +129,8 @@ async def change_status(event: dict[str, Any], action: str, now: datetime) -> di
         await Event.update({getattr(Event, k): v for k, v in update.items()}).where(Event.id == event["id"])
         row = {**fresh, **update}
         await tell_calendar_change(row, frozenset({"status"}), now)
+        if action in STATUS_EVENTS:
+            await webhooks.emit(STATUS_EVENTS[action], row, now)
     return row
 
 

@@ -14,11 +14,15 @@ from events.accounts.service import CurrentUser
 from events.kernel.database import UNIQUE_VIOLATIONS, lock_row, write_transaction
 from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.kernel.i18n import N_
+from events.programme import service as programme
+from events.programme.tables import Event
 from events.quiz.rows import QuestionRow, QuizRow, RunRow
 from events.quiz.service.authoring import questions_of, quiz_for_organiser
 from events.quiz.service.scoring import LEADERBOARD_TOP, PODIUM_TOP, board, distribution, epoch_ms, standings
 from events.quiz.tables import Player, Question, Run, RunStatus
 from events.resources import service as resources
+from events.webhooks import service as webhooks
+from events.webhooks.tables import EventType
 
 # Answers that arrive up to this long after the deadline still count: the time a tap spends on a phone network.
 # Their response time is capped at the limit, so a late tap never scores more than half the points.
@@ -191,5 +195,18 @@ async def finish_run(engine: Engine, run_id: int, now: datetime) -> dict[str, An
         await Run.update(
             {Run.status: RunStatus.FINISHED, Run.active_code: None, Run.accepting_until_ms: 0, Run.finished_at: now}
         ).where(Run.id == run_id)
+        await _tell_webhooks_finished(run_id, now)
     final = board(await standings(run_id), PODIUM_TOP)
     return {"type": RunStatus.FINISHED, "podium": final["top"], "ranks": final["ranks"], "players": final["players"]}
+
+
+async def _tell_webhooks_finished(run_id: int, now: datetime) -> None:
+    """`quiz.run_finished` for the organisation's webhooks: which quiz, how many played (no names, no scores)."""
+    run = await Run.select(Run.quiz.id.as_alias("quiz_id"), Run.quiz.title.as_alias("quiz_title"),
+                           Run.quiz.event.id.as_alias("event_id")).where(Run.id == run_id).first()
+    event = await programme.public_events().where(Event.id == run["event_id"]).first()
+    await webhooks.emit(
+        EventType.QUIZ_RUN_FINISHED, event, now,
+        quiz={"id": run["quiz_id"], "title": run["quiz_title"]}, run={"id": run_id, "players": await _player_count(run_id)},
+    )
+

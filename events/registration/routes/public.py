@@ -34,7 +34,7 @@ from events.web.i18n import language_of
 PRIVATE_PAGE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
 
 
-def _applicant_from_form(form: Any, questions: list[QuestionRow], language: str) -> Applicant:
+def applicant_from_form(form: Any, questions: list[QuestionRow], language: str) -> Applicant:
     answers: dict[str, Any] = {}
     for question in questions:
         key = f"q{question.id}"
@@ -65,7 +65,7 @@ async def registration_submit(
     now = clock.now()
     form = await request.form()
     questions = await service.questions_of(event["id"])
-    applicant = _applicant_from_form(form, questions, language_of(request))
+    applicant = applicant_from_form(form, questions, language_of(request))
     values = {key: (form.getall(key) if len(form.getall(key)) > 1 else form.get(key)) for key in form}
     try:
         outcome = await registration_desk.register(slug, applicant, now)

@@ -15,6 +15,7 @@ from events.mail import service as mail
 from events.programme.tables import EventStatus
 from events.registration.rows import RegistrationRow
 from events.registration.service import audit
+from events.registration.service.hooks import status_happenings
 from events.registration.service.links import ManageLinks
 from events.registration.service.mails import queue_registration_mail
 from events.registration.service.queries import (
@@ -32,6 +33,8 @@ from events.registration.tables import (
     RegistrationMailKind,
     RegistrationStatus,
 )
+from events.webhooks import service as webhooks
+from events.webhooks.tables import EventType
 
 
 async def cancel_registration(registration_id: int, now: datetime, links: ManageLinks) -> RegistrationRow:
@@ -51,6 +54,7 @@ async def cancel_registration(registration_id: int, now: datetime, links: Manage
         ).where(Registration.id == registration_id)
         row.update(status=RegistrationStatus.CANCELLED, cancelled_at=now)
         await queue_registration_mail(RegistrationMailKind.CANCELLED, event, row, links, now)
+        await webhooks.emit_all([webhooks.about_registration(EventType.REGISTRATION_CANCELLED, event, row)], now)
         if was_confirmed:
             await promote_locked(event, now, links)
         return RegistrationRow.from_row(row)
@@ -82,17 +86,22 @@ async def decide(event: dict[str, Any], registration_id: int, approve: bool, now
         ).where(Registration.id == registration_id)
         row.update(status=status, queued_at=now)
         await queue_registration_mail(status, locked, row, links, now, position=await waitlist_position(row))
+        await webhooks.emit_all(status_happenings(locked, row), now)
         return status
 
 
 async def set_checked_in(event: dict[str, Any], registration_id: int, checked_in: bool, now: datetime) -> RegistrationRow:
-    row = await registration_row_of_event(event["id"], registration_id)
-    if checked_in and row["status"] != RegistrationStatus.CONFIRMED:
-        raise Conflict(N_("Only confirmed participants can be checked in."))
-    await Registration.update({Registration.checked_in_at: now if checked_in else None}).where(
-        Registration.id == registration_id
-    )
-    row["checked_in_at"] = now if checked_in else None
+    async with write_transaction(Registration._meta.db):
+        row = await registration_row_of_event(event["id"], registration_id)
+        if checked_in and row["status"] != RegistrationStatus.CONFIRMED:
+            raise Conflict(N_("Only confirmed participants can be checked in."))
+        await Registration.update({Registration.checked_in_at: now if checked_in else None}).where(
+            Registration.id == registration_id
+        )
+        was_in = row["checked_in_at"] is not None
+        row["checked_in_at"] = now if checked_in else None
+        if checked_in and not was_in:
+            await webhooks.emit_all([webhooks.about_registration(EventType.REGISTRATION_CHECKED_IN, event, row)], now)
     return RegistrationRow.from_row(row)
 
 
@@ -121,6 +130,10 @@ async def move_registration(
         await queue_registration_mail(RegistrationMailKind.CANCELLED, locked[event["id"]], cancelled, links, now)
         moved = {**row, **values}
         await queue_registration_mail(status, target, moved, links, now, position=await waitlist_position(moved))
+        await webhooks.emit_all([
+            webhooks.about_registration(EventType.REGISTRATION_CANCELLED, locked[event["id"]], cancelled),
+            *status_happenings(target, moved, created=True),
+        ], now)
         await audit.record(now, AuditAction.MOVE, f"registration {registration_id} moved to event {target_event_id} ({status})",
                            user=user, event_id=event["id"])
         if was_confirmed:

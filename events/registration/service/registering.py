@@ -28,6 +28,7 @@ from events.programme.tables import EventStatus
 from events.registration.calendar import organiser_contact
 from events.registration.rows import Outcome, QuestionRow
 from events.registration.service.applicants import Applicant, registration_closed_reason, validate_applicant
+from events.registration.service.hooks import status_happenings
 from events.registration.service.links import ManageLinks
 from events.registration.service.mails import (
     compose_registration_mail,
@@ -41,6 +42,7 @@ from events.registration.service.queries import (
     waitlist_position,
 )
 from events.registration.tables import Registration, RegistrationMailKind, RegistrationStatus
+from events.webhooks import service as webhooks
 
 LINK_RESEND_INTERVAL = timedelta(hours=1)
 RENDER_INLINE_MAX = 4  # batches up to this size render their mails in the transaction
@@ -57,8 +59,9 @@ async def register(slug: str, applicant: Applicant, now: datetime, links: Manage
     return result
 
 
-async def register_batch(requests: list[Request], links: ManageLinks) -> list[Result]:
-    """Registers many applicants in ONE write transaction (the desk's batch); one result per request.
+async def register_batch(requests: list[Request], links: ManageLinks, send_mails: bool = True) -> list[Result]:
+    """Registers many applicants in ONE write transaction (the desk's batch, an import); one result per request.
+    `send_mails=False` (an import that says so) writes no confirmation mails for new registrations.
 
     A rule failure is a result (RuleViolation), not an exception, so one bad request never sinks its batch. If the
     UNIQUE (event, e-mail) index fires (a writer in another process won a race), each request is retried alone.
@@ -67,14 +70,14 @@ async def register_batch(requests: list[Request], links: ManageLinks) -> list[Re
     results: list[Any] = [None] * len(requests)
     try:
         async with write_transaction(engine):
-            await _register_in_transaction(engine, requests, results, links)
+            await _register_in_transaction(engine, requests, results, links, send_mails)
     except UNIQUE_VIOLATIONS:
         if len(requests) == 1:
             results = [None]
             async with write_transaction(engine):  # now the other writer's row is visible: answer with it
-                await _register_in_transaction(engine, requests, results, links)
+                await _register_in_transaction(engine, requests, results, links, send_mails)
             return results
-        return [(await register_batch([request], links))[0] for request in requests]
+        return [(await register_batch([request], links, send_mails))[0] for request in requests]
     return results
 
 
@@ -89,6 +92,7 @@ class _EventShare:
     confirmed: int
     waitlisted: int
     fresh: list[tuple[int, Registration, dict[str, Any], int | None]] = field(default_factory=list)
+    send_mails: bool = True
 
     def next_status(self) -> RegistrationStatus:
         """The status of the next applicant, counting them in."""
@@ -104,7 +108,9 @@ class _EventShare:
         return status
 
 
-async def _register_in_transaction(engine: Engine, requests: list[Request], results: list[Any], links: ManageLinks) -> None:
+async def _register_in_transaction(
+    engine: Engine, requests: list[Request], results: list[Any], links: ManageLinks, send_mails: bool = True
+) -> None:
     by_slug: dict[str, list[int]] = defaultdict(list)
     for index, (slug, _applicant, _now) in enumerate(requests):
         by_slug[slug].append(index)
@@ -115,6 +121,7 @@ async def _register_in_transaction(engine: Engine, requests: list[Request], resu
                 results[index] = NotFound(N_("No event with this address"))
             continue
         share = await _share_of(event, [requests[index][1] for index in indexes])
+        share.send_mails = send_mails
         for index in indexes:
             _slug, applicant, now = requests[index]
             results[index] = await _take(share, index, applicant, now, links)
@@ -193,7 +200,9 @@ async def _register_again(
     if values["status"] == RegistrationStatus.WAITLISTED:
         position = await waitlist_position(row)
     share.existing[row["email_normalised"]] = row
-    await queue_registration_mail(values["status"], share.event, row, links, now, position=position)
+    if share.send_mails:
+        await queue_registration_mail(values["status"], share.event, row, links, now, position=position)
+    await webhooks.emit_all(status_happenings(share.event, row, created=True), now)
     return _outcome(row, share.event, position, links, created=False)
 
 
@@ -209,7 +218,9 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
     messages = []
     for index, _record, row, position in share.fresh:
         row["id"] = ids[row["token_hash"]]
-        if render_now:
+        if not share.send_mails:
+            pass
+        elif render_now:
             messages.append(
                 await compose_registration_mail(row["status"], event, row, links, row["queued_at"], position, organiser)
             )
@@ -219,6 +230,9 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
         for duplicate in row.pop("duplicates"):  # no token for the second request: it may not be the owner
             results[duplicate] = _outcome(row, event, position, links, created=False)
     await mail.queue_messages(messages)
+    await webhooks.emit_all(
+        [h for _i, _record, row, _p in share.fresh for h in status_happenings(event, row, created=True)], now=share.fresh[0][2]["queued_at"]
+    )
 
 
 async def _existing_registration(known: dict[str, Any], event: dict[str, Any], links: ManageLinks, now: datetime) -> Outcome:

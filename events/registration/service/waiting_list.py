@@ -14,6 +14,8 @@ from events.registration.service.links import ManageLinks
 from events.registration.service.mails import queue_registration_mail
 from events.registration.service.queries import confirmed_and_waitlisted, locked_event
 from events.registration.tables import Registration, RegistrationMailKind, RegistrationStatus
+from events.webhooks import service as webhooks
+from events.webhooks.tables import EventType
 
 
 async def promote_locked(event: Mapping[str, Any], now: datetime, links: ManageLinks) -> list[int]:
@@ -39,6 +41,7 @@ async def promote_locked(event: Mapping[str, Any], now: datetime, links: ManageL
         ).where((Registration.id == row["id"]) & (Registration.status == RegistrationStatus.WAITLISTED))
         row["status"] = RegistrationStatus.CONFIRMED
         await queue_registration_mail(RegistrationMailKind.PROMOTED, event, row, links, now)
+        await webhooks.emit_all([webhooks.about_registration(EventType.REGISTRATION_PROMOTED, event, row)], now)
         promoted.append(row["id"])
     return promoted
 
