@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-from litestar.exceptions import PermissionDeniedException
 from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
