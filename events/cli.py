@@ -286,7 +286,7 @@ def purge() -> None:
 
     settings = load_settings()
     now = Clock().now()
-    touched = run_with_database(settings, lambda: registration.purge(now, settings.retention_days))
+    touched = run_with_database(settings, lambda: registration.purge(now, settings.retention_days, mail_dir=settings.mail_dir))
     click.echo(f"anonymised {touched} registrations of events that ended more than {settings.retention_days} days ago")
     swept = run_with_database(settings, lambda: materials.sweep_orphaned_files(storage_for(settings.data_dir), now))
     click.echo(f"deleted {swept} uploaded files that no material refers to any more")
