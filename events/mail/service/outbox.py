@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import anyio.to_thread
+
 from events.kernel.database import insert_rows
 from events.mail.tables import MessageStatus, OutboxMessage
 
@@ -63,7 +65,13 @@ async def forget_events(event_ids: list[int], mail_dir: Path | None = None) -> N
     if not event_ids:
         return
     gone = await OutboxMessage.delete().where(OutboxMessage.event.is_in(event_ids)).returning(OutboxMessage.id)
-    if mail_dir is not None and mail_dir.is_dir():
-        for row in gone:  # named `<id:08d>-<kind>.eml` by the deliverer
-            for path in mail_dir.glob(f"{row['id']:08d}-*.eml"):
-                path.unlink(missing_ok=True)
+    if mail_dir is not None:
+        await anyio.to_thread.run_sync(_remove_eml_files, mail_dir, [row["id"] for row in gone])
+
+
+def _remove_eml_files(mail_dir: Path, message_ids: list[int]) -> None:
+    if not mail_dir.is_dir():
+        return
+    for message_id in message_ids:  # named `<id:08d>-<kind>.eml` by the deliverer
+        for path in mail_dir.glob(f"{message_id:08d}-*.eml"):
+            path.unlink(missing_ok=True)
