@@ -289,7 +289,7 @@ def purge() -> None:
 
     settings = load_settings()
     now = Clock().now()
-    touched = run_with_database(settings, lambda: registration.purge(now, settings.retention_days))
+    touched = run_with_database(settings, lambda: registration.purge(now, settings.retention_days, mail_dir=settings.mail_dir))
     click.echo(f"anonymised {touched} registrations of events that ended more than {settings.retention_days} days ago")
     names = run_with_database(settings, lambda: live.purge_names(now, settings.retention_days))
     click.echo(f"forgot {names} names in live spaces of those events")

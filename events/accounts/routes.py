@@ -15,9 +15,11 @@ from msgspec import Struct
 from events.accounts import service as accounts
 from events.accounts.schemas import Me, TokenCreate, TokenCreated, TokenInfo
 from events.kernel.i18n import N_
+from events.kernel.text import normalise_email
 from events.web.auth import organiser_guard, sign_in, sign_out, signed_in_guard
 from events.web.deps import ClockDep, CurrentUserDep
 from events.web.errors import DomainError
+from events.web.ratelimit import count_attempt
 from events.web.routes import safe_next
 
 
@@ -36,6 +38,8 @@ async def login_page(request: Request, next_: Annotated[str | None, QueryParamet
 async def login(
     request: Request, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 ) -> Template | Redirect:
+    # Beside the per-address limit (middleware): attempts on one account, from whatever addresses they come.
+    await count_attempt(request.scope, request.app.state, "login_account", normalise_email(data.email))
     user = await accounts.authenticate(data.email, data.password)
     if user is None:
         return Template(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,6 +34,9 @@ class CurrentUser:
     email: str
     name: str
     role: str
+    # Set when this session came from a speaker's personal link: the organisation that issued it, the only one
+    # whose sessions the session reaches.
+    link_organisation: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -179,40 +184,56 @@ async def revoke_api_token(token: str, now: datetime) -> bool:
 # --- personal links -----------------------------------------------------------------------------------------
 
 
-async def create_personal_link(user_id: int, now: datetime, lifetime: timedelta = PERSONAL_LINK_LIFETIME) -> str:
-    """A new personal sign-in token for this user; the URL is `/p/<token>`."""
+async def create_personal_link(
+    user_id: int, now: datetime, lifetime: timedelta = PERSONAL_LINK_LIFETIME, organisation: int | None = None
+) -> str:
+    """A new personal sign-in token for this user, issued by `organisation`; the URL is `/p/<token>`."""
     token = new_token()
-    await PersonalLink(user=user_id, token_hash=hash_token(token), expires_at=now + lifetime).save()
+    await PersonalLink(
+        user=user_id, token_hash=hash_token(token), expires_at=now + lifetime, organisation=organisation
+    ).save()
     return token
 
 
 async def user_for_personal_link(token: str, now: datetime) -> CurrentUser | None:
+    """The user a live link signs in, carrying the organisation that issued it (`link_organisation`)."""
     row = (
-        await PersonalLink.select(PersonalLink.id, PersonalLink.user.id, PersonalLink.expires_at, PersonalLink.revoked_at)
+        await PersonalLink.select(
+            PersonalLink.id, PersonalLink.user.id, PersonalLink.expires_at, PersonalLink.revoked_at,
+            PersonalLink.organisation,
+        )
         .where(PersonalLink.token_hash == hash_token(token))
         .first()
     )
     if not row or row["revoked_at"] is not None or row["expires_at"] <= now:
         return None
     await PersonalLink.update({PersonalLink.last_used_at: now}).where(PersonalLink.id == row["id"])
-    return await get_user(row["user.id"])
+    user = await get_user(row["user.id"])
+    return None if user is None else dataclasses.replace(user, link_organisation=row["organisation"])
 
 
 async def has_password(user_id: int) -> bool:
     return await User.exists().where((User.id == user_id) & User.password_hash.is_not_null())
 
 
-async def has_live_personal_link(user_id: int, now: datetime) -> bool:
-    """Whether this user holds a personal link that still signs in (neither revoked nor expired)."""
+def _links_of(user_id: int, organisation: int | None) -> Any:
+    where = PersonalLink.user == user_id
+    return where if organisation is None else where & (PersonalLink.organisation == organisation)
+
+
+async def has_live_personal_link(user_id: int, now: datetime, organisation: int | None = None) -> bool:
+    """Whether this user holds a personal link that still signs in (neither revoked nor expired); given
+    `organisation`, one issued by that organisation."""
     return await PersonalLink.exists().where(
-        (PersonalLink.user == user_id) & PersonalLink.revoked_at.is_null() & (PersonalLink.expires_at > now)
+        _links_of(user_id, organisation) & PersonalLink.revoked_at.is_null() & (PersonalLink.expires_at > now)
     )
 
 
-async def revoke_personal_links(user_id: int, now: datetime) -> int:
+async def revoke_personal_links(user_id: int, now: datetime, organisation: int | None = None) -> int:
+    """Revoke this user's live links (given `organisation`, only the ones that organisation issued)."""
     updated = (
         await PersonalLink.update({PersonalLink.revoked_at: now})
-        .where((PersonalLink.user == user_id) & PersonalLink.revoked_at.is_null())
+        .where(_links_of(user_id, organisation) & PersonalLink.revoked_at.is_null())
         .returning(PersonalLink.id)
     )
     return len(updated)

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -40,6 +40,9 @@ class PersonalLink(Table, tablename="account_personal_link"):
 
     user = ForeignKey(references=User, index=True)
     token_hash = Varchar(length=64, unique=True, index=True)
+    # The organisation (its id: accounts knows no organisations) whose organiser issued the link: the session it
+    # opens reaches only that organisation's sessions. NULL only for links older than organisations.
+    organisation = Integer(null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)

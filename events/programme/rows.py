@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from events.accounts.service import CurrentUser
 from events.accounts.tables import Role
 
 
@@ -50,9 +49,8 @@ class PublicSpeaker:
 
 @dataclass(frozen=True)
 class AddedSpeaker:
-    """The outcome of putting someone on a session: their account, whether it is new, and a new personal link
-    (its token, shown once) when they had no live one."""
+    """The outcome of putting someone on a session, as the organiser may see it: the address the mail went to
+    (never whether the account is new, never the personal link)."""
 
-    speaker: CurrentUser
-    created: bool
-    token: str | None
+    speaker_id: int
+    email: str

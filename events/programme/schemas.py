@@ -224,11 +224,9 @@ class SpeakerAdd(Struct, forbid_unknown_fields=True):
 
 
 class SpeakerAdded(Struct):
-    id: int
-    email: str
-    name: str
-    created: bool
-    personal_link: str | None  # only when a new link was made: shown once, we keep only its hash
+    """Where the mail went, and nothing else: no personal link, nothing about the account."""
+
+    sent_to: str
 
 
 def sent_fields(data: Struct) -> dict[str, Any]:

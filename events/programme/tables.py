@@ -97,3 +97,15 @@ class SessionSpeaker(Table, tablename="programme_session_speaker"):
     session = ForeignKey(references=Session, index=True)
     speaker = ForeignKey(references=User, index=True)
     position = Integer(default=0)
+
+
+class SpeakerProfile(Table, tablename="programme_speaker_profile"):
+    """A speaker as one organisation's programme shows them: each organisation keeps its own name, affiliation and
+    biography of a speaker, so no organiser changes what another organisation shows. One row per (organisation,
+    speaker), made when the organisation first puts the speaker on a session."""
+
+    organisation = ForeignKey(references=Organisation, index=True)
+    speaker = ForeignKey(references=User, index=True)
+    name = Varchar(length=200, default="")
+    affiliation = Varchar(length=200, default="")
+    bio = Text(default="")

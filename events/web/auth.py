@@ -6,6 +6,7 @@ the login page, `/api` routes answer 401 JSON; a signed-in user with the wrong r
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -21,6 +22,8 @@ SESSION_USER_KEY = "user_id"
 # A route's opt that runs none of the session, CSRF and authentication middleware (health probes).
 SKIP_AUTH = "skip_auth"
 BARE = {"csrf_free": True, "skip_session": True, SKIP_AUTH: True}
+# A session opened by a speaker's personal link remembers the organisation that issued the link.
+LINK_ORGANISATION_KEY = "link_organisation"
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -54,7 +57,10 @@ class AuthenticationMiddleware:
             return await accounts.user_for_api_token(token, app_state.clock.now())
         session = scope.get("session")
         if isinstance(session, dict) and session.get(SESSION_USER_KEY):
-            return await accounts.get_user(int(session[SESSION_USER_KEY]))
+            user = await accounts.get_user(int(session[SESSION_USER_KEY]))
+            if user is not None and session.get(LINK_ORGANISATION_KEY) is not None:
+                user = dataclasses.replace(user, link_organisation=int(session[LINK_ORGANISATION_KEY]))
+            return user
         return None
 
 
@@ -96,6 +102,8 @@ def sign_in(connection: Any, user: CurrentUser, **session: Any) -> None:
     """Start a fresh session for this user: a new session id (the old one is deleted from the store, so a planted
     one is useless) holding only this user (and `session`, e.g. the organisation a personal link was for)."""
     connection.clear_session()
+    if user.link_organisation is not None:
+        session = {**session, LINK_ORGANISATION_KEY: user.link_organisation}
     connection.set_session({SESSION_USER_KEY: user.id, **session})
     rotate_session(connection)
     connection.scope["user"] = user

@@ -6,15 +6,18 @@ credentials (cookies), and mint tokens only on HTML pages: `/api` GETs, feeds, s
 `opt={"csrf_free": True}` skip it. Requests authenticated by an `Authorization: Bearer` header, and `/api` calls
 without a session cookie, carry no ambient authority and are not checked.
 
-Multipart uploads may send the token as `?_csrf_token=` in the form's action URL, so the check does not need to
-read (and buffer) the whole upload before the handler streams it.
+The token comes only from the `x-csrftoken` header or the `_csrf_token` form field, never from the query string
+(URLs end up in logs, histories and Referer headers). A multipart upload without the header must send the token as
+its first form field: the check reads only that first part (at most FIRST_PART_LIMIT bytes), then hands the
+untouched body on, so it never buffers the whole upload before the handler streams it.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+import re
 
 from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
@@ -27,7 +30,12 @@ NO_TOKEN_PREFIXES = ("/api/", "/static/", "/schema", "/healthz", "/livez", "/cal
 # checked (events.embeds.service).
 FRAMED_FORMS = ("/embed/",)
 CSRF_HEADER = "x-csrftoken"
-CSRF_QUERY = "_csrf_token"
+CSRF_FIELD = "_csrf_token"
+FIRST_PART_LIMIT = 16 * 1024
+_FIRST_FIELD = re.compile(
+    rb'\r?\n?--[^\r\n]+\r\nContent-Disposition: form-data; name="([^"]*)"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)\r\n--',
+    re.IGNORECASE,
+)
 
 
 def csrf_config(secret: str, secure: bool, cookie_name: str) -> CSRFConfig:
@@ -73,9 +81,42 @@ class ScopedCSRFMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        query_token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(CSRF_QUERY)
-        if query_token:
-            scope["headers"] = [*scope["headers"], (CSRF_HEADER.encode(), query_token[0].encode("latin-1"))]
+        if _is_multipart(scope) and not _has_header(scope, CSRF_HEADER):
+            token, receive = await _first_field_token(receive)
+            if token is None:
+                raise PermissionDeniedException("CSRF token verification failed")
+            scope["headers"] = [*scope["headers"], (CSRF_HEADER.encode(), token)]
             # Earlier middleware (sessions) already parsed and cached the headers on the scope: drop the cache.
             ScopeState.from_scope(scope).headers = Empty
         await self.checked(scope, receive, send)
+
+
+def _has_header(scope: Scope, name: str) -> bool:
+    return any(header == name.encode() for header, _ in scope.get("headers", ()))
+
+
+def _is_multipart(scope: Scope) -> bool:
+    return any(
+        header == b"content-type" and value.lower().startswith(b"multipart/form-data")
+        for header, value in scope.get("headers", ())
+    )
+
+
+async def _first_field_token(receive: Receive) -> tuple[bytes | None, Receive]:
+    """The value of the body's first form field when it is the CSRF field, and a `receive` that replays what was
+    read before passing on the rest of the body."""
+    read: list[dict] = []
+    body = b""
+    while len(body) < FIRST_PART_LIMIT:
+        message = await receive()
+        read.append(message)
+        body += message.get("body", b"")
+        if _FIRST_FIELD.match(body) or not message.get("more_body", False) or message["type"] != "http.request":
+            break
+    match = _FIRST_FIELD.match(body)
+    token = match.group(2) if match and match.group(1) == CSRF_FIELD.encode() else None
+
+    async def replay() -> dict:
+        return read.pop(0) if read else await receive()
+
+    return token, replay

@@ -300,3 +300,36 @@ async def test_batch_mails_are_written_with_the_registration_and_rendered_on_del
     single = await service.register(event["slug"], Applicant("Single", "single@x.nl"), NOW, site)
     row = await OutboxMessage.select().where(OutboxMessage.registration_id == single.id).first()
     assert row["render_context"] is None and "Beste Single," in row["text_body"]
+
+
+async def _queue_three_with_a_poisoned_middle(now) -> list[int]:
+    from events.mail import service as mail
+
+    messages = [
+        mail.new_message(to_address=address, subject="Bericht", text_body="Hallo", kind="test", language="nl", now=now)
+        for address in ("een@example.org", "twee@example.org\r\nBcc: buit@example.org", "drie@example.org")
+    ]
+    await mail.queue_messages(messages)
+    return [row["id"] for row in await OutboxMessage.select(OutboxMessage.id).order_by(OutboxMessage.id)]
+
+
+async def test_a_poisoned_message_fails_alone_while_the_rest_is_delivered(settings, clock, engine, smtp_server, caplog):
+    ids = await _queue_three_with_a_poisoned_middle(clock.now())
+    sender = deliverer(settings, clock, engine, smtp_server.url)
+    with caplog.at_level("WARNING", logger="events.mail"):
+        assert await sender.deliver_due() == 2
+    assert sorted(str(m["To"]) for m in smtp_server.messages) == ["drie@example.org", "een@example.org"]
+    rows = {row["id"]: row for row in await OutboxMessage.select()}
+    poisoned = rows[ids[1]]
+    assert poisoned["status"] == "queued" and poisoned["attempts"] == 1 and poisoned["last_error"]
+    assert poisoned["next_attempt_at"] > clock.now() and poisoned["lease_until"] is None  # retried with backoff
+    assert [rows[ids[0]]["status"], rows[ids[2]]["status"]] == ["sent", "sent"]
+    assert f"mail {ids[1]}" in caplog.text and "twee@example.org" not in caplog.text  # the id, not the address
+    assert await sender.deliver_due() == 0  # not re-claimed before its next attempt
+
+
+async def test_a_poisoned_message_fails_alone_when_writing_eml_files(settings, clock, engine):
+    ids = await _queue_three_with_a_poisoned_middle(clock.now())
+    assert await deliverer(settings, clock, engine).deliver_due() == 2
+    assert len(list(settings.mail_dir.glob("*.eml"))) == 2
+    assert (await OutboxMessage.select().where(OutboxMessage.id == ids[1]).first())["status"] == "queued"

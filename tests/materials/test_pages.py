@@ -27,8 +27,11 @@ async def test_speaker_home_lists_sessions_and_uploads_with_a_plain_form(speaker
     assert talk["title"] in home.text and 'type="file"' in home.text and 'enctype="multipart/form-data"' in home.text
     assert 'src="/static/js/materials-upload.js"' in home.text and "<script>" not in home.text
     action = form_action(home.text, f"/speaker/sessions/{talk['id']}/materials")
-    assert "_csrf_token=" in action  # the token travels in the URL so the check never buffers the body
-    response = await speaker_client.post(action, files={"file": ("Mijn slides.docx", sample_docx())})
+    assert "_csrf_token" not in action  # never in the URL (logs, history, Referer)
+    form = home.text[home.text.index(f'action="{action}"'):]
+    assert re.match(r'[^>]*>\s*(\{#.*?#\}\s*)?<input type="hidden" name="_csrf_token"', form, re.S)  # the first field
+    token = speaker_client.cookies.get("events_csrf")
+    response = await speaker_client.post(action, data={"_csrf_token": token}, files={"file": ("Mijn slides.docx", sample_docx())})
     assert response.status_code == 303 and response.headers["location"].startswith("/speaker?done=uploaded")
     home = await speaker_client.get("/speaker?done=uploaded")
     assert "Het bestand is geüpload." in home.text and "Mijn slides.docx" in home.text
@@ -36,7 +39,7 @@ async def test_speaker_home_lists_sessions_and_uploads_with_a_plain_form(speaker
     # Replace (a new version) and remove, both through plain forms.
     material_id = (await Material.select(Material.id).first())["id"]
     replace_action = form_action(home.text, f"/speaker/materials/{material_id}/versions")
-    response = await speaker_client.post(replace_action, files={"file": ("v2.pdf", sample_pdf())})
+    response = await speaker_client.post(replace_action, data={"_csrf_token": speaker_client.cookies.get("events_csrf")}, files={"file": ("v2.pdf", sample_pdf())})
     assert response.status_code == 303
     home = await speaker_client.get("/speaker")
     assert "versie 2" in home.text and "Eerdere versies" in home.text
@@ -60,16 +63,16 @@ async def test_refusals_on_the_speaker_page_are_dutch_messages(settings, clock, 
         home = await client.get("/speaker")
         action = form_action(home.text, f"/speaker/sessions/{talk['id']}/materials")
 
-        wrong = await client.post(action, files={"file": ("slides.pdf", WINDOWS_EXE)})
+        wrong = await client.post(action, data={"_csrf_token": client.cookies.get("events_csrf")}, files={"file": ("slides.pdf", WINDOWS_EXE)})
         assert wrong.status_code == 415
         assert "Dit soort bestand wordt niet geaccepteerd" in wrong.text and 'id="error-summary"' in wrong.text
         assert 'aria-invalid="true"' in wrong.text
 
-        big = await client.post(action, files={"file": ("big.pdf", b"%PDF-1.4\n" + b"x" * (2 * 1024 * 1024))})
+        big = await client.post(action, data={"_csrf_token": client.cookies.get("events_csrf")}, files={"file": ("big.pdf", b"%PDF-1.4\n" + b"x" * (2 * 1024 * 1024))})
         assert big.status_code == 413 and "groter dan de uploadlimiet" in big.text
 
         await Event.update({Event.upload_deadline: clock.now() - timedelta(minutes=1)}).where(Event.id == event["id"])
-        late = await client.post(action, files={"file": ("late.pdf", sample_pdf())})
+        late = await client.post(action, data={"_csrf_token": client.cookies.get("events_csrf")}, files={"file": ("late.pdf", sample_pdf())})
         assert late.status_code == 409 and "uploaddeadline" in late.text
         home = await client.get("/speaker")
         assert "is verstreken" in home.text and f"/speaker/sessions/{talk['id']}/materials" not in home.text
@@ -79,7 +82,7 @@ async def test_refusals_on_the_speaker_page_are_dutch_messages(settings, clock, 
 async def test_other_speakers_session_is_403_on_the_page(speaker_client, other_talk):
     token = speaker_client.cookies.get("events_csrf")
     response = await speaker_client.post(
-        f"/speaker/sessions/{other_talk['id']}/materials?_csrf_token={token}", files={"file": ("s.pdf", sample_pdf())}
+        f"/speaker/sessions/{other_talk['id']}/materials", data={"_csrf_token": token}, files={"file": ("s.pdf", sample_pdf())}
     )
     assert response.status_code == 403 and "niet uw sessie" in response.text
     assert await Material.count() == 0
@@ -152,12 +155,12 @@ async def test_organiser_page_deadline_settings_upload_and_remove(organiser_clie
     )
     assert bad.status_code == 400 and "Geef het moment van vrijgave" in bad.text
 
-    # Upload on behalf of the speaker, through the plain form (token in the action URL).
+    # Upload on behalf of the speaker, through the plain form (token in the first field).
     page = await organiser_client.get(f"/organiser/events/{event['slug']}/materials")
     action = form_action(page.text, f"/organiser/sessions/{talk['id']}/materials")
-    response = await organiser_client.post(action, files={"file": ("namens.pdf", sample_pdf())})
+    response = await organiser_client.post(action, data={"_csrf_token": organiser_client.cookies.get("events_csrf")}, files={"file": ("namens.pdf", sample_pdf())})
     assert response.status_code == 303
-    refused = await organiser_client.post(action, files={"file": ("x.pdf", b"MZ not a pdf")})
+    refused = await organiser_client.post(action, data={"_csrf_token": organiser_client.cookies.get("events_csrf")}, files={"file": ("x.pdf", b"MZ not a pdf")})
     assert refused.status_code == 415 and "niet geaccepteerd" in refused.text
     assert await Material.count() == 2
 
@@ -174,7 +177,7 @@ async def test_other_organiser_cannot_see_or_change_the_materials(app, event, ta
         for path in (f"/organiser/materials/{made['id']}/remove", f"/organiser/materials/{made['id']}/settings"):
             assert (await other.post(path, data={"_csrf_token": csrf, "visibility": "public"})).status_code == 404
         response = await other.post(
-            f"/organiser/sessions/{talk['id']}/materials?_csrf_token={csrf}", files={"file": ("x.pdf", sample_pdf())}
+            f"/organiser/sessions/{talk['id']}/materials", data={"_csrf_token": csrf}, files={"file": ("x.pdf", sample_pdf())}
         )
         assert response.status_code == 404
         # And a speaker is not an organiser.

@@ -332,12 +332,33 @@ async def test_openapi_documents_the_multipart_upload_and_its_refusals(client):
     assert "patch" in schema["paths"]["/api/materials/{material_id}"]
 
 
-async def test_a_wrong_csrf_token_in_the_form_action_is_refused(speaker_client, talk):
+async def test_a_wrong_csrf_token_in_the_first_field_is_refused(speaker_client, talk):
     response = await speaker_client.post(
-        f"/speaker/sessions/{talk['id']}/materials?_csrf_token=forged", files={"file": ("s.pdf", sample_pdf())}
+        f"/speaker/sessions/{talk['id']}/materials", data={"_csrf_token": "forged"}, files={"file": ("s.pdf", sample_pdf())}
     )
     assert response.status_code == 403
     assert await Material.count() == 0
+
+
+async def test_csrf_token_only_from_the_field_or_header_never_the_query_string(speaker_client, talk):
+    token = speaker_client.cookies.get("events_csrf")
+    url = f"/speaker/sessions/{talk['id']}/materials"
+    in_query = await speaker_client.post(f"{url}?_csrf_token={token}", files={"file": ("s.pdf", sample_pdf())})
+    assert in_query.status_code == 403
+    form_in_query = await speaker_client.post(f"/logout?_csrf_token={token}")
+    assert form_in_query.status_code == 403
+    # After the file is too late: the token must be the first field.
+    import httpx  # noqa: PLC0415 - only this test builds a body by hand
+
+    late = httpx.Request("POST", "http://x", files={"file": ("s.pdf", sample_pdf())}, data={})
+    boundary = late.headers["content-type"].split("boundary=")[1]
+    body = late.read().replace(f"--{boundary}--".encode(), (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="_csrf_token"\r\n\r\n{token}\r\n--{boundary}--'
+    ).encode())
+    refused = await speaker_client.post(url, content=body, headers={"content-type": late.headers["content-type"]})
+    assert refused.status_code == 403
+    assert (await speaker_client.post(url, headers={"x-csrftoken": token}, files={"file": ("s.pdf", sample_pdf())})).status_code == 303
+    assert await Material.count() == 1
 
 
 async def test_files_of_a_deleted_session_are_swept_once_old_enough(speaker_client, organiser_client, talk, settings):

@@ -303,27 +303,36 @@ async def test_sessions_of_another_event_are_not_found(organiser):
         await programme.add_speaker(other, session_id, "x@example.org", NOW)
 
 
+async def _live_links(user_id: int) -> list[dict]:
+    return await PersonalLink.select().where((PersonalLink.user == user_id) & PersonalLink.revoked_at.is_null())
+
+
 async def test_adding_a_speaker_creates_or_reuses_the_account_and_gives_one_link(organiser, speaker):
     event = await make_event(organiser.id)
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     added = await programme.add_speaker(event, session_id, "Nieuw@Example.org", NOW, "Nina Nieuw", "Gemeente Gouda")
-    assert added.created and added.speaker.role == "speaker" and added.token
-    assert await accounts.user_for_personal_link(added.token, NOW) == added.speaker
-    again = await programme.add_speaker(event, session_id, "nieuw@example.org", NOW)
-    assert not again.created and again.token is None  # the first link is still valid
+    assert added.email == "nieuw@example.org" and not hasattr(added, "token")
+    account = await accounts.user_by_email("nieuw@example.org")
+    assert account.role == "speaker" and added.speaker_id == account.id
+    links = await _live_links(account.id)
+    assert len(links) == 1 and links[0]["organisation"] == event["organisation"]
+    await programme.add_speaker(event, session_id, "nieuw@example.org", NOW)
+    assert len(await _live_links(account.id)) == 1  # the first link is still valid
     assert len(await programme.speakers_of_session(session_id)) == 1
     reused = await programme.add_speaker(event, session_id, speaker.email, NOW)
-    assert not reused.created and reused.speaker.id == speaker.id
-    assert [s.id for s in await programme.speakers_of_session(session_id)] == [added.speaker.id, speaker.id]
+    assert reused.speaker_id == speaker.id
+    assert [s.id for s in await programme.speakers_of_session(session_id)] == [account.id, speaker.id]
 
 
 async def test_a_new_link_revokes_the_old_one(organiser):
     event = await make_event(organiser.id)
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     added = await programme.add_speaker(event, session_id, "spreker@example.org", NOW)
-    fresh = await programme.new_speaker_link(event, added.speaker.id, NOW)
-    assert await accounts.user_for_personal_link(added.token, NOW) is None
-    assert (await accounts.user_for_personal_link(fresh, NOW)).id == added.speaker.id
+    old = await _live_links(added.speaker_id)
+    fresh = await programme.new_speaker_link(event, added.speaker_id, NOW)
+    assert await PersonalLink.select(PersonalLink.revoked_at).where(PersonalLink.id == old[0]["id"]).first() == {"revoked_at": NOW}
+    signed_in = await accounts.user_for_personal_link(fresh, NOW)
+    assert signed_in.id == added.speaker_id and signed_in.link_organisation == event["organisation"]
 
 
 async def test_no_personal_link_for_organiser_or_admin_accounts(organiser, other_organiser, admin):
@@ -331,7 +340,7 @@ async def test_no_personal_link_for_organiser_or_admin_accounts(organiser, other
     session_id = (await programme.sessions_of(event["id"]))[0]["id"]
     for account in (other_organiser, admin):
         added = await programme.add_speaker(event, session_id, account.email, NOW)
-        assert added.token is None and added.speaker.role == account.role
+        assert added.speaker_id == account.id
         with pytest.raises(Forbidden):
             await programme.new_speaker_link(event, account.id, NOW)
         assert await PersonalLink.count().where(PersonalLink.user == account.id) == 0

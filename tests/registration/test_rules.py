@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from events.kernel.clock import FrozenClock
 from events.kernel.errors import Conflict, RuleViolation
 from events.mail.tables import OutboxMessage
 from events.programme.tables import Event
@@ -180,7 +181,17 @@ async def test_purge_anonymises_old_events_only(settings, engine, site, make_eve
         await reg(site, fresh, "Anna", organisation="Gemeente")
         await reg(site, fresh, "Bob")
         await Event.update({Event.starts_at: event["starts_at"], Event.ends_at: event["ends_at"]}).where(Event.id == event["id"])
-    assert await service.purge(NOW, 365) == 2
+    # The deliverer wrote every mail as an .eml file (no SMTP configured).
+    from events.mail.service import Deliverer  # noqa: PLC0415 - only this test delivers
+
+    clock = FrozenClock(NOW)
+    await Deliverer(smtp_url=None, mail_dir=settings.mail_dir, mail_from=settings.mail_from, clock=clock, engine=engine).deliver_due()
+    old_files = {f"{row['id']:08d}" for row in await OutboxMessage.select(OutboxMessage.id).where(OutboxMessage.event == old["id"])}
+    assert old_files and all(any(settings.mail_dir.glob(f"{name}-*.eml")) for name in old_files)
+    kept = {p.name for p in settings.mail_dir.glob("*.eml") if p.name[:8] not in old_files}
+    assert kept
+    assert await service.purge(NOW, 365, mail_dir=settings.mail_dir) == 2
+    assert {p.name for p in settings.mail_dir.glob("*.eml")} == kept  # the old event's files are gone, the rest stay
     rows = await Registration.select().where(Registration.event == old["id"])
     assert all(r["name"] == "" and r["email"] == "" and r["organisation"] == "" and r["anonymised_at"] for r in rows)
     assert await OutboxMessage.count().where(OutboxMessage.event == old["id"]) == 0

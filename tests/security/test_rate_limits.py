@@ -62,6 +62,22 @@ async def test_login_is_limited_with_a_dutch_page_and_retry_after(settings, cloc
         assert (await failed_login(client)).status_code == 400
 
 
+async def test_login_is_also_limited_per_account(settings, clock, engine):
+    app = create_app(limited(settings, login=(100, 60), login_account=(3, 900)), clock=clock, engine=engine)
+    async with http_client(app) as client:
+        token = await get_csrf(client)
+
+        async def attempt(email: str) -> int:
+            data = {"email": email, "password": "wrong", "_csrf_token": token}
+            return (await client.post("/login", data=data)).status_code
+
+        assert [await attempt("Slachtoffer@example.org") for _ in range(3)] == [400, 400, 400]
+        assert await attempt("slachtoffer@example.org") == 429  # the same account, however it is spelled
+        assert await attempt("iemand-anders@example.org") == 400  # the address itself is not blocked
+        clock.advance(seconds=901)
+        assert await attempt("slachtoffer@example.org") == 400
+
+
 async def test_retry_after_counts_down_within_the_window(settings, clock, engine):
     app = create_app(limited(settings, login=(1, 60)), clock=clock, engine=engine)
     async with http_client(app) as client:

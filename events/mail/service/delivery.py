@@ -98,8 +98,7 @@ class Deliverer:
             try:
                 fields = await self.composer(message, self.clock.now()) if self.composer else None
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
-                log.exception("rendering mail %s failed", message["id"])
-                await self._failed_attempt(message, f"rendering failed: {exc}")
+                await self._failed_attempt(message, f"rendering failed: {exc!r}")
                 continue
             if fields is None:
                 await _give_up(message, NOTHING_TO_SEND)
@@ -118,6 +117,8 @@ class Deliverer:
                 self._write_eml(message)
             except OSError as exc:
                 await self._failed_attempt(message, f"cannot write .eml: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a message that cannot be built fails alone
+                await self._failed_attempt(message, f"cannot build the message: {exc!r}")
             else:
                 await self._sent(message)
                 sent += 1
@@ -134,11 +135,18 @@ class Deliverer:
         try:
             for message in messages:
                 try:
-                    await client.send_message(build_mime(message, self.mail_from, self.clock.now()))
+                    mime = build_mime(message, self.mail_from, self.clock.now())
+                except Exception as exc:  # noqa: BLE001 - a message that cannot be built fails alone
+                    await self._failed_attempt(message, f"cannot build the message: {exc!r}")
+                    continue
+                try:
+                    await client.send_message(mime)
                 except smtp.RecipientRefused as exc:
                     await self._failed_attempt(message, f"recipient refused: {exc}", permanent=True)
                 except smtp.SMTP_ERRORS as exc:
                     await self._failed_attempt(message, f"SMTP error: {exc}")
+                except Exception as exc:  # noqa: BLE001 - whatever one message raises is that message's failure
+                    await self._failed_attempt(message, f"sending failed: {exc!r}")
                 else:
                     await self._sent(message)
                     sent += 1
@@ -165,7 +173,9 @@ class Deliverer:
 
     async def _failed_attempt(self, message: dict[str, Any], error: str, permanent: bool = False) -> None:
         attempts = message["attempts"]
-        log.warning("mail %s to %s: attempt %s failed: %s", message["id"], message["to_address"], attempts, error)
+        # The log names the message, never its recipient: the reason (which may quote the address) stays in the
+        # row, shown to the event's organisers.
+        log.warning("mail %s: attempt %s failed (%s)", message["id"], attempts, error.split(":", 1)[0])
         if permanent or attempts >= self.max_attempts:
             values = {OutboxMessage.status: MessageStatus.FAILED, OutboxMessage.lease_until: None,
                       OutboxMessage.last_error: error[:2000]}

@@ -4,6 +4,9 @@ of messages whose participant data is being erased."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+
+import anyio.to_thread
 
 from events.kernel.database import insert_rows
 from events.mail.tables import MessageStatus, OutboxMessage
@@ -56,7 +59,19 @@ async def forget_registration(registration_id: int) -> None:
     await OutboxMessage.delete().where(OutboxMessage.registration_id == registration_id)
 
 
-async def forget_events(event_ids: list[int]) -> None:
-    """Drops the messages of events whose participant data is being erased."""
-    if event_ids:
-        await OutboxMessage.delete().where(OutboxMessage.event.is_in(event_ids))
+async def forget_events(event_ids: list[int], mail_dir: Path | None = None) -> None:
+    """Drops the messages of events whose participant data is being erased, and (given the deliverer's
+    `mail_dir`) the `.eml` files written for them."""
+    if not event_ids:
+        return
+    gone = await OutboxMessage.delete().where(OutboxMessage.event.is_in(event_ids)).returning(OutboxMessage.id)
+    if mail_dir is not None:
+        await anyio.to_thread.run_sync(_remove_eml_files, mail_dir, [row["id"] for row in gone])
+
+
+def _remove_eml_files(mail_dir: Path, message_ids: list[int]) -> None:
+    if not mail_dir.is_dir():
+        return
+    for message_id in message_ids:  # named `<id:08d>-<kind>.eml` by the deliverer
+        for path in mail_dir.glob(f"{message_id:08d}-*.eml"):
+            path.unlink(missing_ok=True)

@@ -28,7 +28,7 @@ Located = tuple[dict[str, Any], dict[str, Any]]  # (session, event)
 
 
 async def _sessions_with_materials(user: CurrentUser, now: datetime) -> list[dict[str, Any]]:
-    sessions = await programme.sessions_of_speaker(user.id)
+    sessions = await programme.sessions_of_speaker(user.id, user.link_organisation)
     materials = await service.materials_of_sessions([s["id"] for s in sessions])
     events: dict[int, dict] = {}
     for s in sessions:

@@ -17,12 +17,20 @@ from events.programme import service as programme
 from events.programme.tables import Event
 
 
-async def speaker_link_is_live(user: CurrentUser, now: datetime) -> bool:
+def reached_by_link(user: CurrentUser, event: dict[str, Any]) -> bool:
+    """A session opened by a personal link reaches only the events of the organisation that issued the link."""
+    return user.link_organisation is None or event["organisation"] == user.link_organisation
+
+
+async def speaker_link_is_live(user: CurrentUser, now: datetime, event: dict[str, Any] | None = None) -> bool:
     """A speaker without a password acts through a personal link: once every link has expired or been revoked,
-    the signed-in session that came from it gives no access either."""
+    the signed-in session that came from it gives no access either. A session opened by a link reaches only the
+    events of the organisation that issued it (given `event`), and only while that organisation's link lives."""
+    if event is not None and not reached_by_link(user, event):
+        return False
     if user.role != Role.SPEAKER or await accounts.has_password(user.id):
         return True
-    return await accounts.has_live_personal_link(user.id, now)
+    return await accounts.has_live_personal_link(user.id, now, organisation=user.link_organisation)
 
 
 async def require_live_speaker(user: CurrentUser, now: datetime) -> None:
@@ -64,7 +72,7 @@ async def check_may_change(user: CurrentUser, session: dict, event: dict, now: d
     """Organisers of the event may always change its materials; its speakers until the upload deadline."""
     if await programme.may_edit(event, user):
         return
-    if not await programme.is_speaker_of(session["id"], user.id):
+    if not await programme.is_speaker_of(session["id"], user.id) or not reached_by_link(user, event):
         raise Forbidden(N_("This is not your session: you can only upload materials for your own sessions."))
     await require_live_speaker(user, now)
     if deadline_passed(event, now):
@@ -77,4 +85,4 @@ async def may_see_all(user: CurrentUser | None, session: dict, event: dict, now:
         return False
     if await programme.may_edit(event, user):
         return True
-    return await programme.is_speaker_of(session["id"], user.id) and await speaker_link_is_live(user, now)
+    return await programme.is_speaker_of(session["id"], user.id) and await speaker_link_is_live(user, now, event)

@@ -304,11 +304,7 @@ async def add_speaker_form(
         if exc.status_code != 400:
             raise
         return await _programme_page(request, event, status=400, speaker_errors={session_id: exc.errors})
-    notice = {
-        "speaker": added.speaker, "created": added.created,
-        "link": f"{settings.base_url}/p/{added.token}" if added.token else None,
-    }
-    return await _programme_page(request, event, notice=notice)
+    return await _programme_page(request, event, notice={"email": added.email})
 
 
 @post(
@@ -330,10 +326,9 @@ async def new_link_form(
     clock: ClockDep, settings: SettingsDep,
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
-    token = await programme.new_speaker_link(event, speaker_id, clock.now(), base_url=settings.base_url)
-    speakers = {s.id: s for group in (await programme.speakers_of_event(event["id"])).values() for s in group}
-    notice = {"speaker": speakers.get(speaker_id), "created": False, "link": f"{settings.base_url}/p/{token}", "renewed": True}
-    return await _programme_page(request, event, notice=notice)
+    await programme.new_speaker_link(event, speaker_id, clock.now(), base_url=settings.base_url)
+    profile = await programme.speaker_of_event(event, speaker_id)
+    return await _programme_page(request, event, notice={"email": profile.email, "renewed": True})
 
 
 @get("/organiser/events/{slug:str}/speakers/{speaker_id:int}/profile", guards=[organiser_guard], include_in_schema=False)

@@ -17,7 +17,7 @@ from events.kernel.i18n import N_
 from events.organisations import service as organisations
 from events.organisations.tables import OrgRole
 from events.programme.rows import PublicSpeaker, Speaker
-from events.programme.tables import Event, EventStatus, Session, SessionSpeaker
+from events.programme.tables import Event, EventStatus, Session, SessionSpeaker, SpeakerProfile
 
 # Every column except the join URL: what public pages, feeds and the public API may read.
 PUBLIC_EVENT_COLUMNS = [c for c in Event._meta.columns if c._meta.name != "join_url"]
@@ -192,25 +192,46 @@ _SPEAKER_COLUMNS = (
 )
 
 
+async def profiles_for(organisation: int | None, speaker_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Speaker id -> how this organisation's programme shows them (name, affiliation, bio)."""
+    if organisation is None or not speaker_ids:
+        return {}
+    rows = await SpeakerProfile.select(
+        SpeakerProfile.speaker, SpeakerProfile.name, SpeakerProfile.affiliation, SpeakerProfile.bio
+    ).where((SpeakerProfile.organisation == organisation) & SpeakerProfile.speaker.is_in(speaker_ids))
+    return {row["speaker"]: row for row in rows}
+
+
+async def _as_shown(organisation: int | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with name and organisation as the organisation's own speaker profile shows them."""
+    profiles = await profiles_for(organisation, sorted({row["id"] for row in rows}))
+    for row in rows:
+        if (profile := profiles.get(row["id"])) is not None:
+            row.update(name=profile["name"], organisation=profile["affiliation"])
+    return rows
+
+
 async def speakers_of_session(session_id: int) -> list[Speaker]:
     rows = await (
-        SessionSpeaker.select(*_SPEAKER_COLUMNS)
+        SessionSpeaker.select(*_SPEAKER_COLUMNS, SessionSpeaker.session.event.organisation.as_alias("owner"))
         .where(SessionSpeaker.session == session_id)
         .order_by(SessionSpeaker.position)
     )
-    return [Speaker(**row) for row in rows]
+    owner = rows[0]["owner"] if rows else None
+    return [Speaker(**{k: v for k, v in row.items() if k != "owner"}) for row in await _as_shown(owner, rows)]
 
 
 async def speakers_of_event(event_id: int) -> dict[int, list[Speaker]]:
-    """Session id -> its speakers, in their order: one query per event."""
+    """Session id -> its speakers, in their order, as the event's organisation shows them."""
     rows = await (
         SessionSpeaker.select(SessionSpeaker.session.id.as_alias("session_id"), *_SPEAKER_COLUMNS)
         .where(SessionSpeaker.session.event == event_id)
         .order_by(SessionSpeaker.position)
         .order_by(SessionSpeaker.id)
     )
+    owner = await Event.select(Event.organisation).where(Event.id == event_id).first()
     grouped: dict[int, list[Speaker]] = {}
-    for row in rows:
+    for row in await _as_shown(owner["organisation"] if owner else None, rows):
         grouped.setdefault(row.pop("session_id"), []).append(Speaker(**row))
     return grouped
 
@@ -239,18 +260,23 @@ _SESSION_OF_SPEAKER_COLUMNS = (
 )
 
 
-async def sessions_of_speaker(user_id: int) -> list[dict[str, Any]]:
-    """The sessions this speaker is on, with their event's id, slug, title and timezone."""
+async def sessions_of_speaker(user_id: int, organisation: int | None = None) -> list[dict[str, Any]]:
+    """The sessions this speaker is on (given `organisation`, only at its events), with their event's id, slug,
+    title and timezone."""
+    where = SessionSpeaker.speaker == user_id
+    if organisation is not None:
+        where &= SessionSpeaker.session.event.organisation == organisation
     return (
         await SessionSpeaker.select(*_SESSION_OF_SPEAKER_COLUMNS, SessionSpeaker.session.event.id.as_alias("event_id"))
-        .where(SessionSpeaker.speaker == user_id)
+        .where(where)
         .order_by(SessionSpeaker.session.starts_at)
     )
 
 
 async def public_speaker(speaker_id: int) -> PublicSpeaker | None:
     """A speaker's public profile (name, organisation, bio) and sessions of public events; None when they have
-    none (so the page cannot be used to look up other accounts)."""
+    none (so the page cannot be used to look up other accounts). The profile is the one kept by the organisation
+    of the speaker's latest public session."""
     profile = await accounts.profile_of(speaker_id)
     if profile is None or not profile.active:
         return None
@@ -259,12 +285,18 @@ async def public_speaker(speaker_id: int) -> PublicSpeaker | None:
             *_SESSION_OF_SPEAKER_COLUMNS,
             SessionSpeaker.session.kind.as_alias("kind"),
             SessionSpeaker.session.event.status.as_alias("event_status"),
+            SessionSpeaker.session.event.organisation.as_alias("event_organisation"),
         )
         .where((SessionSpeaker.speaker == speaker_id) & (SessionSpeaker.session.event.status != EventStatus.DRAFT))
         .order_by(SessionSpeaker.session.starts_at)
     )
     if not sessions:
         return None
+    shown = (await profiles_for(sessions[-1]["event_organisation"], [speaker_id])).get(speaker_id)
+    if shown is None:
+        return PublicSpeaker(
+            id=profile.id, name=profile.name, organisation=profile.organisation, bio=profile.bio, sessions=sessions
+        )
     return PublicSpeaker(
-        id=profile.id, name=profile.name, organisation=profile.organisation, bio=profile.bio, sessions=sessions
+        id=profile.id, name=shown["name"], organisation=shown["affiliation"], bio=shown["bio"], sessions=sessions
     )

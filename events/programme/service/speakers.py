@@ -20,7 +20,7 @@ from events.mail import service as mail
 from events.programme.rows import AddedSpeaker
 from events.programme.service.queries import session_of_event, speaks_at_event
 from events.programme.service.sessions import date_programme_change
-from events.programme.tables import SessionSpeaker
+from events.programme.tables import SessionSpeaker, SpeakerProfile
 
 SPEAKER_LINK_SUBJECT = N_("Your personal link for %(title)s")
 NOT_ADDED = N_("The speaker could not be added")
@@ -43,27 +43,38 @@ async def _assign(event: dict[str, Any], session_id: int, speaker_id: int, now: 
             await date_programme_change([event["id"]], now)
 
 
+async def _ensure_profile(organisation: int, speaker_id: int, name: str, affiliation: str) -> None:
+    """The organisation's own profile of this speaker, made from what its organiser typed (never from the account,
+    which would tell the organiser what another organisation or the speaker entered)."""
+    if not await SpeakerProfile.exists().where(
+        (SpeakerProfile.organisation == organisation) & (SpeakerProfile.speaker == speaker_id)
+    ):
+        await SpeakerProfile(organisation=organisation, speaker=speaker_id, name=name, affiliation=affiliation).save()
+
+
 async def add_speaker(
     event: dict[str, Any], session_id: int, email: str, now: datetime, name: str = "", organisation: str = "",
     base_url: str | None = None,
 ) -> AddedSpeaker:
-    """Put a speaker on a session by e-mail, creating (or reusing) their speaker account.
+    """Put a speaker on a session by e-mail, creating (or reusing) their account, and mail them.
 
-    The outcome carries a personal-link token when the speaker had no live link yet, which (given `base_url`) is
-    also mailed to the speaker through the outbox. Accounts of organisers and admins never get a personal link.
+    The organiser learns only the address the mail goes to: not whether it already had an account, and never a
+    personal link. A speaker account without a live link of this event's organisation gets a new one, tied to that
+    organisation, by mail (given `base_url`); other accounts sign in with their own password.
     """
     email = normalise_email(email)
     _check_speaker(email, name, organisation)
     await session_of_event(event, session_id)
-    speaker, created = await accounts.get_or_create_speaker(email, name=name.strip(), organisation=organisation.strip())
+    speaker, _created = await accounts.get_or_create_speaker(email, name=name.strip(), organisation=organisation.strip())
     await _assign(event, session_id, speaker.id, now)
-    token = None
-    if speaker.is_speaker and not await accounts.has_live_personal_link(speaker.id, now):
-        async with write_transaction(SessionSpeaker._meta.db):
-            token = await accounts.create_personal_link(speaker.id, now)
-            if base_url:
-                await queue_speaker_link_mail(event, speaker.id, token, base_url, now)
-    return AddedSpeaker(speaker=speaker, created=created, token=token)
+    async with write_transaction(SessionSpeaker._meta.db):
+        await _ensure_profile(event["organisation"], speaker.id, name.strip(), organisation.strip())
+        token = None
+        if speaker.is_speaker and not await accounts.has_live_personal_link(speaker.id, now, event["organisation"]):
+            token = await accounts.create_personal_link(speaker.id, now, organisation=event["organisation"])
+        if base_url and (token or not speaker.is_speaker):  # an account of their own: told to sign in with it
+            await queue_speaker_link_mail(event, speaker.id, token, base_url, now)
+    return AddedSpeaker(speaker_id=speaker.id, email=speaker.email)
 
 
 async def remove_speaker(event: dict[str, Any], session_id: int, speaker_id: int, now: datetime) -> None:
@@ -77,24 +88,28 @@ async def remove_speaker(event: dict[str, Any], session_id: int, speaker_id: int
 
 
 async def new_speaker_link(event: dict[str, Any], speaker_id: int, now: datetime, base_url: str | None = None) -> str:
-    """A fresh personal link for a speaker of this event; their older links stop working. Given `base_url`, the
-    link is also mailed to the speaker."""
+    # Returns the token for the CLI and tests; pages and the API show only the address it was mailed to.
+    """A fresh personal link for a speaker of this event, mailed to the speaker (given `base_url`); their older
+    links from this event's organisation stop working, those of other organisations do not."""
     if not await speaks_at_event(event["id"], speaker_id):
         raise NotFound(N_("This person is not a speaker of this event"))
     profile = await accounts.profile_of(speaker_id)
     if profile is None or profile.role != Role.SPEAKER:
         raise Forbidden(N_("Organisers and administrators sign in with their own account, not a personal link"))
     async with write_transaction(SessionSpeaker._meta.db):
-        await accounts.revoke_personal_links(speaker_id, now)
-        token = await accounts.create_personal_link(speaker_id, now)
+        await accounts.revoke_personal_links(speaker_id, now, organisation=event["organisation"])
+        token = await accounts.create_personal_link(speaker_id, now, organisation=event["organisation"])
         if base_url:
             await queue_speaker_link_mail(event, speaker_id, token, base_url, now)
     return token
 
 
-async def queue_speaker_link_mail(event: dict[str, Any], speaker_id: int, token: str, base_url: str, now: datetime) -> None:
-    """The speaker's personal link by mail, in the event's language, with their sessions and the upload deadline.
-    Call it in the transaction that made the link: the outbox row and the link exist together or not at all."""
+async def queue_speaker_link_mail(
+    event: dict[str, Any], speaker_id: int, token: str | None, base_url: str, now: datetime
+) -> None:
+    """The speaker's personal link by mail, in the event's language, with their sessions and the upload deadline
+    (without a token: an account of their own, told to sign in with it). Call it in the transaction that made the
+    link: the outbox row and the link exist together or not at all."""
     speaker = await accounts.profile_of(speaker_id)
     sessions = await SessionSpeaker.select(
         SessionSpeaker.session.title.as_alias("title"), SessionSpeaker.session.starts_at.as_alias("starts_at")
@@ -103,7 +118,8 @@ async def queue_speaker_link_mail(event: dict[str, Any], speaker_id: int, token:
     )
     language = event.get("language") or LANGUAGES[0]
     text, html = mail.render("mail/speaker_link", language, {
-        "event": event, "speaker": speaker, "sessions": sessions, "link": f"{base_url}/p/{token}",
+        "event": event, "speaker": speaker, "sessions": sessions, "link": f"{base_url}/p/{token}" if token else None,
+        "login": f"{base_url}/login",
         "expires_at": now + accounts.PERSONAL_LINK_LIFETIME,
     })
     await mail.queue_messages([mail.new_message(

@@ -4,6 +4,7 @@ in the outbox, by `events purge`; every run leaves an audit entry."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from events.kernel.database import write_transaction
 from events.mail import service as mail
@@ -12,11 +13,14 @@ from events.registration.service import audit
 from events.registration.tables import AuditAction, Registration
 
 
-async def purge(now: datetime, retention_days: int, actor_label: str = "events purge") -> int:
-    """Anonymises participant data of events that ended more than `retention_days` ago; returns how many."""
+async def purge(
+    now: datetime, retention_days: int, actor_label: str = "events purge", mail_dir: Path | None = None
+) -> int:
+    """Anonymises participant data of events that ended more than `retention_days` ago, drops their mails (rows
+    and, given `mail_dir`, `.eml` files); returns how many registrations."""
     cutoff = now - timedelta(days=retention_days)
     event_ids = [row["id"] for row in await Event.select(Event.id).where(Event.ends_at < cutoff)]
-    touched = await _anonymise(event_ids, now) if event_ids else 0
+    touched = await _anonymise(event_ids, now, mail_dir) if event_ids else 0
     await audit.record(
         now, AuditAction.PURGE,
         f"anonymised {touched} registrations of events that ended before {cutoff.isoformat(timespec='minutes')}",
@@ -25,7 +29,7 @@ async def purge(now: datetime, retention_days: int, actor_label: str = "events p
     return touched
 
 
-async def _anonymise(event_ids: list[int], now: datetime) -> int:
+async def _anonymise(event_ids: list[int], now: datetime, mail_dir: Path | None) -> int:
     async with write_transaction(Registration._meta.db):
         rows = await Registration.select(Registration.id).where(
             Registration.event.is_in(event_ids) & Registration.anonymised_at.is_null()
@@ -41,5 +45,5 @@ async def _anonymise(event_ids: list[int], now: datetime) -> int:
                     Registration.anonymised_at: now,
                 }
             ).where(Registration.id == row["id"])
-        await mail.forget_events(event_ids)
+        await mail.forget_events(event_ids, mail_dir)
         return len(rows)
