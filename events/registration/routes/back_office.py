@@ -15,6 +15,7 @@ from events.accounts.service import CurrentUser
 from events.kernel.clock import Clock
 from events.kernel.errors import NotFound, RuleViolation
 from events.mail import service as mail
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.registration import service
 from events.registration.routes.dependencies import ManageLinksDep
@@ -38,7 +39,7 @@ async def attendee_list(
     status: Annotated[str, QueryParameter(name="status")] = "",
     q: Annotated[str, QueryParameter(name="q")] = "",
 ) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     status = status if status in FILTERS else ""
     return Template(
         "registration/attendees.html",
@@ -71,7 +72,7 @@ async def attendee_csv(request: Request, event: dict[str, Any], user: CurrentUse
 
 @get("/organiser/events/{slug:str}/registrations/export", guards=[organiser_guard], name="registration:export")
 async def export_page(request: Request, current_user: CurrentUserDep, slug: FromPath[str], clock: ClockDep) -> Response:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return await attendee_csv(request, event, current_user, clock)
 
 
@@ -128,7 +129,7 @@ def _questions_page(event: dict[str, Any], questions: list, errors: dict, values
 
 @get("/organiser/events/{slug:str}/questions", guards=[organiser_guard], name="registration:questions")
 async def questions_page(current_user: CurrentUserDep, slug: FromPath[str]) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return _questions_page(event, await service.questions_of(event["id"]), {}, {})
 
 
@@ -166,7 +167,7 @@ async def question_action(
 
 @get("/organiser/events/{slug:str}/mail", guards=[organiser_guard], name="mail:failed")
 async def failed_mail_page(current_user: CurrentUserDep, slug: FromPath[str]) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return Template(
         "registration/failed_mail.html",
         context={

@@ -16,6 +16,7 @@ from msgspec import Struct
 from events.accounts.service import CurrentUser
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.resources import service
 from events.resources.routes.filters import known_filters, vocabulary
@@ -186,7 +187,7 @@ def _chosen(data: LinkForm) -> int:
 
 @get("/organiser/events/{slug:str}/resources", guards=[organiser_guard], include_in_schema=False)
 async def event_resources_page(slug: FromPath[str], current_user: CurrentUserDep) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     linked_sessions = []
     for s in await programme.sessions_of(event["id"]):
         rows = await service.resources_of_session(s["id"], include_retired=True)
