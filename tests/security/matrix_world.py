@@ -155,6 +155,7 @@ async def build_world(app, stack) -> World:
     ))["id"]
     values["resource_id"] = ok(await api.post("/api/resources", json={
         "title": "Handreiking", "url": "https://www.example.org/handreiking", "aspect": "bewustzijn", "kind": "guide",
+        "organisation": ORG_A,  # A's own entry: its editors change it, its viewers read it, others find nothing
     }))["id"]
 
     actors: dict[str, Actor] = {"speaker_a": Actor("speaker of A", speaker_a, {"x-csrftoken": csrf})}

@@ -59,8 +59,8 @@ PUBLIC_MUTATIONS = [
 GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # Path parameters that name something with an owner. A route without any (its own list, a "new" form) is the
 # signed-in user's own space: other organisers may open theirs, but must not see the owner's data there.
-# resource_id is not among them: the resource library is shared by all organisers.
-OWNED = {"slug", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
+# resource_id is among them: the world's resource is organisation A's own entry (the shared library is admins').
+OWNED = {"slug", "resource_id", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
          "player_id", "version_id", "option_id", "member_id", "invitation_id"}
 REFUSED = {401, 403, 404}
 
@@ -257,7 +257,8 @@ RANK = {"viewer": 0, "editor": 1, "owner": 2}
 # In one's own space, the changes that need an editor's role somewhere (a viewer-only member creates no event).
 # Speaker routes that only the organisation's editors use (visibility and release of a material).
 ORGANISERS_FOR_SPEAKERS = {"PATCH /api/materials/{material_id:int}"}
-EDITOR_SOMEWHERE = {"POST /organiser/new-event", "POST /api/events"}
+EDITOR_SOMEWHERE = {"POST /organiser/new-event", "POST /api/events", "POST /api/resources", "POST /api/resources/import",
+                    "POST /organiser/resources", "POST /organiser/resources/import", "GET /organiser/resources/new"}
 
 
 def expected(case: RouteCase) -> dict[str, str]:
