@@ -98,14 +98,14 @@ async def registration_action(
     event = await programme.event_for_organiser(slug, current_user)
     now = clock.now()
     if action == "check-in":
-        await service.set_checked_in(event, registration_id, data.get("undo") != "1", now)
+        await service.set_checked_in(event, registration_id, data.get("undo") != "1", now, by=current_user)
         if data.get("from") == "scan":
             return Redirect(path=f"/organiser/events/{slug}/registrations/{registration_id}/scan", status_code=303)
     elif action == "cancel":
         await service.registration_of_event(event["id"], registration_id)
-        await service.cancel_registration(registration_id, now, manage_links)
+        await service.cancel_registration(registration_id, now, manage_links, by=current_user)
     elif action in ("approve", "reject"):
-        await service.decide(event, registration_id, action == "approve", now, manage_links)
+        await service.decide(event, registration_id, action == "approve", now, manage_links, by=current_user)
     elif action == "move":
         try:
             target = int(data.get("target", ""))
