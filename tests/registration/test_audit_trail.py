@@ -38,14 +38,15 @@ async def test_registration_actions_are_audited_and_listed_on_the_events_audit_p
         for path in (f"{ids[0]}/approve", f"{ids[1]}/reject", f"{ids[0]}/check-in", f"{ids[0]}/cancel"):
             assert (await post_form(browser, f"{base}/{path}", {})).status_code == 303, path
         assert (await browser.get(f"{base}/export")).status_code == 200
+        assert (await browser.get(f"/api/events/{event['slug']}/registrations")).status_code == 200
         page = await browser.get(f"/organiser/events/{event['slug']}/audit")
         assert page.status_code == 200
     actions = [e.action for e in reversed(await audit.entries(event_id=event["id"], action_prefix="registrations."))]
     assert actions == ["registrations.approve", "registrations.reject", "registrations.check-in",
-                       "registrations.cancel", "registrations.export"]
+                       "registrations.cancel", "registrations.export", "registrations.export"]
     entries = await audit.entries(event_id=event["id"], action_prefix="registrations.")
     assert all(e.actor_label == editor.email and e.organisation_id == event["organisation"] for e in entries)
-    for action in actions:
+    for action in actions[:-1]:  # the page was read before the API list
         assert action in page.text
     async with http_client(app) as browser:
         await login(browser, viewer.email)

@@ -88,7 +88,7 @@ async def api_registrations(
     event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     if format_ == "csv":
         return await attendee_csv(request, event, current_user, clock)
-    rows = await service.registrations_of(event["id"], status if status in FILTERS else None)
+    rows = await service.list_for_organiser(event, current_user, clock.now(), status if status in FILTERS else None)
     return Response(
         [
             RegistrationListItem(

@@ -30,7 +30,7 @@ from events.registration.service.event_changes import (
     notify_event_changed,
     on_event_change,
 )
-from events.registration.service.export import export_csv
+from events.registration.service.export import export_csv, list_for_organiser
 from events.registration.service.links import ManageLinks, event_as_seen_by, join_url_for
 from events.registration.service.mails import (
     KINDS_WITH_INVITATION,
@@ -96,6 +96,7 @@ __all__ = [
     "delete_registration",
     "event_as_seen_by",
     "export_csv",
+    "list_for_organiser",
     "has_registrations",
     "join_url_for",
     "keep_events_with_registrations",
