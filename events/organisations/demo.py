@@ -1,5 +1,5 @@
 """Demo organisations: the Ministerie van BZK (the conference), the COT (the webinar) and Gemeente Gouda (the
-festival), each with an owner and an editor (password `demo-wachtwoord`). Idempotent by slug and e-mail. Puts
+festival), each with an owner and an editor, and a viewer at BZK (password `demo-wachtwoord`). Idempotent by slug and e-mail. Puts
 `organisation:<slug>` -> id in `context.refs` for the programme's demo events."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ ORGANISATIONS = [
     ("ministerie-van-bzk", "Ministerie van BZK", "weerbareoverheid@minbzk.example.nl", "https://www.weerbareoverheid.nl", [
         ("organisator@weerbareoverheid.nl", "Programmateam Weerbare overheid", OrgRole.OWNER),
         ("redacteur@weerbareoverheid.nl", "Redactie Weerbare overheid", OrgRole.EDITOR),
+        ("meelezer@weerbareoverheid.nl", "Meelezer Weerbare overheid", OrgRole.VIEWER),
     ]),
     ("cot", "COT Instituut voor Veiligheids- en Crisismanagement", "webinars@cot.example.nl", "https://www.cot.nl", [
         ("organisator@cot.nl", "COT Instituut voor Veiligheids- en Crisismanagement", OrgRole.OWNER),
@@ -51,5 +52,5 @@ async def load(context) -> None:
             made_people += await _member(organisation.id, email, person, role, context)
     context.report.append(
         f"organisations: {made_organisations} new organisations, {made_people} new team members "
-        f"(owners organisator@…, editors redacteur@…)"
+        f"(owners organisator@…, editors redacteur@…, BZK's viewer meelezer@weerbareoverheid.nl)"
     )

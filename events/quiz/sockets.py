@@ -18,7 +18,7 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from events.kernel.clock import Clock
-from events.kernel.errors import Forbidden, RuleViolation
+from events.kernel.errors import Forbidden, NotFound, RuleViolation
 from events.kernel.i18n import N_, gettext_for
 from events.quiz import service
 from events.quiz.broadcasts import (
@@ -274,8 +274,9 @@ async def host_socket(socket: WebSocket, run_id: FromPath[int], channels: Channe
         if user is None or not _same_origin(socket):
             raise Forbidden("Sign in first")
         run, quiz, _event = await service.run_for_host(run_id, user)
-    except RuleViolation:
-        await _send(socket, {"type": "refused", "reason": "forbidden"})
+    except RuleViolation as exc:
+        # Another organisation's run is refused exactly like a missing one; a viewer's role is too weak to host.
+        await _send(socket, {"type": "refused", "reason": "not_found" if isinstance(exc, NotFound) else "forbidden"})
         await socket.close(code=CLOSE_REFUSED)
         return
 

@@ -10,6 +10,6 @@ APP_CONFIG = AppConfig(
     app_name="registration",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=table_finder(modules=["events.registration.tables"], exclude_imported=True),
-    migration_dependencies=["events.accounts.piccolo_app", "events.programme.piccolo_app"],
+    migration_dependencies=["events.accounts.piccolo_app", "events.programme.piccolo_app", "events.audit.piccolo_app"],
     commands=[],
 )

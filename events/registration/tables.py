@@ -1,4 +1,4 @@
-"""Tables of the registration domain: registrations, the event's own questions and the audit trail."""
+"""Tables of the registration domain: registrations, the event's own questions, and the names of the audited actions."""
 
 from enum import StrEnum
 
@@ -6,7 +6,6 @@ from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Var
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from events.accounts.tables import User
 from events.programme.tables import Event
 
 
@@ -46,10 +45,17 @@ class QuestionKind(StrEnum):
 
 
 class AuditAction(StrEnum):
+    """What the registration side writes in the audit trail (as "registrations.<action>")."""
+
     EXPORT = "export"
     MOVE = "move"
     DELETE = "delete"
     PURGE = "purge"
+    APPROVE = "approve"
+    REJECT = "reject"
+    CANCEL = "cancel"
+    CHECK_IN = "check-in"
+    UNDO_CHECK_IN = "undo-check-in"
 
 
 class Registration(Table, tablename="registration_registration"):
@@ -88,17 +94,6 @@ class Question(Table, tablename="registration_question"):
     kind = Varchar(length=20, default="text")  # text | choice | multiple | checkbox
     options = Text(default="")  # one option per line (choice, multiple)
     required = Boolean(default=False)
-
-
-class AuditEntry(Table, tablename="registration_audit_log"):
-    """Who did what with participant data, and when: exports, deletes, purges, moves."""
-
-    at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(references=User, null=True, index=True)
-    actor_label = Varchar(length=254, default="")  # e.g. "events purge" when no user acted
-    action = Varchar(length=40)
-    event = ForeignKey(references=Event, null=True, index=True)
-    detail = Text(default="")
 
 
 class ReminderSent(Table, tablename="registration_reminder_sent"):

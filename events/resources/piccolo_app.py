@@ -10,6 +10,6 @@ APP_CONFIG = AppConfig(
     app_name="resources",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=table_finder(modules=["events.resources.tables"], exclude_imported=True),
-    migration_dependencies=["events.accounts.piccolo_app", "events.programme.piccolo_app"],
+    migration_dependencies=["events.accounts.piccolo_app", "events.programme.piccolo_app", "events.organisations.piccolo_app"],
     commands=[],
 )

@@ -21,6 +21,7 @@ class ResourceRow:
     tags: str  # comma-separated, lower case
     retired_at: datetime | None
     created_by: int | None
+    organisation: int | None  # None: the shared library
     created_at: datetime
     updated_at: datetime
     last_checked_at: datetime | None

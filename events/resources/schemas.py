@@ -31,6 +31,7 @@ class ResourceOut(msgspec.Struct, omit_defaults=True):
     # Only in answers to organisers:
     retired_at: datetime | None = None
     link_health: LinkHealth | None = None
+    shared: bool | None = None  # True: the platform's shared library (admins edit it); False: an organisation's own
 
 
 class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -41,6 +42,8 @@ class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
     summary: str = ""
     language: str = "nl"
     tags: list[str] | str = msgspec.field(default_factory=list)
+    # The slug of the organisation that keeps this entry; left out: the shared library (admins) or your only one.
+    organisation: str | None = None
 
 
 class ResourcePatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -72,6 +75,7 @@ def resource_out(row: ResourceRow, for_organiser: bool = False) -> ResourceOut:
     )
     if for_organiser:
         out.retired_at = row.retired_at
+        out.shared = row.organisation is None
         out.link_health = LinkHealth(
             broken=row.broken, checked_at=row.last_checked_at, status=row.last_status, error=row.last_error,
             elapsed_ms=row.last_elapsed_ms,

@@ -11,6 +11,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from events.accounts.tables import User
+from events.organisations.tables import Organisation
 from events.programme.tables import Event, Session
 
 
@@ -43,6 +44,9 @@ class Resource(Table, tablename="resources_resource"):
     tags = Text(default="")  # comma-separated, lower case, e.g. "phishing,oefening"
     retired_at = Timestamptz(null=True, default=None, index=True)
     created_by = ForeignKey(references=User, null=True, index=True)
+    # None: the shared library of the platform (admins edit it); else the organisation that keeps this entry (its
+    # editors edit it, its members see it in the back office). Anyone links a shared entry or one of their own.
+    organisation = ForeignKey(references=Organisation, null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     # Link health, written by `events check-links`

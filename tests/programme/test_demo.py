@@ -71,3 +71,27 @@ def test_next_date_finds_the_coming_thursday_20_january():
     assert next_date(date(2026, 11, 1), 12, 6) == date(2026, 12, 6)
     assert next_date(date(2026, 12, 6), 12, 6) == date(2027, 12, 6)
     assert datetime(2028, 1, 20, tzinfo=UTC).weekday() == 3
+
+
+async def test_demo_organisations_run_their_own_event_with_owner_editor_and_bzks_viewer(settings, clock, engine):
+    from events.accounts.tables import Role
+    from events.organisations.tables import Membership, Organisation
+
+    await load_demo(settings, clock)
+    slugs = {row["id"]: row["slug"] for row in await Organisation.select(Organisation.id, Organisation.slug)}
+    events = {row["slug"]: slugs[row["organisation"]] for row in await Event.select(Event.slug, Event.organisation)}
+    assert events["weerbare-organisatie"] == "ministerie-van-bzk" and events["webinar-integrale-veiligheid"] == "cot"
+    assert events["weerbaarheidsfestival"] == "gemeente-gouda"
+    teams: dict[str, set[tuple[str, str]]] = {}
+    for row in await Membership.select(Membership.organisation, Membership.role, Membership.member.email.as_alias("email")):
+        teams.setdefault(slugs[row["organisation"]], set()).add((row["role"], row["email"]))
+    assert teams == {
+        "ministerie-van-bzk": {("owner", "organisator@weerbareoverheid.nl"), ("editor", "redacteur@weerbareoverheid.nl"),
+                               ("viewer", "meelezer@weerbareoverheid.nl")},
+        "cot": {("owner", "organisator@cot.nl"), ("editor", "redacteur@cot.nl")},
+        "gemeente-gouda": {("owner", "organisator@gouda.example.nl"), ("editor", "redacteur@gouda.example.nl")},
+    }
+    assert await User.count().where(User.role == Role.ADMIN) == 1
+    for event in await Event.select(Event.id):  # every event has its speakers
+        sessions = await programme.sessions_of(event["id"])
+        assert any([await programme.speakers_of_session(s["id"]) for s in sessions])

@@ -11,13 +11,14 @@ from datetime import timedelta
 
 import pytest
 
+from events.audit.tables import AuditEntry
 from events.kernel.clock import FrozenClock
 from events.kernel.errors import Conflict, RuleViolation
 from events.mail.tables import OutboxMessage
 from events.programme.tables import Event
 from events.registration import service
 from events.registration.service import Applicant
-from events.registration.tables import AuditEntry, Registration
+from events.registration.tables import Registration
 from tests.conftest import NOW, settings_env
 
 
@@ -111,7 +112,7 @@ async def test_move_to_another_event_of_the_same_organiser(engine, site, make_ev
     with pytest.raises(Conflict):
         await service.move_registration(first, (await Registration.select().where(
             (Registration.event == first["id"]) & (Registration.name == "C")).first())["id"], second["id"], user, NOW, site)
-    assert await AuditEntry.count().where(AuditEntry.action == "move") == 1
+    assert await AuditEntry.count().where(AuditEntry.action == "registrations.move") == 1
     assert b.status == "waitlisted"
 
 
@@ -168,7 +169,7 @@ async def test_csv_export_for_excel(engine, site, make_event, organiser):
     assert rows[1][1:5] == ["bevestigd", "Jan Jansen", "jan@x.nl", "Gemeente Zwolle"]
     assert rows[1][7:] == ["vegetarisch", "Phishing, Mystery guest", "ja"]
     assert rows[2][2] == "'=HYPERLINK(\"http://evil\")" and rows[2][4] == "'+31 6; @work"
-    audit = await AuditEntry.select().where(AuditEntry.action == "export").first()
+    audit = await AuditEntry.select().where(AuditEntry.action == "registrations.export").first()
     assert audit["actor"] == organiser.id and "2 registrations" in audit["detail"]
 
 
@@ -197,7 +198,7 @@ async def test_purge_anonymises_old_events_only(settings, engine, site, make_eve
     assert await OutboxMessage.count().where(OutboxMessage.event == old["id"]) == 0
     assert {r["name"] for r in await Registration.select().where(Registration.event == recent["id"])} == {"Anna", "Bob"}
     assert await service.purge(NOW, 365) == 0
-    assert await AuditEntry.count().where(AuditEntry.action == "purge") == 2
+    assert await AuditEntry.count().where(AuditEntry.action == "registrations.purge") == 2
     # the command says how many it touched
     env = {**settings_env(settings), "EVENTS_RETENTION_DAYS": "20"}
     result = await asyncio.to_thread(

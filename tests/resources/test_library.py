@@ -180,7 +180,9 @@ async def test_editor_create_edit_retire_restore(organiser_client, library, orga
     shown = await organiser_client.get("/organiser/resources", params={"show": "retired"})
     assert "Het weerbaarheidsfestival" in shown.text and "Weerbaarheidsscan" not in shown.text
     await post_form(organiser_client, f"/organiser/resources/{row['id']}/restore", {})
-    assert "Het weerbaarheidsfestival" in (await organiser_client.get("/library")).text
+    assert "Het weerbaarheidsfestival" in (await organiser_client.get("/organiser/resources")).text
+    # An organiser's entry is kept by their organisation (their own, made for them): not in the shared library.
+    assert row["organisation"] is not None and "Het weerbaarheidsfestival" not in (await organiser_client.get("/library")).text
 
 
 async def test_editor_shows_broken_links_and_filters_them(organiser_client, library):

@@ -1,28 +1,46 @@
-"""The authorisation matrix: every guarded route, requested by everyone who is not its owner.
+"""The two-organisation authorisation matrix: every guarded route (HTML, API; the host socket in its own test) ×
+everyone.
 
-Routes are read from the app itself, and path parameters are filled from one owner's world (organiser A's event,
-session, speaker A, speaker A's material, …). So a new guarded route is covered the day it is added, and a route
-with a path parameter this file cannot fill fails until PATH_VALUES learns it. A second test fails when a
-state-changing route under /api, /organiser or /speaker has no guard and is not one of the documented public doors.
+Routes are read from the app itself, and path parameters are filled from organisation A's world (tests/security/
+matrix_world.py: A's event, session, speaker, material, registration, question, quiz, run, resource, member,
+invitation). For each route the table `needed_role` says which role in A it takes (viewer reads, editor changes,
+owner runs the team and settings). Then:
+- A's owner, editor and viewer get through when their role includes the needed one, 403 when it is too weak;
+- each role of organisation B, and the platform admin, gets 404 for A's objects (as for a missing one);
+- anonymous gets 401 (API) or the way to the sign-in page (HTML); a speaker of nobody here 403 or 404;
+- every refused request leaves every row of every table as it was.
+So a new guarded route is covered the day it is added, a route that forgets its role check fails, and a route with
+a path parameter this file cannot fill fails until the world learns it. A second test fails when a state-changing
+route under /api, /organiser or /speaker has no guard and is not one of the documented public doors.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 
-from events.accounts import service as accounts
 from events.app import create_app
 from events.kernel.settings import Settings, parse_database_url
 from events.web.auth import admin_guard, organiser_guard, signed_in_guard, speaker_guard
-from tests.conftest import NOW, PASSWORD, login
+from tests.conftest import NOW
+from tests.programme.helpers import event_data
+from tests.security.matrix_world import (
+    MARKER,
+    MEMBERS_A,
+    MEMBERS_B,
+    MINIMAL_PDF,
+    ORG_A,
+    Actor,
+    build_world,
+    database_digest,
+)
 
 GUARDS = {organiser_guard: "organiser", admin_guard: "admin", speaker_guard: "speaker", signed_in_guard: "signed_in"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -42,13 +60,11 @@ PUBLIC_MUTATIONS = [
 GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # Path parameters that name something with an owner. A route without any (its own list, a "new" form) is the
 # signed-in user's own space: other organisers may open theirs, but must not see the owner's data there.
-# resource_id is not among them: the resource library is shared by all organisers.
-OWNED = {"slug", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
+# resource_id is among them: the world's resource is organisation A's own entry (the shared library is admins').
+OWNED = {"slug", "resource_id", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
          "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id",
          "webhook_id", "delivery_id", "import_id"}
 REFUSED = {401, 403, 404}
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-MARKER = "Eigenaarsgeheim-7f3a"  # in the owner's event title: must not show up for anyone else
 
 
 def _app_for_listing():
@@ -132,175 +148,6 @@ def unguarded_mutations() -> list[str]:
 CASES = route_cases()
 
 
-# --- the owner's world -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Actor:
-    name: str
-    client: httpx.AsyncClient
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class World:
-    values: dict[str, Any]
-    actors: dict[str, Actor]
-    openapi: dict
-
-
-async def _csrf(client: httpx.AsyncClient) -> str:
-    await client.get("/login")
-    return client.cookies.get("events_csrf") or ""
-
-
-async def _signed_in_by_link(client: httpx.AsyncClient, user_id: int) -> None:
-    token = await accounts.create_personal_link(user_id, NOW)
-    response = await client.get(f"/p/{token}")
-    assert response.status_code in (302, 303), response.text
-
-
-def _ok(response: httpx.Response) -> dict:
-    assert response.status_code < 300, f"{response.request.method} {response.request.url}: {response.status_code} {response.text[:500]}"
-    return response.json() if response.content else {}
-
-
-async def build_world(app, stack) -> World:
-    from events.quiz import service as quiz
-    from events.quiz.service import QuestionInput
-    from events.registration import service as registration
-
-    await stack.enter_async_context(LifespanManager(app))
-
-    async def new_client() -> httpx.AsyncClient:
-        # One lifespan for the app, one client (cookie jar) per person.
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
-        return await stack.enter_async_context(client)
-
-    owner = await accounts.create_user("eigenaar@gemeente.nl", "organiser", password=PASSWORD, name="Eigenaar")
-    other = await accounts.create_user("ander@ministerie.nl", "organiser", password=PASSWORD, name="Ander")
-    token = await accounts.create_api_token(owner.id, label="matrix")
-    api = await new_client()
-    api.headers["Authorization"] = f"Bearer {token}"
-
-    start = NOW + timedelta(days=30)
-    event = _ok(await api.post("/api/events", json={
-        "title": f"Webinar {MARKER}", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),
-        "kind": "webinar", "format": "online", "join_url": "https://meet.example.org/geheim",
-    }))
-    slug = event["slug"]
-    event = _ok(await api.get(f"/api/organiser/events/{slug}"))
-    session = _ok(await api.post(f"/api/events/{slug}/sessions", json={
-        "title": "Opening", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
-    }))
-    _ok(await api.post(f"/api/events/{slug}/sessions/{session['id']}/speakers", json={
-        "email": "spreker-a@universiteit.nl", "name": "Spreker A",
-    }))  # answers only where the mail went
-    speaker = {"id": (await accounts.user_by_email("spreker-a@universiteit.nl")).id}
-    _ok(await api.post(f"/api/events/{slug}/publish"))
-    other_speaker, _ = await accounts.get_or_create_speaker("spreker-b@hogeschool.nl", "Spreker B")
-
-    anonymous = await new_client()
-    registered = _ok(await anonymous.post(f"/api/events/{slug}/registrations", json={
-        "name": "Deelnemer", "email": "deelnemer@gemeente.nl", "organisation": "Gemeente Utrecht",
-    }))
-    registration_question = await registration.add_question(event["id"], "Dieetwensen", "text")
-
-    quiz_id = await quiz.create_quiz(event["id"], "Kennisquiz")
-    quiz_row, _ = await quiz.quiz_for_organiser(quiz_id, owner)
-    quiz_question = await quiz.save_question(app.state.engine, quiz_row, QuestionInput(
-        text="Wat is weerbaarheid?", kind="single", options=[("Veerkracht", True), ("Kwetsbaarheid", False)],
-    ))
-    run = await quiz.open_run(quiz_id, owner.id, NOW)
-    player = await quiz.join_run(run.join_code, "Speler", NOW)
-
-    values: dict[str, Any] = {
-        "slug": slug, "session_id": session["id"], "speaker_id": speaker["id"],
-        "token_id": (await accounts.list_api_tokens(owner.id))[0].id,
-        "registration_id": registered["id"], "quiz_id": quiz_id, "run_id": run.id, "player_id": player.player_id,
-        "question_id": registration_question, "/quizzes/:question_id": quiz_question,
-        "action": "publish", "/registrations/:action": "check-in", "/questions/:action": "up", "/quiz/runs/:action": "next",
-    }
-
-    # A live space of the owner's session, with a question and a poll. Its keys go first: "/questions/:action"
-    # would otherwise name the live moderation action too ("int}/questions/…" is only in the live route's path).
-    from events.live import service as live
-
-    live_space = await live.set_open((await live.create_space(event, session["id"]))["id"], True)
-    _token, live_participant = await live.join(live_space, None)
-    values = {
-        "space_id": live_space["id"], "poll_id": (await live.create_poll(live_space, "words", "Woord?", None))["id"],
-        "/live/spaces/:question_id": (await live.ask(live_space, live_participant, "Vraag?", None))["id"],
-        "int}/questions/{question_id:action": "pin", "/polls/{poll_id:action": "open",
-        "/live/spaces/{space_id:action": "open", "/organiser/live/:action": "open", **values,
-    }
-
-    # The owner's organisation, with a colleague and an open invitation (the team routes' targets).
-    from events.organisations import service as organisations
-
-    organisation = await organisations.create_organisation({"name": "Gemeente Eigen"}, NOW, slug="gemeente-eigen")
-    await organisations.add_member(organisation.id, owner.id, "owner", NOW)
-    colleague = await accounts.create_user("collega@gemeente.nl", "organiser", password=PASSWORD)
-    values["member_id"] = (await organisations.add_member(organisation.id, colleague.id, "editor", NOW)).id
-    values["invitation_id"] = (await organisations.invite(
-        organisation, "nieuw@gemeente.nl", "viewer", owner, NOW, "http://testserver.local", "nl"
-    )).id
-    values["/organisations/:slug"] = organisation.slug
-    from events.webhooks import service as webhooks  # the organisation's webhook and one delivery of it
-
-    endpoint, _secret = await webhooks.create_endpoint(
-        organisation.id, "https://hooks.example.org/in", ["registration.created"], "", actor=owner, now=NOW,
-        secret_key=app.state.settings.secret_key,
-    )
-    values["webhook_id"] = endpoint.id
-    await webhooks.queue_ping(endpoint.id, organisation.id, NOW)
-    values["delivery_id"] = (await webhooks.deliveries_of(endpoint.id))[0][0].id
-    from events.imports import service as imports  # a previewed participant import of the owner's event
-    from events.programme import service as programme
-
-    values["import_id"] = (await imports.preview(
-        await programme.event_for_organiser(slug, owner), "lijst.csv", b"Naam;E-mail\nX;x@gemeente.nl\n", False, owner, NOW
-    )).id
-
-    # Speaker A uploads a PDF to their session, so material routes have a target.
-    owner_speaker = await new_client()
-    await _signed_in_by_link(owner_speaker, speaker["id"])
-    csrf = await _csrf(owner_speaker)
-    values["material_id"] = _ok(await owner_speaker.post(
-        f"/api/sessions/{session['id']}/materials", headers={"x-csrftoken": csrf},
-        files={"file": ("slides.pdf", MINIMAL_PDF, "application/pdf")}, data={"title": "Slides"},
-    ))["id"]
-    values["resource_id"] = _ok(await api.post("/api/resources", json={
-        "title": "Handreiking", "url": "https://www.example.org/handreiking", "aspect": "bewustzijn", "kind": "guide",
-    }))["id"]
-
-    actors: dict[str, Actor] = {}
-    owner_client = await new_client()
-    await login(owner_client, owner.email)
-    actors["owner_organiser"] = Actor("owner organiser", owner_client, {"x-csrftoken": await _csrf(owner_client)})
-    actors["owner_speaker"] = Actor("owner speaker", owner_speaker, {"x-csrftoken": csrf})
-    actors["anonymous"] = Actor("anonymous", anonymous, {"x-csrftoken": await _csrf(anonymous)})
-    # A participant holds no account, only the secret of their registration's manage link; it opens nothing here.
-    participant = await new_client()
-    await participant.get(registered["manage_url"].replace("http://testserver.local", ""))
-    actors["participant"] = Actor(
-        "participant-token holder", participant,
-        {"x-csrftoken": await _csrf(participant), "Authorization": f"Bearer {registered['token']}"},
-    )
-    speaker_b = await new_client()
-    await _signed_in_by_link(speaker_b, other_speaker.id)
-    actors["other_speaker"] = Actor("other speaker", speaker_b, {"x-csrftoken": await _csrf(speaker_b)})
-    organiser_b = await new_client()
-    await login(organiser_b, other.email)
-    actors["other_organiser"] = Actor("other organiser", organiser_b, {"x-csrftoken": await _csrf(organiser_b)})
-    admin = await accounts.create_user("beheer@platform.nl", "admin", password=PASSWORD, name="Beheer")
-    admin_client = await new_client()
-    await login(admin_client, admin.email)
-    actors["admin"] = Actor("platform admin", admin_client, {"x-csrftoken": await _csrf(admin_client)})
-    openapi = _ok(await anonymous.get("/schema/openapi.json"))
-    return World(values, actors, openapi)
-
-
 def value_for(name: str, path: str, values: dict[str, Any]) -> Any:
     """A path-specific value ("/quizzes/:question_id") wins over the general one ("question_id")."""
     for key, value in values.items():
@@ -369,22 +216,111 @@ async def send(actor: Actor, case: RouteCase, path: str, openapi: dict) -> httpx
 FORM_FIELDS = {"/organiser/organisations/current": {"organisation": "gemeente-eigen"}}
 
 
-def refused(response: httpx.Response) -> bool:
-    if response.status_code in REFUSED:
-        return True
-    return response.status_code in (302, 303) and response.headers.get("location", "").startswith("/login")
+# Forms that need a field to name their target (the switcher names the organisation to work in).
+FORM_FIELDS = {"/organiser/organisations/current": {"organisation": ORG_A}}
+
+# --- who may do what ----------------------------------------------------------------------------------------------
+
+OWNER_ONLY = [re.compile(p) for p in (
+    r"^(POST|GET) /organiser/organisations/\{slug:str\}/settings$",
+    r"^POST /organiser/organisations/\{slug:str\}/(team|invitations)/",
+    r"^PATCH /api/organisations/\{slug:str\}$",
+    r"^(POST|PATCH|DELETE) /api/organisations/\{slug:str\}/(members|invitations)",
+    r"^GET /api/organisations/\{slug:str\}/invitations$",
+    # webhooks and embedding hosts are the organisation's settings
+    r"^(POST|GET|PATCH|PUT|DELETE) /organiser/organisations/\{slug:str\}/(webhooks|embed)",
+    r"^(POST|GET|PATCH|PUT|DELETE) /api/organisations/\{slug:str\}/(webhooks|embed)",
+)]
+# Pages that only serve a change (edit forms, confirmations, the check-in scanner, the quiz host screen).
+EDITOR_PAGES = re.compile(
+    r"/(edit|delete|scan|profile|host|screen|qr\.svg|audit|reminders|reminders/preview)$|^/organiser/live/\{space_id:int\}$|/status/\{action:str\}$|/quizzes/\{quiz_id:int\}/questions/\{question_id:int\}$"
+)
 
 
-def owners_of(case: RouteCase) -> list[str]:
+def needed_role(case: RouteCase) -> str:
+    """The role in the owning organisation this route takes: `viewer` reads, `editor` changes, `owner` the team."""
+    if any(p.match(case.id) for p in OWNER_ONLY):
+        return "owner"
+    if case.method != "GET" or EDITOR_PAGES.search(case.path):
+        return "editor"
+    return "viewer"
+
+
+def kind_of(case: RouteCase) -> str:
     if case.guards == {"admin"}:
-        return ["admin"]  # the platform's own pages (organisations): the admin is their owner
-    if case.guards & {"organiser", "admin"}:
-        return ["owner_organiser"]
-    # Speaker routes: the speaker, or the organiser who acts for them (some actions are the organiser's alone).
-    return ["owner_speaker", "owner_organiser"]
+        return "platform"  # the platform's own pages (organisations): the admin is their owner
+    if "token_id" in case.params:
+        return "personal"  # an API token belongs to one person, whatever their organisations
+    if not set(case.params) & OWNED:
+        return "own_space"  # lists and "new" forms of the signed-in user's own organisations and sessions
+    if case.guards & {"speaker", "signed_in"}:
+        return "speaker"  # a speaker's session or material: the speaker, or the organisation's editors for them
+    return "organisation"
 
 
-# Deleting a parent removes its children: the owner's destructive requests run children first.
+RANK = {"viewer": 0, "editor": 1, "owner": 2}
+# In one's own space, the changes that need an editor's role somewhere (a viewer-only member creates no event).
+# Speaker routes that only the organisation's editors use (visibility and release of a material).
+ORGANISERS_FOR_SPEAKERS = {"PATCH /api/materials/{material_id:int}"}
+EDITOR_SOMEWHERE = {"POST /organiser/new-event", "POST /api/events", "POST /api/resources", "POST /api/resources/import",
+                    "POST /organiser/resources", "POST /organiser/resources/import", "GET /organiser/resources/new"}
+
+
+def expected(case: RouteCase) -> dict[str, str]:
+    """For each actor: "allow", "403", "404", "refuse" (401/403/404 or the way to sign in) or "anonymous"."""
+    kind = kind_of(case)
+    expect = {"anonymous": "anonymous", "participant": "refuse"}
+    organisers_only = bool(case.guards & {"organiser", "admin"})
+    if kind == "platform":
+        return expect | {"admin": "allow", "speaker_a": "refuse", "speaker_b": "refuse"} | dict.fromkeys(
+            MEMBERS_A + MEMBERS_B, "403")
+    if kind == "personal":
+        return expect | {"owner_a": "allow", "admin": "refuse", "speaker_a": "refuse", "speaker_b": "refuse"} | dict.fromkeys(
+            MEMBERS_A[1:] + MEMBERS_B, "404")
+    if kind == "own_space":
+        # B's members and the admin have their own space here: their GETs are checked for leaks of A's data.
+        expect |= dict.fromkeys(("speaker_a", "speaker_b"), "refuse" if organisers_only else "allow")
+        expect |= dict.fromkeys(MEMBERS_A, "allow")
+        if case.id in EDITOR_SOMEWHERE:
+            expect["viewer_a"] = "403"
+        return expect
+    needed = RANK[needed_role(case)]
+    for member in MEMBERS_A:
+        expect[member] = "allow" if RANK[member.split("_")[0]] >= needed else "403"
+    expect |= dict.fromkeys(MEMBERS_B, "404") | {"admin": "404", "speaker_b": "refuse"}
+    return expect | {"speaker_a": "allow" if kind == "speaker" and case.id not in ORGANISERS_FOR_SPEAKERS else "refuse"}
+
+
+def matches(expectation: str, case: RouteCase, response: httpx.Response) -> bool:
+    status, location = response.status_code, response.headers.get("location", "")
+    to_login = status in (302, 303) and location.startswith("/login")
+    if expectation == "anonymous":
+        return status == 401 if case.path.startswith("/api/") else (to_login or status == 401)
+    if expectation == "refuse":
+        return status in (401, 403, 404) or to_login
+    if expectation in ("403", "404"):
+        return status == int(expectation)
+    return status < 500 and status not in (401, 403) and not to_login and status != 404
+
+
+# Forms a viewer's page may carry: signing out, the organisation switcher, leaving the organisation (a member's
+# own right; removing anyone else needs an owner, which the matrix checks on that route).
+HARMLESS_FORMS = re.compile(r"^(/logout|/organiser/organisations/current|/organiser/organisations/[\w-]+/team/\d+/remove)$")
+FORM_ACTION = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]*)"|<form[^>]*action="([^"]*)"[^>]*method="post"', re.I)
+LINK = re.compile(r'href="(/organiser[^"#?]*)')
+EDITOR_LINK = re.compile(r"/(edit|delete|scan|profile|host|audit)$|/status/[a-z-]+$|/new-event$|/questions/\d+$")
+
+
+def changes_offered(response: httpx.Response) -> list[str]:
+    """What a viewer's page offers that would change something: a POST form, or a link to an editor's page."""
+    if "text/html" not in response.headers.get("content-type", ""):
+        return []
+    found = [f"a form to {a or b}" for a, b in FORM_ACTION.findall(response.text) if not HARMLESS_FORMS.match(a or b)]
+    found += [f"a link to {href}" for href in LINK.findall(response.text) if EDITOR_LINK.search(href)]
+    return sorted(set(found))
+
+
+# Deleting a parent removes its children: the allowed destructive requests run children first.
 PARENT_LEVEL = {"session_id": 1, "quiz_id": 1, "run_id": 2, "slug": 3}
 
 
@@ -399,58 +335,71 @@ def destructive(case: RouteCase) -> bool:
     return case.method == "DELETE" or bool(re.search(r"delete|remove|revoke|cancel|retire|unpublish|/\{action", case.path))
 
 
-async def test_only_the_owner_gets_through(app, engine):
-    """Every guarded route × anonymous, participant-token holder, other speaker, other organiser: refused; the
-    owner gets through. Refused requests change nothing, so one world serves all routes; the owner's own
-    destructive requests run last."""
-    import contextlib
+def _ready(world) -> tuple[list[tuple[RouteCase, str]], list[str]]:
+    ready, problems = [], []
+    for case in CASES:
+        try:
+            ready.append((case, concrete_path(case, world.values)))
+        except KeyError as exc:
+            problems.append(f"{case.id}: the matrix cannot fill path parameter {exc}; teach build_world")
+    return ready, problems
 
-    problems: list[str] = []
+
+async def _refusals(world, ready) -> list[str]:
+    problems = []
+    for case, path in ready:
+        for name, expectation in expected(case).items():
+            if expectation == "allow":
+                continue
+            actor: Actor = world.actors[name]
+            response = await send(actor, case, path, world.openapi)
+            if not matches(expectation, case, response):
+                problems.append(f"{case.id} as {name}: wanted {expectation}, got {response.status_code} {response.text[:160]!r}")
+            elif MARKER in response.text:
+                problems.append(f"{case.id} as {name}: refused, but the answer shows A's event")
+        if kind_of(case) == "own_space" and case.method == "GET":
+            for name in (*MEMBERS_B, "admin", "speaker_b"):
+                response = await send(world.actors[name], case, path, world.openapi)
+                if response.status_code >= 500 or MARKER in response.text:
+                    problems.append(f"{case.id} as {name}: {response.status_code}, shows A's data?")
+    return problems
+
+
+async def _allowed(world, ready) -> list[str]:
+    """The allowed requests, weakest role first; a destructive one stops at its first success (its target is gone)."""
+    problems, gone = [], set()
+    order = sorted(ready, key=lambda item: (destructive(item[0]), level(item[0]), -len(item[0].path)))
+    for case, path in order:
+        targets = {(name, str(value_for(name, case.path, world.values))) for name in case.params}
+        allowed = [name for name, e in expected(case).items() if e == "allow"]
+        allowed.sort(key=lambda name: RANK.get(name.split("_")[0], -1))
+        for name in allowed:
+            response = await send(world.actors[name], case, path, world.openapi)
+            if response.status_code == 404 and targets & gone:
+                break  # removed a moment ago by an allowed delete
+            if not matches("allow", case, response):
+                problems.append(f"{case.id} as {name}: wanted through, got {response.status_code} {response.text[:160]!r}")
+            elif name == "viewer_a" and case.method == "GET" and kind_of(case) != "own_space":
+                problems += [f"{case.id} as viewer_a: the page offers {what}" for what in changes_offered(response)]
+            elif destructive(case) and case.params:
+                last = case.params[-1] if case.params[-1] != "action" else case.params[-2]
+                gone.add((last, str(value_for(last, case.path, world.values))))
+                break
+    return problems
+
+
+async def test_two_organisations_three_roles_every_route(app, engine):
+    """Every guarded route × A's three roles, B's three roles, the admin, anonymous, a participant, speakers.
+    Refused requests change nothing (checked on every row), so one world serves all routes; the allowed
+    destructive requests run last."""
     async with contextlib.AsyncExitStack() as stack:
         world = await build_world(app, stack)
-        ready = []
-        for case in CASES:
-            try:
-                ready.append((case, concrete_path(case, world.values)))
-            except KeyError as exc:
-                problems.append(f"{case.id}: the matrix cannot fill path parameter {exc}; teach build_world")
-        for case, path in ready:
-            owns_something = bool(set(case.params) & OWNED)
-            outsiders = ["anonymous", "participant"]
-            if case.guards & {"organiser", "admin"} or owns_something:
-                outsiders.append("other_speaker")
-            if owns_something:
-                outsiders.append("other_organiser")
-            for name in outsiders:
-                actor = world.actors[name]
-                response = await send(actor, case, path, world.openapi)
-                if not refused(response):
-                    problems.append(f"{case.id} as {actor.name}: {response.status_code} {response.text[:200]!r}")
-                elif MARKER in response.text:
-                    problems.append(f"{case.id} as {actor.name}: refused, but the page shows the owner's event")
-            if not owns_something:
-                # Their own space: other signed-in users get their own page, never the owner's data.
-                for name in ("other_organiser", "other_speaker"):
-                    if name not in outsiders and case.method == "GET":
-                        response = await send(world.actors[name], case, path, world.openapi)
-                        if response.status_code >= 500 or MARKER in response.text:
-                            problems.append(f"{case.id} as {name}: {response.status_code}, shows the owner's data?")
-        gone: set[tuple[str, str]] = set()  # what the owner's own destructive requests removed
-        for case, path in sorted(ready, key=lambda item: (destructive(item[0]), level(item[0]), -len(item[0].path))):
-            answers = []
-            targets = {(name, str(value_for(name, case.path, world.values))) for name in case.params}
-            for owner in owners_of(case):
-                response = await send(world.actors[owner], case, path, world.openapi)
-                answers.append(f"{owner}: {response.status_code} {response.text[:160]!r}")
-                if response.status_code < 500 and not refused(response):
-                    if destructive(case) and case.params:
-                        last = case.params[-1] if case.params[-1] != "action" else case.params[-2]
-                        gone.add((last, str(value_for(last, case.path, world.values))))
-                    break
-                if response.status_code == 404 and targets & gone:
-                    break  # removed a moment ago by the owner's own delete
-            else:
-                problems.append(f"{case.id}: the owner did not get through ({'; '.join(answers)})")
+        ready, problems = _ready(world)
+        before = await database_digest()
+        problems += await _refusals(world, ready)
+        if await database_digest() != before:
+            problems.append("a refused request changed the database")
+        problems += await _allowed(world, ready)
     assert not problems, f"{len(problems)} problem(s) in the authorisation matrix:\n" + "\n".join(problems)
 
 
@@ -462,7 +411,79 @@ def test_every_state_change_outside_the_public_doors_is_guarded():
 
 
 def test_the_matrix_sees_the_guarded_routes():
-    """Guard detection works: the known organiser routes are in the matrix (the test above cannot pass vacuously)."""
-    ids = {case.id for case in CASES}
-    assert "POST /api/tokens" in ids and "GET /organiser/tokens" in ids
+    """Guard detection works: the known organiser routes are in the matrix (the test above cannot pass vacuously),
+    and the role table gives each kind of route the role it should."""
+    by_id = {case.id: case for case in CASES}
+    assert "POST /api/tokens" in by_id and "GET /organiser/tokens" in by_id
     assert all(case.guards for case in CASES)
+    assert needed_role(by_id["GET /organiser/events/{slug:str}/registrations/export"]) == "viewer"
+    assert needed_role(by_id["POST /organiser/events/{slug:str}/registrations/{registration_id:int}/{action:str}"]) == "editor"
+    assert needed_role(by_id["POST /organiser/organisations/{slug:str}/team/invite"]) == "owner"
+
+
+# --- sockets ------------------------------------------------------------------------------------------------------
+
+# Every socket the app has, and who it is for; a new socket fails test_every_socket_is_in_the_matrix until listed.
+# The live socket is public: a participant token joins; moderators' frames need moderation rights (tests/live).
+SOCKETS = {"/ws/quiz/host/{run_id:int}": "editor", "/ws/quiz/play": "public", "/ws/live/{code:str}": "public"}
+
+
+def socket_paths() -> set[str]:
+    from litestar.routes import WebSocketRoute  # noqa: PLC0415 - only this test reads route kinds
+
+    return {route.path for route in _app_for_listing().routes if isinstance(route, WebSocketRoute)}
+
+
+def test_every_socket_is_in_the_matrix():
+    assert socket_paths() == set(SOCKETS)
+
+
+async def _socket_world(engine) -> tuple[int, dict[str, dict[str, str]]]:
+    from events.accounts import service as accounts  # noqa: PLC0415 - tables are bound by the fixtures
+    from events.organisations import service as organisations  # noqa: PLC0415 - as above
+    from events.programme import service as programme  # noqa: PLC0415 - as above
+    from events.quiz import service as quiz  # noqa: PLC0415 - as above
+    from events.quiz.service import QuestionInput  # noqa: PLC0415 - as above
+
+    headers: dict[str, dict[str, str]] = {"anonymous": {}}
+    users = {}
+    for slug, members in ((ORG_A, MEMBERS_A), ("ministerie-ander", MEMBERS_B)):
+        organisation = await organisations.create_organisation({"name": slug}, NOW, slug=slug)
+        for member in members:
+            user = await accounts.create_user(f"{member}@{slug}.nl", "organiser", name=member)
+            await organisations.add_member(organisation.id, user.id, member.split("_")[0], NOW)
+            users[member] = user
+            headers[member] = {"Authorization": f"Bearer {await accounts.create_api_token(user.id, label='ws')}"}
+    event = await programme.create_event(event_data(title="Quizmiddag"), users["owner_a"], NOW, organisation=ORG_A)
+    quiz_id = await quiz.create_quiz(event["id"], "Kennisquiz")
+    quiz_row, _ = await quiz.quiz_for_organiser(quiz_id, users["owner_a"])
+    await quiz.save_question(engine, quiz_row, QuestionInput(text="Wat?", kind="single", options=[("Ja", True), ("Nee", False)]))
+    run = await quiz.open_run(quiz_id, users["owner_a"].id, NOW)
+    return run.id, headers
+
+
+async def test_the_host_socket_follows_the_boundary(settings, clock, engine):
+    """A's owner and editor host; A's viewer is refused as too weak; B's members are refused with exactly the
+    answer a missing run gets; anonymous is refused."""
+    from litestar.testing import TestClient  # noqa: PLC0415 - the socket client runs the app in its own thread
+
+    from events.kernel import database  # noqa: PLC0415 - rebinds the test's engine after the socket client
+
+    run_id, headers = await _socket_world(engine)
+    app = create_app(settings, clock=clock)
+    answers: dict[str, dict] = {}
+    try:
+        with TestClient(app) as client:
+            for name, header in headers.items():
+                with client.websocket_connect(f"/ws/quiz/host/{run_id}", headers=header) as socket:
+                    answers[name] = socket.receive_json()
+            with client.websocket_connect(f"/ws/quiz/host/{run_id + 1000}", headers=headers["owner_b"]) as socket:
+                missing = socket.receive_json()
+    finally:
+        database.bind_engine(engine)
+    assert missing["type"] == "refused"
+    assert answers["owner_a"]["type"] == answers["editor_a"]["type"] == "host_state"
+    assert missing == {"type": "refused", "reason": "not_found"}
+    assert answers["viewer_a"] == answers["anonymous"] == {"type": "refused", "reason": "forbidden"}
+    for name in MEMBERS_B:
+        assert answers[name] == missing, name

@@ -22,6 +22,7 @@ from events.live.schemas import (
     ResponseRequest,
     SpaceRequest,
 )
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep
@@ -97,7 +98,7 @@ async def api_create_poll(space_id: FromPath[int], current_user: CurrentUserDep,
 
 @get("/api/live/spaces/{space_id:int}/polls", summary="The space's polls with their results", **ORGANISER)
 async def api_polls(space_id: FromPath[int], current_user: CurrentUserDep) -> list[dict[str, Any]]:
-    space, _event = await service.space_for_organiser(space_id, current_user)
+    space, _event = await service.space_for_organiser(space_id, current_user, OrgRole.VIEWER)
     return [{**service.poll_view(p), "results": await service.results(p)} for p in await service.polls_of(space)]
 
 
@@ -136,7 +137,7 @@ async def api_export(
     space_id: FromPath[int], current_user: CurrentUserDep,
     format: Annotated[str, QueryParameter(name="format", pattern="^(csv|json)$")] = "json",  # noqa: A002 - the API's name
 ) -> Response:
-    space, _event = await service.space_for_organiser(space_id, current_user)
+    space, _event = await service.space_for_organiser(space_id, current_user, OrgRole.VIEWER)
     data = await service.export_data(space)
     if format == "csv":
         return Response(service.export_csv(data), media_type="text/csv; charset=utf-8", headers={

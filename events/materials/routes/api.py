@@ -140,8 +140,9 @@ async def api_update(
     material_id: FromPath[int], data: JSONBody[MaterialUpdate], current_user: CurrentUserDep, clock: ClockDep
 ) -> MaterialOut:
     session, event = await service.session_and_event_of_material(material_id)
-    if not await programme.may_edit(event, current_user):
+    if await programme.role_for_event(event, current_user) is None and await programme.is_speaker_of(session["id"], current_user.id):
         raise Forbidden(N_("Only the event's organisers set visibility and release."))
+    await service.require_organiser(event, current_user, missing=N_("No file with this number"))
     material = await service.update_material(material_id, data.visibility, data.release, data.release_at, clock.now())
     return material_out(material, session, clock.now(), full=True)
 

@@ -25,6 +25,7 @@ from events.materials.routes.shown import DONE_MESSAGES, shown
 from events.materials.routes.upload_stream import receive_file
 from events.materials.storage import storage_for
 from events.materials.tables import Release
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, SettingsDep
@@ -112,7 +113,7 @@ async def organiser_materials(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, settings: SettingsDep,
     done: FromQuery[str | None] = None,
 ) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return await _organiser_page(request, event, settings, clock.now(), done=done)
 
 

@@ -63,16 +63,25 @@ async def session_and_event_of_material(material_id: int) -> tuple[dict[str, Any
     return await session_and_event(material["session"])
 
 
-async def require_organiser(event: dict[str, Any], user: CurrentUser, needed: OrgRole = OrgRole.EDITOR) -> None:
-    """Another organisation's event is not found; a viewer may not change it."""
-    await programme.require_event_role(event, user, needed)
+async def require_organiser(
+    event: dict[str, Any], user: CurrentUser, needed: OrgRole = OrgRole.EDITOR, missing: str = programme.NO_EVENT
+) -> None:
+    """Another organisation's event is not found (`missing` says what was looked for); a viewer may not change it."""
+    await programme.require_event_role(event, user, needed, missing=missing)
 
 
 async def check_may_change(user: CurrentUser, session: dict, event: dict, now: datetime) -> None:
-    """Organisers of the event may always change its materials; its speakers until the upload deadline."""
-    if await programme.may_edit(event, user):
+    """Editors of the event's organisation may always change its materials; its speakers until the upload
+    deadline. A viewer of the organisation is refused (403); another speaker hears it is not their session (403);
+    a member of another organisation learns nothing (404, as for a missing session)."""
+    role = await programme.role_for_event(event, user)
+    if role is not None and role.includes(OrgRole.EDITOR):
         return
     if not await programme.is_speaker_of(session["id"], user.id) or not reached_by_link(user, event):
+        if role is not None:
+            await programme.require_event_role(event, user, OrgRole.EDITOR)
+        if user.role != Role.SPEAKER:
+            raise NotFound(N_("No session with this number"))
         raise Forbidden(N_("This is not your session: you can only upload materials for your own sessions."))
     await require_live_speaker(user, now)
     if deadline_passed(event, now):

@@ -30,6 +30,7 @@ from events.organisations.service.members import (
     members_of,
     organisation_for_new_event,
     remove_member,
+    require_may_create_events,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "organisation_by_slug",
     "organisation_for",
     "organisation_for_new_event",
+    "require_may_create_events",
     "organisations_of",
     "pending_invitations",
     "remove_member",

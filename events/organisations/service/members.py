@@ -123,9 +123,18 @@ async def organisation_for_new_event(user: CurrentUser, slug: str | None, now: d
         return await organisation_by_id(allowed[0])
     if allowed:
         raise RuleViolation(CHOOSE, {"organisation": CHOOSE})
+    await require_may_create_events(user)
     own = await create_organisation({"name": user.name or user.email}, now, actor=user)
     await add_member(own.id, user.id, OrgRole.OWNER, now, actor=user)
     return own
+
+
+async def require_may_create_events(user: CurrentUser) -> None:
+    """A member who is only a viewer (in all their organisations) creates no events: Forbidden. An organiser in
+    no organisation may (they get one of their own, `organisation_for_new_event`)."""
+    roles = [role for _org, role in await _roles_of(user.id)]
+    if roles and not any(role.includes(OrgRole.EDITOR) for role in roles):
+        raise Forbidden(N_("Only editors and owners of this organisation can do this"))
 
 
 async def _roles_of(user_id: int) -> list[tuple[int, OrgRole]]:

@@ -15,6 +15,7 @@ from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.kernel.local_time import parse_local
 from events.kernel.settings import Settings
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.programme.schemas import (
     EventPatch,
@@ -87,7 +88,7 @@ async def _event_for_reader(slug: str, current_user: CurrentUser | None) -> dict
     if event is not None:
         return event
     if current_user is not None and current_user.is_organiser:
-        return await programme.event_for_organiser(slug, current_user)
+        return await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     raise NotFound(N_("No event with this address"))
 
 
@@ -109,7 +110,7 @@ async def api_my_events(current_user: CurrentUserDep, settings: SettingsDep) -> 
 
 @get("/api/organiser/events/{slug:str}", summary="One of my events, join URL included", **ORGANISER)
 async def api_my_event(slug: FromPath[str], current_user: CurrentUserDep, settings: SettingsDep) -> OrganiserEvent:
-    return OrganiserEvent.from_full_row(await programme.event_for_organiser(slug, current_user), settings.base_url)
+    return OrganiserEvent.from_full_row(await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER), settings.base_url)
 
 
 @post("/api/events", summary="Create an event (draft)", **ORGANISER)

@@ -112,6 +112,7 @@ async def new_event_page(request: Request, current_user: CurrentUserDep) -> Temp
 async def new_event(
     request: Request, current_user: CurrentUserDep, clock: ClockDep, data: Annotated[EventForm, Body(media_type=FORM)]
 ) -> Template | Redirect:
+    await organisations.require_may_create_events(current_user)  # a viewer hears 403 before any form error
     values = sent_fields(data)
     try:
         event = await programme.create_event(
@@ -127,7 +128,7 @@ async def new_event(
 async def dashboard(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, saved: Annotated[str | None, QueryParameter(name="saved")] = None
 ) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     sessions = await programme.sessions_of(event["id"])
     sections = await sections_for("organiser_event", event=event, request=request, current_user=current_user)
     return Template(
@@ -224,7 +225,7 @@ async def _programme_page(
 
 @get("/organiser/events/{slug:str}/programme", guards=[organiser_guard], include_in_schema=False)
 async def programme_editor(request: Request, slug: FromPath[str], current_user: CurrentUserDep) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return await _programme_page(request, event)
 
 

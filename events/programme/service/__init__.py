@@ -34,6 +34,7 @@ from events.programme.service.listeners import (
 from events.programme.service.organizer import with_organizer, with_organizers
 from events.programme.service.profiles import speaker_of_event, update_speaker_profile
 from events.programme.service.queries import (
+    NO_EVENT,
     PUBLIC_EVENT_COLUMNS,
     agenda_by_day,
     event_by_id,
@@ -93,7 +94,7 @@ __all__ = [
     "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
     "reminders_of", "with_organizer", "with_organizers",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
-    "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
+    "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "NO_EVENT", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
     "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",
     "clean_event", "clean_reminders", "clean_session", "create_event", "create_session", "delete_event",
     "delete_session", "deletion_refusal", "event_by_id", "event_for_organiser", "events_of_organiser",

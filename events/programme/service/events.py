@@ -51,11 +51,12 @@ async def create_event(
     """A new draft event of `organiser`, in the organisation named by `organisation` (its slug) or their only one
     (see `organisations.organisation_for_new_event`); its slug comes from the title (or `slug`), made unique with
     -2, -3, …"""
-    values = clean_event(data)
     if isinstance(organiser, int):
         maker = await accounts.get_user(organiser)
         assert maker is not None, organiser
         organiser = maker
+    await organisations.require_may_create_events(organiser)  # a viewer hears 403 before any form error
+    values = clean_event(data)
     owner = await organisations.organisation_for_new_event(organiser, organisation, now)
     base = slugify(slug) if slug and slug.strip() else slugify(values["title"])
     for attempt in range(SLUG_ATTEMPTS):

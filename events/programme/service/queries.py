@@ -68,8 +68,9 @@ async def event_for_organiser(slug: str, user: CurrentUser, needed: OrgRole = Or
     row = await full_events().where(Event.slug == slug).first()
     if row is None or row["organisation"] is None:
         raise NotFound(NO_EVENT)
-    await organisations.require_role(user, row["organisation"], needed, missing=NO_EVENT)
-    return row
+    role = await organisations.require_role(user, row["organisation"], needed, missing=NO_EVENT)
+    # `read_only`: the back-office pages show a viewer what is there, without the forms and buttons that change it.
+    return {**row, "read_only": not role.includes(OrgRole.EDITOR)}
 
 
 async def require_event_role(
@@ -80,7 +81,9 @@ async def require_event_role(
     their role there is too weak."""
     if event is None or event.get("organisation") is None:
         raise NotFound(missing)
-    return await organisations.require_role(user, event["organisation"], needed, missing=missing)
+    role = await organisations.require_role(user, event["organisation"], needed, missing=missing)
+    event["read_only"] = not role.includes(OrgRole.EDITOR)  # see event_for_organiser
+    return role
 
 
 async def event_for_member(slug: str, user: CurrentUser) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody
 
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.quiz import service
 from events.quiz.broadcasts import ChannelsDep, publish
@@ -33,7 +34,7 @@ PLAYER_SOCKET = "/ws/quiz/play"
 
 @get("/api/events/{slug:str}/quizzes/{quiz_id:int}/export", summary="Export a quiz as JSON", **ORGANISER)
 async def api_quiz_export(slug: FromPath[str], quiz_id: FromPath[int], current_user: CurrentUserDep) -> QuizExport:
-    quiz, _event = await service.quiz_of_event_for_organiser(slug, quiz_id, current_user)
+    quiz, _event = await service.quiz_of_event_for_organiser(slug, quiz_id, current_user, OrgRole.VIEWER)
     return msgspec.convert(service.export_quiz_data(quiz, await service.questions_of(quiz_id)), QuizExport)
 
 
@@ -97,7 +98,7 @@ async def api_remove_player(
 
 @get("/api/quiz/runs/{run_id:int}/results", summary="Stored results of a run", **ORGANISER)
 async def api_results(run_id: FromPath[int], current_user: CurrentUserDep) -> RunResults:
-    run, _quiz, _event = await service.run_for_host(run_id, current_user)
+    run, _quiz, _event = await service.run_for_host(run_id, current_user, OrgRole.VIEWER)
     data = await service.results(run_id)
     return RunResults(
         run_id=run_id,

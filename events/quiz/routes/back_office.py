@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_, gettext_for
 from events.kernel.sections import Section
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.quiz import service
 from events.quiz.routes.pages import (
@@ -73,7 +74,7 @@ async def _list_page(
 
 @get("/organiser/events/{slug:str}/quizzes", **ORGANISER)
 async def quizzes_page(request: Request, slug: FromPath[str], current_user: CurrentUserDep) -> Template:
-    return await _list_page(request, await programme.event_for_organiser(slug, current_user))
+    return await _list_page(request, await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER))
 
 
 @post("/organiser/events/{slug:str}/quizzes", **ORGANISER)
@@ -148,7 +149,7 @@ def _quiz_url(slug: str, quiz_id: int, anchor: str = "") -> Redirect:
 
 @get(QUIZ, **ORGANISER)
 async def quiz_page(request: Request, slug: FromPath[str], quiz_id: FromPath[int], current_user: CurrentUserDep) -> Template:
-    quiz, event = await service.quiz_of_event_for_organiser(slug, quiz_id, current_user)
+    quiz, event = await service.quiz_of_event_for_organiser(slug, quiz_id, current_user, OrgRole.VIEWER)
     return await _quiz_page(request, event, quiz)
 
 
@@ -235,7 +236,7 @@ async def question_delete(
 
 @get(QUIZ + "/export.json", **ORGANISER)
 async def quiz_export_download(slug: FromPath[str], quiz_id: FromPath[int], current_user: CurrentUserDep) -> Response:
-    quiz, _event = await service.quiz_of_event_for_organiser(slug, quiz_id, current_user)
+    quiz, _event = await service.quiz_of_event_for_organiser(slug, quiz_id, current_user, OrgRole.VIEWER)
     data = service.export_quiz_data(quiz, await service.questions_of(quiz_id))
     return Response(
         msgspec.json.format(msgspec.json.encode(data), indent=2),
@@ -297,7 +298,7 @@ async def host_qr(run_id: FromPath[int], current_user: CurrentUserDep, settings:
 
 @get(RUN + "/results", **ORGANISER)
 async def results_page(run_id: FromPath[int], current_user: CurrentUserDep) -> Template:
-    run, quiz, event = await service.run_for_host(run_id, current_user)
+    run, quiz, event = await service.run_for_host(run_id, current_user, OrgRole.VIEWER)
     return Template(
         "quiz/results.html",
         context={"run": run, "quiz": quiz, "event": event, "results": await service.results(run_id)},
@@ -306,7 +307,7 @@ async def results_page(run_id: FromPath[int], current_user: CurrentUserDep) -> T
 
 @get(RUN + "/results.csv", **ORGANISER)
 async def results_csv(run_id: FromPath[int], current_user: CurrentUserDep) -> Response:
-    await service.run_for_host(run_id, current_user)
+    await service.run_for_host(run_id, current_user, OrgRole.VIEWER)
     return Response(
         service.results_csv(await service.results(run_id)),
         media_type="text/csv; charset=utf-8",

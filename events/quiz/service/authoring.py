@@ -48,10 +48,12 @@ async def quiz_for_organiser(
     return quiz, event
 
 
-async def quiz_of_event_for_organiser(slug: str, quiz_id: int, user: CurrentUser) -> tuple[QuizRow, dict[str, Any]]:
-    """The quiz if it belongs to the event at this address and the user may manage that event."""
-    event = await programme.event_for_organiser(slug, user)
-    quiz, _event = await quiz_for_organiser(quiz_id, user)
+async def quiz_of_event_for_organiser(
+    slug: str, quiz_id: int, user: CurrentUser, needed: OrgRole = OrgRole.EDITOR
+) -> tuple[QuizRow, dict[str, Any]]:
+    """The quiz if it belongs to the event at this address and the user has the `needed` role for that event."""
+    event = await programme.event_for_organiser(slug, user, needed)
+    quiz, _event = await quiz_for_organiser(quiz_id, user, needed)
     if quiz.event != event["id"]:
         raise NotFound(NO_QUIZ)
     return quiz, event

@@ -14,6 +14,7 @@ from events.accounts.service import CurrentUser
 from events.kernel.database import UNIQUE_VIOLATIONS, lock_row, write_transaction
 from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.kernel.i18n import N_
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.programme.tables import Event
 from events.quiz.rows import QuestionRow, QuizRow, RunRow
@@ -70,12 +71,15 @@ async def run_by_id(run_id: int) -> RunRow | None:
     return RunRow.of(row) if row else None
 
 
-async def run_for_host(run_id: int, user: CurrentUser) -> tuple[RunRow, QuizRow, dict[str, Any]]:
-    """The run, its quiz and event if this user may host it (the event's organiser or an admin)."""
+async def run_for_host(
+    run_id: int, user: CurrentUser, needed: OrgRole = OrgRole.EDITOR
+) -> tuple[RunRow, QuizRow, dict[str, Any]]:
+    """The run, its quiz and event if this user's role in the event's organisation includes `needed` (editors
+    host, viewers read results); another organisation's run is NotFound, the same as a missing one."""
     run = await run_by_id(run_id)
     if run is None:
         raise NotFound(N_("No quiz run with this number"))
-    quiz, event = await quiz_for_organiser(run.quiz, user)
+    quiz, event = await quiz_for_organiser(run.quiz, user, needed)
     return run, quiz, event
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.registration import service
 from events.registration.routes.back_office import FILTERS, attendee_csv
@@ -84,10 +85,10 @@ async def api_registrations(
     status: Annotated[str, QueryParameter(name="status")] = "",
 ) -> Response:
     """The attendee list of an event you organise; `?format=csv` for the Excel export."""
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     if format_ == "csv":
         return await attendee_csv(request, event, current_user, clock)
-    rows = await service.registrations_of(event["id"], status if status in FILTERS else None)
+    rows = await service.list_for_organiser(event, current_user, clock.now(), status if status in FILTERS else None)
     return Response(
         [
             RegistrationListItem(

@@ -30,7 +30,7 @@ async def join(request: Request, token: FromPath[str], settings: SettingsDep, cl
 
 @get("/organiser/events/{slug:str}/attendance", guards=[organiser_guard], name="registration:attendance")
 async def attendance_page(current_user: CurrentUserDep, slug: FromPath[str]) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_member(slug, current_user)
     rows = await service.attendance_of(event["id"])
     confirmed = [r for r in rows if r["status"] == "confirmed"]
     return Template(
@@ -45,7 +45,7 @@ async def attendance_page(current_user: CurrentUserDep, slug: FromPath[str]) -> 
 
 @get("/organiser/events/{slug:str}/attendance/export", guards=[organiser_guard], name="registration:attendance_csv")
 async def attendance_export(request: Request, current_user: CurrentUserDep, slug: FromPath[str], clock: ClockDep) -> Response:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_member(slug, current_user)
     body = await service.attendance_csv(event, current_user, clock.now(), language_of(request))
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="attendance-{event["slug"]}.csv"', "cache-control": "no-store",
@@ -55,7 +55,7 @@ async def attendance_export(request: Request, current_user: CurrentUserDep, slug
 @get("/api/events/{slug:str}/attendance", tags=["registration"], guards=[organiser_guard], name="api:attendance")
 async def api_attendance(current_user: CurrentUserDep, slug: FromPath[str]) -> list[AttendanceItem]:
     """Per registration of an event you organise: status, attended, first_join_at, last_join_at, checked_in_at."""
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_member(slug, current_user)
     return [
         AttendanceItem(id=r["id"], name=r["name"], email=r["email"], status=r["status"], attended=r["attended"],
                        first_join_at=r["first_join_at"], last_join_at=r["last_join_at"], checked_in_at=r["checked_in_at"])

@@ -15,6 +15,7 @@ from events.accounts.service import CurrentUser
 from events.kernel.clock import Clock
 from events.kernel.errors import NotFound, RuleViolation
 from events.mail import service as mail
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.registration import service
 from events.registration.routes.dependencies import ManageLinksDep
@@ -38,7 +39,7 @@ async def attendee_list(
     status: Annotated[str, QueryParameter(name="status")] = "",
     q: Annotated[str, QueryParameter(name="q")] = "",
 ) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     status = status if status in FILTERS else ""
     return Template(
         "registration/attendees.html",
@@ -71,7 +72,7 @@ async def attendee_csv(request: Request, event: dict[str, Any], user: CurrentUse
 
 @get("/organiser/events/{slug:str}/registrations/export", guards=[organiser_guard], name="registration:export")
 async def export_page(request: Request, current_user: CurrentUserDep, slug: FromPath[str], clock: ClockDep) -> Response:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return await attendee_csv(request, event, current_user, clock)
 
 
@@ -97,14 +98,14 @@ async def registration_action(
     event = await programme.event_for_organiser(slug, current_user)
     now = clock.now()
     if action == "check-in":
-        await service.set_checked_in(event, registration_id, data.get("undo") != "1", now)
+        await service.set_checked_in(event, registration_id, data.get("undo") != "1", now, by=current_user)
         if data.get("from") == "scan":
             return Redirect(path=f"/organiser/events/{slug}/registrations/{registration_id}/scan", status_code=303)
     elif action == "cancel":
         await service.registration_of_event(event["id"], registration_id)
-        await service.cancel_registration(registration_id, now, manage_links)
+        await service.cancel_registration(registration_id, now, manage_links, by=current_user)
     elif action in ("approve", "reject"):
-        await service.decide(event, registration_id, action == "approve", now, manage_links)
+        await service.decide(event, registration_id, action == "approve", now, manage_links, by=current_user)
     elif action == "move":
         try:
             target = int(data.get("target", ""))
@@ -128,7 +129,7 @@ def _questions_page(event: dict[str, Any], questions: list, errors: dict, values
 
 @get("/organiser/events/{slug:str}/questions", guards=[organiser_guard], name="registration:questions")
 async def questions_page(current_user: CurrentUserDep, slug: FromPath[str]) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return _questions_page(event, await service.questions_of(event["id"]), {}, {})
 
 
@@ -166,7 +167,7 @@ async def question_action(
 
 @get("/organiser/events/{slug:str}/mail", guards=[organiser_guard], name="mail:failed")
 async def failed_mail_page(current_user: CurrentUserDep, slug: FromPath[str]) -> Template:
-    event = await programme.event_for_organiser(slug, current_user)
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     return Template(
         "registration/failed_mail.html",
         context={

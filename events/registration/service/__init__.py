@@ -39,7 +39,7 @@ from events.registration.service.event_changes import (
     notify_event_changed,
     on_event_change,
 )
-from events.registration.service.export import export_csv
+from events.registration.service.export import export_csv, list_for_organiser
 from events.registration.service.links import ManageLinks, event_as_seen_by, join_url_for
 from events.registration.service.mails import (
     KINDS_WITH_INVITATION,
@@ -111,6 +111,7 @@ __all__ = [
     "session_attendance",
     "use_join_link",
     "export_csv",
+    "list_for_organiser",
     "has_registrations",
     "join_url_for",
     "keep_events_with_registrations",

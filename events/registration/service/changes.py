@@ -37,8 +37,11 @@ from events.webhooks import service as webhooks
 from events.webhooks.tables import EventType
 
 
-async def cancel_registration(registration_id: int, now: datetime, links: ManageLinks) -> RegistrationRow:
-    """Cancels an active registration, tells the person, and gives a freed place to the waiting list."""
+async def cancel_registration(
+    registration_id: int, now: datetime, links: ManageLinks, by: CurrentUser | None = None
+) -> RegistrationRow:
+    """Cancels an active registration, tells the person, and gives a freed place to the waiting list. `by`: the
+    organiser who cancelled it for the participant (written in the audit trail)."""
     engine = Registration._meta.db
     async with write_transaction(engine):
         current = await Registration.select(Registration.event).where(Registration.id == registration_id).first()
@@ -55,6 +58,9 @@ async def cancel_registration(registration_id: int, now: datetime, links: Manage
         row.update(status=RegistrationStatus.CANCELLED, cancelled_at=now)
         await queue_registration_mail(RegistrationMailKind.CANCELLED, event, row, links, now)
         await webhooks.emit_all([webhooks.about_registration(EventType.REGISTRATION_CANCELLED, event, row)], now)
+        if by is not None:
+            await audit.record(now, AuditAction.CANCEL, f"registration {registration_id} cancelled for the participant",
+                               user=by, event_id=event["id"], subject=f"registration {registration_id}")
         if was_confirmed:
             await promote_locked(event, now, links)
         return RegistrationRow.from_row(row)
@@ -67,8 +73,12 @@ async def cancel_by_token(token: str, now: datetime, links: ManageLinks) -> Regi
     return await cancel_registration(row["id"], now, links)
 
 
-async def decide(event: dict[str, Any], registration_id: int, approve: bool, now: datetime, links: ManageLinks) -> RegistrationStatus:
-    """Approves (a place if there is one, else the waiting list) or rejects a pending registration."""
+async def decide(
+    event: dict[str, Any], registration_id: int, approve: bool, now: datetime, links: ManageLinks,
+    by: CurrentUser | None = None,
+) -> RegistrationStatus:
+    """Approves (a place if there is one, else the waiting list) or rejects a pending registration; `by`, the
+    organiser who decided, is written in the audit trail."""
     engine = Registration._meta.db
     async with write_transaction(engine):
         locked = await locked_event(engine, event_id=event["id"])
@@ -87,17 +97,26 @@ async def decide(event: dict[str, Any], registration_id: int, approve: bool, now
         row.update(status=status, queued_at=now)
         await queue_registration_mail(status, locked, row, links, now, position=await waitlist_position(row))
         await webhooks.emit_all(status_happenings(locked, row), now)
+        await audit.record(now, AuditAction.APPROVE if approve else AuditAction.REJECT,
+                           f"registration {registration_id}: {status}", user=by, actor_label="" if by else "system",
+                           event_id=event["id"], subject=f"registration {registration_id}")
         return status
 
 
-async def set_checked_in(event: dict[str, Any], registration_id: int, checked_in: bool, now: datetime) -> RegistrationRow:
+async def set_checked_in(
+    event: dict[str, Any], registration_id: int, checked_in: bool, now: datetime, by: CurrentUser | None = None
+) -> RegistrationRow:
+    """Checks a confirmed participant in (or undoes it); the change and who made it go into the audit trail."""
+    row = await registration_row_of_event(event["id"], registration_id)
+    if checked_in and row["status"] != RegistrationStatus.CONFIRMED:
+        raise Conflict(N_("Only confirmed participants can be checked in."))
     async with write_transaction(Registration._meta.db):
-        row = await registration_row_of_event(event["id"], registration_id)
-        if checked_in and row["status"] != RegistrationStatus.CONFIRMED:
-            raise Conflict(N_("Only confirmed participants can be checked in."))
         await Registration.update({Registration.checked_in_at: now if checked_in else None}).where(
             Registration.id == registration_id
         )
+        await audit.record(now, AuditAction.CHECK_IN if checked_in else AuditAction.UNDO_CHECK_IN,
+                           f"registration {registration_id}", user=by, actor_label="" if by else "system",
+                           event_id=event["id"], subject=f"registration {registration_id}")
         was_in = row["checked_in_at"] is not None
         row["checked_in_at"] = now if checked_in else None
         if checked_in and not was_in:

@@ -29,7 +29,7 @@ async def library_page(
 ) -> Template:
     aspect, kind = known_filters(aspect, kind)
     language = language if language in service.LANGUAGES else None
-    rows = await service.list_resources(aspect=aspect, kind=kind, q=q, language=language)
+    rows = await service.list_resources(aspect=aspect, kind=kind, q=q, language=language, keepers=[])  # shared only
     return Template(
         "resources/library.html",
         context={
@@ -66,6 +66,8 @@ async def api_list_resources(
         language=_api_filter("language", language, service.LANGUAGES),
         include_retired=organiser and retired,
         broken_only=organiser and broken,
+        # the shared library, and for organisers their own organisations' entries too
+        keepers=await service.visible_organisation_ids(current_user) if organiser and current_user else [],
     )
     return [resource_out(r, organiser) for r in rows]
 
@@ -73,7 +75,10 @@ async def api_list_resources(
 @get("/api/resources/{resource_id:int}", tags=["resources"], summary="One resource")
 async def api_get_resource(current_user: MaybeUserDep, resource_id: FromPath[int]) -> ResourceOut:
     organiser = current_user is not None and current_user.is_organiser
-    return resource_out(await service.get_resource(resource_id, include_retired=organiser), organiser)
+    row = await service.get_resource(resource_id, include_retired=organiser)
+    if row.organisation is not None and (current_user is None or row.organisation not in await service.visible_organisation_ids(current_user)):
+        raise NotFound(N_("No resource with this number"))  # an organisation's own entry: for its members
+    return resource_out(row, organiser)
 
 
 @get("/api/events/{slug:str}/resources", tags=["resources"], summary="The resources of a published event")

@@ -36,7 +36,7 @@ async def organiser_event_panel(event: dict, request: Request, **_: Any) -> Sect
         {
             "event": event,
             "resources": linked,
-            "choices": await service.choices_by_aspect(exclude=[r.id for r in linked]),
+            "choices": await service.choices_by_aspect(exclude=[r.id for r in linked], keepers=[event["organisation"]]),
             "aspects": service.ASPECTS,
             "next": request.url.path,
         },

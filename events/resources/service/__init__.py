@@ -5,6 +5,8 @@
 - `editing`: validating, adding, changing, retiring and restoring
 - `importing`: CSV and JSON import, all rows or none
 - `links`: the resources of events and sessions
+- `stewardship`: who keeps and may change which entry (shared: admins; an organisation's own: its editors), and
+  the audited changes and links that routes call
 """
 
 from events.resources.service.editing import (
@@ -40,6 +42,19 @@ from events.resources.service.links import (
     resources_of_event,
     resources_of_session,
 )
+from events.resources.service.stewardship import add as add_resource
+from events.resources.service.stewardship import change as change_resource
+from events.resources.service.stewardship import import_as as import_resources_as
+from events.resources.service.stewardship import (
+    keeper_for_new,
+    require_may_add,
+    resource_for,
+    visible_organisation_ids,
+)
+from events.resources.service.stewardship import link as link_resource
+from events.resources.service.stewardship import restore as restore_resource_as
+from events.resources.service.stewardship import retire as retire_resource_as
+from events.resources.service.stewardship import unlink as unlink_resource
 from events.resources.service.vocabulary import ASPECTS, FIELDS, KINDS, LANGUAGES, MAX_IMPORT_ROWS
 
 __all__ = [
@@ -49,6 +64,17 @@ __all__ = [
     "LANGUAGES",
     "MAX_IMPORT_ROWS",
     "ImportRefused",
+    "add_resource",
+    "change_resource",
+    "import_resources_as",
+    "keeper_for_new",
+    "link_resource",
+    "require_may_add",
+    "resource_for",
+    "restore_resource_as",
+    "retire_resource_as",
+    "unlink_resource",
+    "visible_organisation_ids",
     "attach_to_event",
     "attach_to_session",
     "check_url",

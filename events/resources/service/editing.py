@@ -161,9 +161,13 @@ def clean_resource(data: dict[str, Any], partial: bool = False) -> dict[str, Any
     return clean
 
 
-async def create_resource(data: dict[str, Any], user_id: int | None, now: datetime) -> ResourceRow:
+async def create_resource(
+    data: dict[str, Any], user_id: int | None, now: datetime, organisation: int | None = None
+) -> ResourceRow:
+    """A new entry: of the shared library (`organisation` None) or kept by that organisation. Who may add which
+    is `stewardship`'s rule; this writes it."""
     values = clean_resource(data)
-    row = Resource(**values, created_by=user_id, created_at=now, updated_at=now)
+    row = Resource(**values, created_by=user_id, organisation=organisation, created_at=now, updated_at=now)
     await row.save()
     return await get_resource(row.id)
 

@@ -150,7 +150,9 @@ def _cleaned_or_refused(rows: Rows) -> list[dict[str, Any]]:
     return cleaned
 
 
-async def import_resources(rows: Rows, user_id: int | None, now: datetime, engine: Engine) -> int:
+async def import_resources(
+    rows: Rows, user_id: int | None, now: datetime, engine: Engine, organisation: int | None = None
+) -> int:
     """Load all rows or none: every row is validated first; one bad row refuses the whole import.
 
     A row whose URL already exists in the library updates that resource (so a list from the platform can be
@@ -168,5 +170,5 @@ async def import_resources(rows: Rows, user_id: int | None, now: datetime, engin
                     {**{getattr(Resource, k): v for k, v in values.items()}, Resource.updated_at: now}
                 ).where(Resource.id == existing[values["url"]])
             else:
-                await Resource.insert(Resource(**values, created_by=user_id, created_at=now, updated_at=now))
+                await Resource.insert(Resource(**values, created_by=user_id, organisation=organisation, created_at=now, updated_at=now))
     return len(cleaned)

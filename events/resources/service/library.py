@@ -5,6 +5,7 @@ asked for."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
@@ -33,9 +34,13 @@ async def list_resources(
     include_retired: bool = False,
     broken_only: bool = False,
     retired_only: bool = False,
+    keepers: Iterable[int] | None = None,
 ) -> list[ResourceRow]:
-    """Resources matching every filter given, by aspect order then title. Unknown aspect/kind match nothing."""
+    """Resources matching every filter given, by aspect order then title. Unknown aspect/kind match nothing.
+    With `keepers`, only the shared library and the entries of those organisations (`[]`: shared only)."""
     query = Resource.select()
+    if keepers is not None:
+        query = query.where(_kept_by(keepers))
     if aspect:
         query = query.where(Resource.aspect == aspect)
     if kind:
@@ -68,13 +73,19 @@ async def get_resource(resource_id: int, include_retired: bool = False) -> Resou
     return ResourceRow.from_row(row)
 
 
-async def resource_choices(include: Iterable[int] = ()) -> list[tuple[int, str]]:
+def _kept_by(keepers: Iterable[int]) -> Any:
+    """Where-clause: shared entries, or entries kept by one of these organisations."""
+    ids = list(keepers)
+    return Resource.organisation.is_null() | Resource.organisation.is_in(ids) if ids else Resource.organisation.is_null()
+
+
+async def resource_choices(include: Iterable[int] = (), keepers: Iterable[int] | None = None) -> list[tuple[int, str]]:
     """(id, "title (aspect)") for select boxes: every live resource, plus the retired ones in `include`
-    (so a form for an existing link still shows what it points at)."""
+    (so a form for an existing link still shows what it points at); with `keepers`, only shared entries and those
+    organisations' own."""
     keep = set(include)
-    rows = await Resource.select(Resource.id, Resource.title, Resource.aspect, Resource.retired_at).order_by(
-        Resource.title
-    )
+    query = Resource.select(Resource.id, Resource.title, Resource.aspect, Resource.retired_at).order_by(Resource.title)
+    rows = await (query.where(_kept_by(keepers)) if keepers is not None else query)
     return [
         (r["id"], f"{r['title']} ({r['aspect']})")
         for r in rows
@@ -87,10 +98,13 @@ def group_by_aspect(rows: list[ResourceRow]) -> list[tuple[str, list[ResourceRow
     return [(aspect, [r for r in rows if r.aspect == aspect]) for aspect in ASPECTS if any(r.aspect == aspect for r in rows)]
 
 
-async def choices_by_aspect(exclude: Iterable[int] = ()) -> list[tuple[str, list[tuple[int, str]]]]:
-    """[(aspect, [(id, title)])] of live resources for a grouped select box, leaving out `exclude` (already linked)."""
+async def choices_by_aspect(
+    exclude: Iterable[int] = (), keepers: Iterable[int] | None = None
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """[(aspect, [(id, title)])] of live resources for a grouped select box, leaving out `exclude` (already
+    linked); with `keepers`, only shared entries and those organisations' own."""
     skip = set(exclude)
-    rows = await list_resources()
+    rows = await list_resources(keepers=keepers)
     return [(aspect, [(r.id, r.title) for r in group if r.id not in skip])
             for aspect, group in group_by_aspect(rows) if any(r.id not in skip for r in group)]
 
