@@ -69,3 +69,11 @@ def test_several_days_and_calendar_dates():
     assert writing.day(date(2026, 12, 6), "nl", weekday=True) == "zondag 6 december 2026"
     # Without an event's zone a moment is shown on the platform's clock (Amsterdam), not in UTC.
     assert writing.clock(utc(2026, 7, 1, 23, 15), "nl") == "1.15 uur"
+
+
+def test_the_browser_journeys_scanner_finds_times_with_seconds_in_text_only():
+    from tests.e2e.conftest import times_with_seconds
+
+    assert times_with_seconds("<p>Gestart om 09:30:00</p>") == ["09:30:00"]
+    assert times_with_seconds('<time datetime="2026-12-06T09:30:00+01:00">zondag 6 december 2026, 9.30 uur</time>') == []
+    assert times_with_seconds("<script>var t = '10:00:00';</script><p>13.00 tot 15.00 uur</p>") == []
