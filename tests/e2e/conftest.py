@@ -74,7 +74,7 @@ def _scan_pages_for_seconds(context) -> list[str]:
         if route.request.resource_type != "document":
             route.fallback()
             return
-        response = route.fetch()
+        response = route.fetch(max_redirects=0)  # the browser follows redirects itself (and keeps the URL)
         if response.headers.get("content-type", "").startswith("text/html"):
             found.extend(f"{route.request.url}: {hit}" for hit in times_with_seconds(response.text()))
         route.fulfill(response=response)
