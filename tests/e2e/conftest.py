@@ -88,9 +88,7 @@ def new_tab(browser, live_server):
         base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.times_with_seconds = _scan_pages_for_seconds(context)
-    return tab
+    return context.new_page()
 
 
 def assert_no_seconds(tab) -> None:
@@ -108,6 +106,7 @@ def page(live_server, browser, request) -> Iterator[object]:
     """A fresh browser tab on the live server; its last page is saved as test-artifacts/<test>.png.
     Request it LAST in a test's arguments: fixtures set up after it cannot use asyncio (see `browser`)."""
     tab = new_tab(browser, live_server)
+    tab.times_with_seconds = _scan_pages_for_seconds(tab.context)
     yield tab
     try:
         screenshot(tab, request)
