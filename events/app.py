@@ -16,7 +16,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, Contact, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
@@ -41,8 +41,9 @@ from events.web.access_log import AccessLog
 from events.web.auth import AuthenticationMiddleware
 from events.web.cookies import csrf_cookie, session_cookie
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
-from events.web.errors import EXCEPTION_HANDLERS, refuse_impossible_ids
+from events.web.errors import EXCEPTION_HANDLERS, before_request
 from events.web.headers import API_VERSION, security_headers
+from events.web.openapi import API_DESCRIPTION, describe_error_answers
 from events.web.plugin import WebPlugin
 from events.web.public_cache import PublicCacheMiddleware
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
@@ -85,24 +86,26 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
     owns_engine = engine is None
     engine = engine or database.make_engine(settings.database)
     database.bind_engine(engine)
-    return Litestar(
+    app = Litestar(
         route_handlers=[create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"csrf_free": True})],
         state=State({"settings": settings, "clock": clock, "engine": engine}),
         dependencies=_dependencies(settings, clock, engine),
         middleware=_middleware(settings),
         stores={"sessions": _session_store(settings)},
         before_send=[security_headers(settings)],
-        before_request=refuse_impossible_ids,
+        before_request=before_request,
         plugins=[_channels(settings), *(plugin(settings) for plugin in DOMAIN_PLUGINS)],
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_database_lifespan(engine, owns_engine), rate_limit_lifespan(settings)],
-        openapi_config=_openapi_config(),
+        openapi_config=_openapi_config(settings),
         # Material downloads are PDFs/Office/video (already compressed) and keep their Content-Length.
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/", "/materials/"]),
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         debug=settings.debug,
     )
+    describe_error_answers(app)
+    return app
 
 
 def served_app(settings: Settings):
@@ -169,11 +172,12 @@ def _middleware(settings: Settings) -> list:
     return [*limits, PublicCacheMiddleware, sessions.middleware, csrf, AuthenticationMiddleware]
 
 
-def _openapi_config() -> OpenAPIConfig:
+def _openapi_config(settings: Settings) -> OpenAPIConfig:
     return OpenAPIConfig(
         title="events",
         version=API_VERSION,
-        description="Conferences, webinars and weerbaarheidsfestivals: the public and organiser API.",
+        description=API_DESCRIPTION,
+        contact=Contact(name="Platform weerbare overheid", email=settings.contact_email, url=settings.base_url),
         path="/schema",
         # JSON only: a UI would load scripts from other hosts, which our CSP (rightly) refuses.
         render_plugins=[JsonRenderPlugin(path=["/openapi.json", "/"])],

@@ -7,6 +7,7 @@ exits, so nobody has to read a traceback to fix a typo in their environment.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -158,6 +159,11 @@ class Settings:
     mail_from: str = "Evenementen <noreply@events.local>"
     default_language: str = "nl"
     retention_days: int = 365
+    # The platform's contact for privacy questions and accessibility complaints (the /privacy and
+    # /toegankelijkheid pages), and where security reports go (/.well-known/security.txt, RFC 9116).
+    contact_email: str = "contact@events.local"
+    security_contact: str = "mailto:security@events.local"
+    security_txt_days: int = 180  # security.txt's Expires lies this many days ahead (RFC 9116: under a year)
     max_upload_mb: int = 50
     # Deliver the outbox inside `events serve`; switch off when `events worker` runs on its own.
     deliver_in_process: bool = True
@@ -212,6 +218,13 @@ class Settings:
         if not secret_key:
             secret_key = _persistent_secret(data_dir)
 
+        security_contact = (env.get("EVENTS_SECURITY_CONTACT") or cls.security_contact).strip()
+        if not (security_contact.startswith("https://") or re.fullmatch(r"mailto:[^@\s]+@[^@\s]+\.\w+", security_contact)):
+            raise SettingsError(f"EVENTS_SECURITY_CONTACT: expected mailto:ADDRESS or an https URL, got {security_contact!r}")
+        security_txt_days = _int(env, "EVENTS_SECURITY_TXT_DAYS", 180, minimum=1)
+        if security_txt_days > 364:
+            raise SettingsError(f"EVENTS_SECURITY_TXT_DAYS: must be under a year (RFC 9116), got {security_txt_days}")
+
         return cls(
             database=database,
             data_dir=data_dir,
@@ -222,6 +235,9 @@ class Settings:
             mail_from=env.get("EVENTS_MAIL_FROM") or cls.mail_from,
             default_language=language,
             retention_days=_int(env, "EVENTS_RETENTION_DAYS", 365, minimum=1),
+            contact_email=(env.get("EVENTS_CONTACT_EMAIL") or cls.contact_email).strip(),
+            security_contact=security_contact,
+            security_txt_days=security_txt_days,
             max_upload_mb=_int(env, "EVENTS_MAX_UPLOAD_MB", 50, minimum=1),
             deliver_in_process=_bool(env, "EVENTS_DELIVER_IN_PROCESS", True),
             secure_cookies=_bool(env, "EVENTS_SECURE_COOKIES", base_url.startswith("https://")),

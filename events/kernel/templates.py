@@ -8,27 +8,19 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from events.kernel.i18n import LOCALES, gettext_for, ngettext_for
+from events.kernel import writing
+from events.kernel.i18n import gettext_for, ngettext_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 LanguageOf = Callable[[Context], str]
 
 
-def _localise(value: datetime, tz: str | None) -> datetime:
-    return value.astimezone(ZoneInfo(tz)) if tz else value
-
-
 def _filters_and_globals(language_of: LanguageOf) -> tuple[dict[str, Any], dict[str, Any]]:
-    def locale(ctx: Context) -> str:
-        return LOCALES.get(language_of(ctx), LOCALES["nl"])
-
     @pass_context
     def gettext(ctx: Context, message: str, **values: Any) -> str:
         return gettext_for(language_of(ctx), message, **values)
@@ -42,25 +34,33 @@ def _filters_and_globals(language_of: LanguageOf) -> tuple[dict[str, Any], dict[
         return language_of(ctx)
 
     @pass_context
-    def datetime_filter(ctx: Context, value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
-        return "" if value is None else format_datetime(_localise(value, tz), format=fmt, locale=locale(ctx))
+    def datetime_filter(ctx: Context, value: datetime | None, tz: str | None = None, fmt: str = "full") -> str:
+        """"donderdag 20 januari 2028, 13.00 uur"; any other `fmt` drops the weekday."""
+        return "" if value is None else writing.moment(value, language_of(ctx), tz, weekday=fmt == "full")
 
     @pass_context
     def date_filter(ctx: Context, value: datetime | None, tz: str | None = None, fmt: str = "full") -> str:
-        return "" if value is None else format_date(_localise(value, tz), format=fmt, locale=locale(ctx))
+        """"donderdag 20 januari 2028"; any other `fmt` is "20 januari 2028"."""
+        return "" if value is None else writing.day(value, language_of(ctx), tz, weekday=fmt == "full")
 
     @pass_context
     def time_filter(ctx: Context, value: datetime | None, tz: str | None = None) -> str:
-        return "" if value is None else format_time(_localise(value, tz), format="HH:mm", locale=locale(ctx))
+        return "" if value is None else writing.clock(value, language_of(ctx), tz)
 
     @pass_context
-    def when(ctx: Context, value: datetime | None, tz: str = "Europe/Amsterdam", fmt: str = "full") -> str:
-        if value is None:
-            return ""
-        pattern = "EEEE d MMMM y, HH:mm" if fmt == "full" else fmt
-        return format_datetime(_localise(value, tz), format=pattern, locale=locale(ctx))
+    def period_filter(ctx: Context, start: datetime | None, end: datetime | None, tz: str | None = None) -> str:
+        """`start | period(end, tz)`: "donderdag 20 januari 2028, 13.00 tot 15.00 uur"."""
+        return "" if start is None else writing.period(start, end, language_of(ctx), tz)
 
-    filters = {"datetime": datetime_filter, "date": date_filter, "time": time_filter, "when": when}
+    @pass_context
+    def hours_filter(ctx: Context, start: datetime | None, end: datetime | None, tz: str | None = None) -> str:
+        """`start | hours(end, tz)`: "13.00 tot 15.00 uur" / "1–3 pm"."""
+        return "" if start is None or end is None else writing.hours(start, end, language_of(ctx), tz)
+
+    filters = {
+        "datetime": datetime_filter, "date": date_filter, "time": time_filter, "when": datetime_filter,
+        "period": period_filter, "hours": hours_filter,
+    }
     globals_ = {"_": gettext, "ngettext": ngettext, "current_lang": current_lang}
     return filters, globals_
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -128,6 +130,28 @@ def refuse_impossible_ids(request: Request) -> None:
     for value in request.path_params.values():
         if isinstance(value, int) and not isinstance(value, bool) and not -MAX_ID <= value <= MAX_ID:
             raise NotFoundException()
+
+
+JSON_TYPE = re.compile(r"^application/([\w.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
+
+
+def refuse_unsupported_media(request: Request) -> None:
+    """415 for an /api body that is sent as something else than JSON to an operation that reads JSON (REST API
+    Design Rules), instead of a confusing "JSON is malformed". Multipart uploads declare their own type."""
+    if request.method not in {"POST", "PUT", "PATCH"} or not request.url.path.startswith("/api/"):
+        return
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if data is None:
+        return
+    encoding = getattr(data.kwarg_definition, "media_type", None) or RequestEncodingType.JSON
+    content_type = request.headers.get("content-type", "")
+    if encoding == RequestEncodingType.JSON and content_type and not JSON_TYPE.match(content_type):
+        raise HTTPException(status_code=415, detail="Send the body as JSON (Content-Type: application/json)")
+
+
+def before_request(request: Request) -> None:
+    refuse_impossible_ids(request)
+    refuse_unsupported_media(request)
 
 
 EXCEPTION_HANDLERS = {

@@ -1,17 +1,19 @@
-"""Cross-cutting pages: health check and the language switch."""
+"""Cross-cutting pages: health check, the language switch, the accessibility statement and security.txt."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from typing import Annotated
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from piccolo.engine.base import Engine
 
 from events.kernel.i18n import LANGUAGES
 from events.web.auth import BARE
+from events.web.deps import ClockDep, SettingsDep
 from events.web.i18n import LANG_COOKIE
 
 
@@ -48,4 +50,23 @@ async def switch_language(language: FromPath[str], next_: Annotated[str | None, 
     return response
 
 
-ROUTES = [livez, healthz, switch_language]
+@get("/toegankelijkheid", opt={"csrf_free": True}, include_in_schema=False)
+async def accessibility_statement(settings: SettingsDep) -> Template:
+    """The platform's accessibility statement, in the structure of the official Dutch template."""
+    return Template("site/accessibility.html", context={"contact_email": settings.contact_email})
+
+
+@get("/.well-known/security.txt", opt={"csrf_free": True}, include_in_schema=False, media_type="text/plain")
+async def security_txt(settings: SettingsDep, clock: ClockDep) -> Response:
+    """RFC 9116: where to report a vulnerability; it expires `security_txt_days` ahead, so it is never stale."""
+    expires = (clock.now().astimezone(UTC) + timedelta(days=settings.security_txt_days)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.security_contact}",
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {settings.base_url}/.well-known/security.txt",
+    ]
+    return Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8")
+
+
+ROUTES = [livez, healthz, switch_language, accessibility_statement, security_txt]

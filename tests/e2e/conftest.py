@@ -56,12 +56,43 @@ def browser(chromium_path, live_server) -> Iterator[object]:
         playwright.stop()
 
 
+# A clock time with seconds ("09:30:00", "9.30.00") in a page's visible text: pages never show seconds.
+WITH_SECONDS = re.compile(r"\b\d{1,2}[:.]\d{2}[:.]\d{2}\b")
+HIDDEN = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+
+
+def times_with_seconds(html: str) -> list[str]:
+    """Times with seconds in the text of a page (tags and their attributes, such as <time datetime>, left out)."""
+    return WITH_SECONDS.findall(HIDDEN.sub(" ", html))
+
+
+def _scan_pages_for_seconds(context) -> list[str]:
+    """Every HTML page the tab loads is scanned as it passes; the findings are checked when the tab closes."""
+    found: list[str] = []
+
+    def scan(route) -> None:
+        if route.request.resource_type != "document":
+            route.fallback()
+            return
+        response = route.fetch(max_redirects=0)  # the browser follows redirects itself (and keeps the URL)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            found.extend(f"{route.request.url}: {hit}" for hit in times_with_seconds(response.text()))
+        route.fulfill(response=response)
+
+    context.route("**/*", scan)
+    return found
+
+
 def new_tab(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     context.set_default_timeout(10_000)
     return context.new_page()
+
+
+def assert_no_seconds(tab) -> None:
+    assert not tab.times_with_seconds, f"times with seconds on a page: {tab.times_with_seconds[:5]}"
 
 
 def screenshot(tab, request) -> None:
@@ -75,11 +106,13 @@ def page(live_server, browser, request) -> Iterator[object]:
     """A fresh browser tab on the live server; its last page is saved as test-artifacts/<test>.png.
     Request it LAST in a test's arguments: fixtures set up after it cannot use asyncio (see `browser`)."""
     tab = new_tab(browser, live_server)
+    tab.times_with_seconds = _scan_pages_for_seconds(tab.context)
     yield tab
     try:
         screenshot(tab, request)
     finally:
         tab.context.close()
+    assert_no_seconds(tab)
 
 
 def audit(page, context: str = "") -> None:

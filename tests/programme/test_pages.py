@@ -98,13 +98,13 @@ async def test_event_page_shows_local_time_format_venue_agenda_speakers_and_a_ca
     page = await client.get(f"/events/{event['slug']}")
     text = page.text
     assert page.status_code == 200
-    assert "zondag 6 december 2026" in text and "09:30" in text and "16:30" in text  # Amsterdam time, not UTC
+    assert "zondag 6 december 2026, 9.30 tot 16.30 uur" in text  # Amsterdam time, not UTC; no seconds
     assert "Hybride" in text and "Goudse Schouwburg, Gouda" in text
     assert "Keynote" in text and "Sanne Spreker" in text and f"/speakers/{speaker.id}" in text
     assert 'href="#register"' in text and 'id="register"' in text and "Meld u aan" in text
     assert "<strong>weerbaarheid</strong>" in text
     english = await client.get(f"/events/{event['slug']}?lang=en")
-    assert "Sunday, 6 December 2026" in english.text and "Register for this event" in english.text
+    assert "Sunday 6 December 2026, 9:30 am–4:30 pm" in english.text and "Register for this event" in english.text
 
 
 async def test_event_page_of_a_cancelled_event_says_so_without_a_call_to_register(client, organiser, own_panels_only):

@@ -11,6 +11,7 @@ from litestar.response import Template
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
 from events.kernel.sections import sections_for
+from events.organisations import service as organisations
 from events.programme import service as programme
 from events.programme.routes.labels import LABELS
 from events.programme.tables import EventKind
@@ -52,6 +53,7 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
             "sections": sections,
             "ended": event["ends_at"] < clock.now(),
             "may_manage": await programme.may_edit(event, current_user),
+            "organisation": await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None,
             "labels": LABELS,
         },
     )
@@ -86,7 +88,12 @@ async def speaker_page(speaker_id: FromPath[int]) -> Template:
 
 @get("/privacy", opt={"csrf_free": True}, include_in_schema=False)
 async def privacy(settings: SettingsDep) -> Template:
-    return Template("programme/privacy.html", context={"retention_days": settings.retention_days})
+    with_statement = [o for o in await organisations.all_organisations() if o.privacy_url]
+    return Template(
+        "site/privacy.html",
+        context={"retention_days": settings.retention_days, "contact_email": settings.contact_email,
+                 "organisations": with_statement},
+    )
 
 
 ROUTES = [home, archive, event_page, session_page, speaker_page, privacy]
