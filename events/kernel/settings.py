@@ -189,7 +189,6 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
         env = os.environ if env is None else env
         cwd = cwd or Path.cwd()
-
         data_dir = Path(env.get("EVENTS_DATA_DIR") or "var")
         if not data_dir.is_absolute():
             data_dir = cwd / data_dir

@@ -14,7 +14,7 @@ from events.ical.document import latest as _latest
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.programme import service as programme
-from events.programme.tables import Event, EventKind, EventStatus, SessionSpeaker
+from events.programme.tables import Event, EventKind, EventStatus, SessionSpeaker, SpeakerProfile
 
 FEED_HISTORY = timedelta(days=180)  # past events stay in the feed this long, so calendars keep their history
 FEED_LIMIT = 1000
@@ -30,27 +30,37 @@ async def programme_download(slug: str, base_url: str, sender: str = "") -> Cale
     sessions = await programme.sessions_of(event["id"])
     if not sessions:
         raise NotFound(N_("This event has no programme yet"))
-    speakers = await _speaker_names([s["id"] for s in sessions])
+    speakers = await _speaker_names([s["id"] for s in sessions], event.get("organisation"))
     data = build.build_programme(event, sessions, speakers, base_url)
     # Sessions and speakers date their changes (deletions too) on the event's programme_updated_at.
     last_modified = _latest([event, *sessions], ("updated_at", "created_at", "programme_updated_at"))
     return CalendarDocument(data, last_modified, f"{event['slug']}-programme.ics")
 
 
-async def _speaker_names(session_ids: list[int]) -> dict[int, list[str]]:
-    """Session id → speaker names in their order, in one query (names only: speakers' addresses are not public)."""
+async def _speaker_names(session_ids: list[int], organisation_id: int | None) -> dict[int, list[str]]:
+    """Session id → speaker names in their order, as the event's organisation shows them (its speaker profiles,
+    else the account's name); names only: speakers' addresses are not public."""
     rows = (
-        await SessionSpeaker.select(SessionSpeaker.session, SessionSpeaker.speaker.name.as_alias("name"))
+        await SessionSpeaker.select(
+            SessionSpeaker.session, SessionSpeaker.speaker.as_alias("speaker"), SessionSpeaker.speaker.name.as_alias("name")
+        )
         .where(SessionSpeaker.session.is_in(session_ids))
         .order_by(SessionSpeaker.position)
         .order_by(SessionSpeaker.id)
         if session_ids
         else []
     )
+    shown = {
+        profile["speaker"]: profile["name"]
+        for profile in await SpeakerProfile.select(SpeakerProfile.speaker, SpeakerProfile.name).where(
+            (SpeakerProfile.organisation == organisation_id) & SpeakerProfile.speaker.is_in([r["speaker"] for r in rows])
+        )
+    } if rows and organisation_id else {}
     names: dict[int, list[str]] = {}
     for row in rows:
-        if row["name"]:
-            names.setdefault(row["session"], []).append(row["name"])
+        name = shown.get(row["speaker"]) or row["name"]
+        if name:
+            names.setdefault(row["session"], []).append(name)
     return names
 
 

@@ -18,7 +18,7 @@ async def make_resource(title="Weerbaarheidsscan", url=None, aspect="voorbereidi
 
 async def make_event(organiser, slug="weerbare-organisatie", status="published", **extra) -> dict:
     event = Event(slug=slug, title=extra.pop("title", "Weerbare organisatie"), status=status, organiser=organiser.id,
-                  organisation=await home_organisation(organiser.id),
+                  organisation=await home_organisation(organiser.id), reminder_minutes="1440,60",  # a new event's schedule
                   starts_at=NOW + timedelta(days=35), ends_at=NOW + timedelta(days=35, hours=4),
                   join_url="https://meet.example.nl/geheim-123", **extra)
     await event.save()

@@ -59,7 +59,7 @@ async def test_speaker_change_shows_in_the_programme_feed(client, organiser):
     assert "Sanne" not in (await client.get(path)).text
     added = await programme.add_speaker(event, session["id"], "sanne@universiteit.nl", NOW, name="Sanne Spreker")
     assert "Sanne Spreker" in (await client.get(path)).text
-    speaker_id = added.speaker.id
+    speaker_id = added.speaker_id
     await programme.update_speaker_profile(event, speaker_id, {"name": "Sanne de Vries"}, NOW)
     assert "Sanne de Vries" in (await client.get(path)).text
 
