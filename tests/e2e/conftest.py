@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import ROOT
 
@@ -67,19 +68,22 @@ def times_with_seconds(html: str) -> list[str]:
 
 
 def _scan_pages_for_seconds(context) -> list[str]:
-    """Every HTML page the tab loads is scanned as it passes; the findings are checked when the tab closes."""
+    """Every HTML page the tab loads is scanned as it passes; the findings are checked when the tab closes. It
+    listens to responses rather than intercepting requests: a routed request is fetched again by Playwright, which
+    loses an upload's file body and the cookies a page sets, so uploads and live sockets would break."""
     found: list[str] = []
 
-    def scan(route) -> None:
-        if route.request.resource_type != "document":
-            route.fallback()
+    def scan(response) -> None:
+        if response.request.resource_type != "document" or response.status != 200:
             return
-        response = route.fetch(max_redirects=0)  # the browser follows redirects itself (and keeps the URL)
-        if response.headers.get("content-type", "").startswith("text/html"):
-            found.extend(f"{route.request.url}: {hit}" for hit in times_with_seconds(response.text()))
-        route.fulfill(response=response)
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return
+        try:
+            found.extend(f"{response.url}: {hit}" for hit in times_with_seconds(response.text()))
+        except PlaywrightError:  # the body is gone when the tab navigated on before it was read
+            pass
 
-    context.route("**/*", scan)
+    context.on("response", scan)
     return found
 
 
