@@ -55,3 +55,16 @@ async def test_organiser_picks_a_resource_in_the_form_and_export_carries_its_add
     assert exported["questions"][-1]["resource_url"] == resource.url
     copy_id = await service.import_quiz(engine, event, exported)
     assert (await service.questions_of(copy_id))[-1].resource == resource.id
+
+
+async def test_the_form_offers_no_other_organisations_own_entries(organiser_client, event, quiz, other_organiser):
+    from tests.conftest import home_organisation
+
+    await resources.create_resource(
+        {"title": "Intern draaiboek van een ander", "url": "https://ander.example/draaiboek", "aspect": "personele_beveiliging",
+         "kind": "guide", "tags": "", "summary": ""},
+        other_organiser.id, NOW, organisation=await home_organisation(other_organiser.id),
+    )
+    await _resource("Gedeelde handreiking")
+    page = await organiser_client.get(f"/organiser/events/{event['slug']}/quizzes/{quiz.id}")
+    assert "Gedeelde handreiking" in page.text and "Intern draaiboek van een ander" not in page.text

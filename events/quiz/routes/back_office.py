@@ -124,7 +124,10 @@ async def _quiz_page(
     editing: int | None = None, status: int = 200,
 ) -> Template:
     questions = await service.questions_of(quiz.id)
-    choices = await resources.resource_choices(include=[q.resource for q in questions if q.resource])
+    # The shared library and the event organisation's own entries: never another organisation's titles.
+    choices = await resources.resource_choices(
+        include=[q.resource for q in questions if q.resource], keepers=[event["organisation"]]
+    )
     return Template(
         "quiz/quiz.html",
         context={
