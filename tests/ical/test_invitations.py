@@ -10,8 +10,8 @@ import pytest
 
 from events.app import create_app
 from events.mail.jobs import worker_jobs
-from events.mail.worker import deliverer_for
 from events.mail.tables import OutboxMessage
+from events.mail.worker import deliverer_for
 from events.programme.tables import Event
 from events.registration import calendar as ical
 from events.registration import service as registration

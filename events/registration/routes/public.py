@@ -27,6 +27,7 @@ from events.registration.service import Applicant
 from events.registration.tables import QuestionKind, RegistrationStatus
 from events.web.deps import ClockDep, SettingsDep
 from events.web.downloads import ICS, NO_STATE, PRIVATE_CACHE, calendar_response
+from events.web.errors import TEXT_CHECKED_OPT
 from events.web.i18n import language_of
 
 PRIVATE_PAGE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
@@ -55,7 +56,7 @@ async def registration_form(slug: FromPath[str], clock: ClockDep) -> Template:
     return Template("registration/register.html", context=await form_context(event, clock.now()))
 
 
-@post("/events/{slug:str}/register", name="registration:submit")
+@post("/events/{slug:str}/register", name="registration:submit", opt=TEXT_CHECKED_OPT)
 async def registration_submit(
     request: Request, slug: FromPath[str], clock: ClockDep, registration_desk: RegistrationDeskDep
 ) -> Response:
