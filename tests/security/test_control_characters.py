@@ -49,7 +49,7 @@ def writes(v: dict) -> list[tuple[str, str, str, dict, str]]:
         ("owner_a", "POST", "/api/tokens", {"label": "{bad}"}, "label"),
         ("owner_a", "POST", f"/api/live/spaces/{space}/polls", {"kind": "choice", "question": "{bad}", "options": ["a", "b"]}, "question"),
         ("owner_a", "POST", f"/api/organisations/{org}/webhooks",
-         {"url": "https://hooks.example.org/{bad}", "events": ["registration.created"]}, "url"),
+         {"url": "https://hooks.example.org/{bad}", "event_types": ["registration.created"]}, "url"),
     ]
     code, join_code = v["live_code"], v["quiz_code"]
     rows += [

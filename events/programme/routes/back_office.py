@@ -93,6 +93,7 @@ async def organiser_home(
         "programme/organiser/list.html",
         context={"events": events, "columns": columns, "values": values, "labels": LABELS, "deleted": deleted,
                  "organisations": await organisations.organisations_of(current_user),
+                 "may_create": await organisations.may_create_events(current_user),
                  "current": request.session.get("organisation", "")},
     )
 
@@ -105,6 +106,7 @@ async def _editable_organisations(user: CurrentUser) -> list[tuple[str, str]]:
 
 @get("/organiser/new-event", guards=[organiser_guard], include_in_schema=False)
 async def new_event_page(request: Request, current_user: CurrentUserDep) -> Template:
+    await organisations.require_may_create_events(current_user)  # a viewer gets no form to fill in vain
     values = {**new_event_values(current_user.name, current_user.email), "organisation": request.session.get("organisation", "")}
     return _form_page(EVENT_FORM, request, values=values, event=None, organisations=await _editable_organisations(current_user))
 

@@ -184,7 +184,8 @@ async def personal_feed_ics(request: Request, key: FromPath[str], settings: Sett
     document = await calendar.personal_feed(
         key, settings.base_url, settings.secret_key, settings.default_language, clock.now(), settings.mail_from
     )
-    response = calendar_response(request, document, cache=PRIVATE_CACHE, disposition="inline")
+    # The feed opens the address's registrations: no cache stores it (calendar clients still get 304s by ETag).
+    response = calendar_response(request, document, cache="private, no-store", disposition="inline")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
