@@ -35,6 +35,7 @@ class RegistrationMailKind(StrEnum):
     EVENT_CHANGED = "event_changed"
     EVENT_CANCELLED = "event_cancelled"
     REMINDER = "reminder"
+    CALENDAR_FEED = "calendar_feed"  # the personal feed's link, asked for on the manage page
 
 
 class QuestionKind(StrEnum):
@@ -81,6 +82,10 @@ class Registration(Table, tablename="registration_registration"):
     first_join_at = Timestamptz(null=True, default=None)
     last_join_at = Timestamptz(null=True, default=None)
     reminder_sent_at = Timestamptz(null=True, default=None)
+    # When the person behind the address confirmed this registration through a link in a mail to it (the mail's
+    # manage link, or the personal feed whose key only mails carry): only such registrations join the address's
+    # personal feed, never one that somebody else made with the address.
+    address_confirmed_at = Timestamptz(null=True, default=None)
     link_resent_at = Timestamptz(null=True, default=None)
     anonymised_at = Timestamptz(null=True, default=None)
 

@@ -30,6 +30,7 @@ from events.organisations.service.members import (
     members_of,
     organisation_for_new_event,
     remove_member,
+    may_create_events,
     require_may_create_events,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "organisation_by_slug",
     "organisation_for",
     "organisation_for_new_event",
+    "may_create_events",
     "require_may_create_events",
     "organisations_of",
     "pending_invitations",

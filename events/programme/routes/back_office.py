@@ -33,6 +33,7 @@ from events.programme.schemas import sent_fields
 from events.programme.tables import SessionKind
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
+from events.web.errors import TEXT_CHECKED_OPT
 from events.web.forms import translated
 
 FORM = RequestEncodingType.URL_ENCODED
@@ -92,6 +93,7 @@ async def organiser_home(
         "programme/organiser/list.html",
         context={"events": events, "columns": columns, "values": values, "labels": LABELS, "deleted": deleted,
                  "organisations": await organisations.organisations_of(current_user),
+                 "may_create": await organisations.may_create_events(current_user),
                  "current": request.session.get("organisation", "")},
     )
 
@@ -104,11 +106,12 @@ async def _editable_organisations(user: CurrentUser) -> list[tuple[str, str]]:
 
 @get("/organiser/new-event", guards=[organiser_guard], include_in_schema=False)
 async def new_event_page(request: Request, current_user: CurrentUserDep) -> Template:
+    await organisations.require_may_create_events(current_user)  # a viewer gets no form to fill in vain
     values = {**new_event_values(current_user.name, current_user.email), "organisation": request.session.get("organisation", "")}
     return _form_page(EVENT_FORM, request, values=values, event=None, organisations=await _editable_organisations(current_user))
 
 
-@post("/organiser/new-event", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/new-event", guards=[organiser_guard], include_in_schema=False, opt=TEXT_CHECKED_OPT)
 async def new_event(
     request: Request, current_user: CurrentUserDep, clock: ClockDep, data: Annotated[EventForm, Body(media_type=FORM)]
 ) -> Template | Redirect:
@@ -146,7 +149,7 @@ async def edit_event_page(request: Request, slug: FromPath[str], current_user: C
     return _form_page(EVENT_FORM, request, values=event_form_values(event), event=event)
 
 
-@post("/organiser/events/{slug:str}/edit", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/events/{slug:str}/edit", guards=[organiser_guard], include_in_schema=False, opt=TEXT_CHECKED_OPT)
 async def edit_event(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[EventForm, Body(media_type=FORM)],
@@ -229,7 +232,7 @@ async def programme_editor(request: Request, slug: FromPath[str], current_user: 
     return await _programme_page(request, event)
 
 
-@post("/organiser/events/{slug:str}/programme", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/events/{slug:str}/programme", guards=[organiser_guard], include_in_schema=False, opt=TEXT_CHECKED_OPT)
 async def add_session(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[SessionForm, Body(media_type=FORM)],
@@ -251,7 +254,8 @@ async def edit_session_page(request: Request, slug: FromPath[str], session_id: F
     return _form_page(SESSION_FORM, request, event=event, session=session, values=values)
 
 
-@post("/organiser/events/{slug:str}/sessions/{session_id:int}/edit", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/events/{slug:str}/sessions/{session_id:int}/edit", guards=[organiser_guard], include_in_schema=False,
+      opt=TEXT_CHECKED_OPT)
 async def edit_session(
     request: Request, slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[SessionForm, Body(media_type=FORM)],

@@ -9,7 +9,7 @@ split by what users do:
 - `listeners`: what other domains subscribe to (calendar changes, edits, delete guards);
 - `events`: create, edit, publish/unpublish/cancel and delete events;  `sessions`: the programme's sessions;
 - `speakers`: speakers on sessions, their personal links and the mail that brings them;
-- `profiles`: speakers' public profiles.
+- `profiles`: speakers' public profiles;  `retention`: forgetting the speakers of long-past events.
 """
 
 from events.kernel.text import valid_web_url
@@ -70,6 +70,7 @@ from events.programme.service.reminders import (
     reminder_text,
     reminders_of,
 )
+from events.programme.service.retention import forget_past_speakers
 from events.programme.service.rules import (
     EDITABLE_EVENT_FIELDS,
     EDITABLE_SESSION_FIELDS,
@@ -92,7 +93,7 @@ from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZON
 
 __all__ = [
     "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
-    "reminders_of", "with_organizer", "with_organizers",
+    "reminders_of", "with_organizer", "with_organizers", "forget_past_speakers",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
     "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "NO_EVENT", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
     "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",

@@ -13,7 +13,13 @@ from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS, MIN_ALARM_MINUTES
 from events.kernel.errors import RuleViolation
 from events.kernel.i18n import LANGUAGES, N_
 from events.kernel.local_time import parse_local
-from events.kernel.text import normalise_email, valid_email, valid_web_url
+from events.kernel.text import (
+    CONTROL_CHARACTERS_IN_FIELD,
+    control_character_fields,
+    normalise_email,
+    valid_email,
+    valid_web_url,
+)
 from events.programme.service.reminders import (
     DEFAULT_REMINDER_MINUTES,
     REMINDER_TEXT_RULE,
@@ -68,6 +74,11 @@ def _merged(data: dict[str, Any], current: dict[str, Any] | None, fields) -> dic
     merged = {name: (current or {}).get(name) for name in fields}
     merged.update({k: v for k, v in data.items() if k in fields})
     return merged
+
+
+def _control_character_errors(data: dict[str, Any]) -> dict[str, str]:
+    """A form error for each sent field whose text holds control characters it may not carry (`kernel.text`)."""
+    return {path.split(".")[0]: CONTROL_CHARACTERS_IN_FIELD for path in control_character_fields(data)}
 
 
 def _clean_title(value: Any, errors: dict[str, str]) -> str:
@@ -218,7 +229,7 @@ def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> 
     message per failing field.
     """
     merged = _merged(data, current, (*EDITABLE_EVENT_FIELDS, "reminders"))
-    errors: dict[str, str] = {}
+    errors = _control_character_errors(data)
     out: dict[str, Any] = {}
     for check in _EVENT_CHECKS:
         check(merged, out, errors)
@@ -230,7 +241,7 @@ def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> 
 def clean_session(data: dict[str, Any], event: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
     """A session's fields, checked against its event (it must lie within the event's start and end)."""
     merged = _merged(data, current, EDITABLE_SESSION_FIELDS)
-    errors: dict[str, str] = {}
+    errors = _control_character_errors(data)
     out: dict[str, Any] = {}
     out["title"] = _clean_title(merged["title"], errors)
     out["abstract"] = _long_text(merged["abstract"])

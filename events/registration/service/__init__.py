@@ -9,6 +9,7 @@ Every change that tells someone something writes its outbox message in the same 
 """
 
 from events.registration.rows import Outcome, QuestionRow, RegistrationRow, decoded_answers
+from events.registration.service.addresses import confirm_address, open_mail_link
 from events.registration.service.applicants import (
     MAX_ANSWER_LENGTH,
     Applicant,
@@ -47,6 +48,7 @@ from events.registration.service.mails import (
     compose_registration_mail,
     queue_registration_mail,
     registration_mail_composer,
+    send_feed_link,
 )
 from events.registration.service.queries import (
     CHECKED_IN,
@@ -98,6 +100,8 @@ __all__ = [
     "cancel_by_token",
     "cancel_registration",
     "compose_registration_mail",
+    "confirm_address",
+    "open_mail_link",
     "decide",
     "decoded_answers",
     "delete_question",
@@ -135,6 +139,7 @@ __all__ = [
     "registration_by_token",
     "registration_closed_reason",
     "registration_mail_composer",
+    "send_feed_link",
     "registration_of_event",
     "registrations_of",
     "set_checked_in",
