@@ -233,7 +233,7 @@ OWNER_ONLY = [re.compile(p) for p in (
 )]
 # Pages that only serve a change (edit forms, confirmations, the check-in scanner, the quiz host screen).
 EDITOR_PAGES = re.compile(
-    r"/(edit|delete|scan|profile|host|screen|qr\.svg|audit|reminders|reminders/preview)$|^/organiser/live/\{space_id:int\}$|/status/\{action:str\}$|/quizzes/\{quiz_id:int\}/questions/\{question_id:int\}$"
+    r"/(edit|delete|duplicate|scan|profile|host|screen|qr\.svg|audit|reminders|reminders/preview)$|^/organiser/live/\{space_id:int\}$|/status/\{action:str\}$|/quizzes/\{quiz_id:int\}/questions/\{question_id:int\}$"
 )
 
 
@@ -308,7 +308,7 @@ def matches(expectation: str, case: RouteCase, response: httpx.Response) -> bool
 HARMLESS_FORMS = re.compile(r"^(/logout|/organiser/organisations/current|/organiser/organisations/[\w-]+/team/\d+/remove)$")
 FORM_ACTION = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]*)"|<form[^>]*action="([^"]*)"[^>]*method="post"', re.I)
 LINK = re.compile(r'href="(/organiser[^"#?]*)')
-EDITOR_LINK = re.compile(r"/(edit|delete|scan|profile|host|audit)$|/status/[a-z-]+$|/new-event$|/questions/\d+$")
+EDITOR_LINK = re.compile(r"/(edit|delete|duplicate|scan|profile|host|audit)$|/status/[a-z-]+$|/new-event$|/questions/\d+$")
 
 
 def changes_offered(response: httpx.Response) -> list[str]:
