@@ -55,6 +55,7 @@ PUBLIC_MUTATIONS = [
         r"^/api/quiz/.*/(join|answers?)$",
         r"^/api/quiz/players/.*",
         r"^/api/live/\{code:str\}/.*",  # a live space's participants (their token, no account)
+        r"^/api/series/unsubscribe/\{token:str\}$",  # a mail client's one-click unsubscribe (RFC 8058)
     )
 ]
 GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
@@ -63,7 +64,7 @@ GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # resource_id is among them: the world's resource is organisation A's own entry (the shared library is admins').
 OWNED = {"slug", "resource_id", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
          "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id",
-         "webhook_id", "delivery_id", "import_id"}
+         "webhook_id", "delivery_id", "import_id", "series_slug", "event_slug"}
 REFUSED = {401, 403, 404}
 
 
@@ -263,7 +264,8 @@ RANK = {"viewer": 0, "editor": 1, "owner": 2}
 # Speaker routes that only the organisation's editors use (visibility and release of a material).
 ORGANISERS_FOR_SPEAKERS = {"PATCH /api/materials/{material_id:int}"}
 EDITOR_SOMEWHERE = {"POST /organiser/new-event", "POST /api/events", "POST /api/resources", "POST /api/resources/import",
-                    "POST /organiser/resources", "POST /organiser/resources/import", "GET /organiser/resources/new"}
+                    "POST /organiser/resources", "POST /organiser/resources/import", "GET /organiser/resources/new",
+                    "POST /api/series", "GET /organiser/series/new", "POST /organiser/series/new"}
 
 
 def expected(case: RouteCase) -> dict[str, str]:
@@ -321,7 +323,7 @@ def changes_offered(response: httpx.Response) -> list[str]:
 
 
 # Deleting a parent removes its children: the allowed destructive requests run children first.
-PARENT_LEVEL = {"session_id": 1, "quiz_id": 1, "run_id": 2, "slug": 3}
+PARENT_LEVEL = {"session_id": 1, "quiz_id": 1, "run_id": 2, "series_slug": 2, "slug": 3}
 
 
 def level(case: RouteCase) -> int:

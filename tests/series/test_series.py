@@ -75,8 +75,12 @@ async def test_the_boundary_holds(app, team, other_team):
     async with http_client(app) as client:
         await login(client, team.editor.email)
         # Another organisation's event cannot join this organisation's series.
-        assert (await client.post("/api/series/cot-webinars/events", json={"event": foreign["slug"]},
-                                  headers=csrf_headers(client))).status_code == 404
+        refused = await client.post("/api/series/cot-webinars/events", json={"event": foreign["slug"]}, headers=csrf_headers(client))
+        assert refused.status_code == 400 and refused.json()["extra"][0]["key"] == "event"
+        missing = await client.post("/api/series/cot-webinars/events", json={"event": "bestaat-niet"}, headers=csrf_headers(client))
+        assert missing.status_code == 400 and missing.json()["detail"] == refused.json()["detail"]  # no enumeration
+        gone = await client.delete(f"/api/series/cot-webinars/events/{foreign['slug']}", headers=csrf_headers(client))
+        assert gone.status_code == 404
     assert (await Series.select(Series.name).where(Series.id == series["id"]).first())["name"] == "COT-webinars"
     assert await SeriesEvent.count() == 0
 

@@ -95,7 +95,7 @@ async def api_add_event(
     """The event (an event of the series' organisation, by slug) joins the series; when it is published and still
     to come, the confirmed subscribers get a notice. Adding it again changes nothing."""
     series = await service.series_for_organiser(series_slug, current_user, OrgRole.EDITOR)
-    event = await service.event_for_series(series, data.event, current_user)
+    event = await service.event_for_series(series, data.event, current_user, named_in_body=True)
     await service.add_event(series, event, current_user, clock.now(), settings.base_url)
     return await organiser_answer(series, settings.base_url)
 

@@ -14,7 +14,6 @@ from msgspec import Struct
 
 from events.accounts.service import CurrentUser
 from events.kernel.errors import RuleViolation
-from events.kernel.i18n import N_
 from events.organisations import service as organisations
 from events.organisations.tables import OrgRole
 from events.programme import service as programme
@@ -123,9 +122,10 @@ async def add_event(
     data: Annotated[EventChoice, Body(media_type=FORM)],
 ) -> Template | Redirect:
     series = await service.series_for_organiser(series_slug, current_user)
-    if not data.event:
-        return await _detail(request, series, current_user, {"event": N_("Choose an event")}, 400)
-    event = await service.event_for_series(series, data.event, current_user)
+    try:
+        event = await service.event_for_series(series, data.event, current_user, named_in_body=True)
+    except RuleViolation as exc:
+        return await _detail(request, series, current_user, exc.errors, 400)
     await service.add_event(series, event, current_user, clock.now(), settings.base_url)
     return Redirect(path=f"/organiser/series/{series_slug}", status_code=303)
 

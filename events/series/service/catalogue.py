@@ -126,12 +126,16 @@ async def delete_series(series: dict[str, Any], user: CurrentUser, now: datetime
         await audit.record("series.delete", now, actor=user, organisation_id=series["organisation"], subject=f"series/{series['slug']}")
 
 
-async def event_for_series(series: dict[str, Any], event_slug: str, user: CurrentUser) -> dict[str, Any]:
-    """An event the user edits, of the series' own organisation (else NotFound, as a missing event)."""
-    event = await programme.event_for_organiser(event_slug, user, OrgRole.EDITOR)
-    if event["organisation"] != series["organisation"]:
+async def event_for_series(series: dict[str, Any], event_slug: str, user: CurrentUser, named_in_body: bool = False) -> dict[str, Any]:
+    """An event of the series' own organisation (the user edits the series, so they edit its events); else
+    NotFound, as a missing event. Named in a request body rather than the path, a missing event is a field error
+    (400), the same for an event of another organisation."""
+    row = await Event.select(Event.slug, Event.organisation).where(Event.slug == str(event_slug)).first()
+    if row is None or row["organisation"] != series["organisation"]:
+        if named_in_body:
+            raise RuleViolation(programme.NO_EVENT, {"event": N_("Choose an event of the series' organisation")})
         raise NotFound(programme.NO_EVENT)
-    return event
+    return await programme.event_for_organiser(row["slug"], user, OrgRole.EDITOR)
 
 
 async def add_event(series: dict[str, Any], event: dict[str, Any], user: CurrentUser, now: datetime, base_url: str) -> bool:
