@@ -157,3 +157,25 @@ async def test_the_feed_holds_the_published_events_for_two_parsers(app, team, cl
     assert len(again.walk("VEVENT")) == 2 and vobject.readOne(response.content.decode()).vevent
     not_modified = await client.get("/series/cot-webinars/calendar.ics", headers={"if-none-match": response.headers["etag"]})
     assert not_modified.status_code == 304
+
+
+async def test_the_series_page_comes_from_the_cache_until_the_series_changes(app, team, client, monkeypatch):
+    series = await service.create_series({"name": "COT-webinars"}, team.editor, NOW)
+    coming = await webinar(team.editor, "Volgend webinar")
+    await SeriesEvent(series=series["id"], event=coming["id"]).save()
+    first = await client.get("/series/cot-webinars")
+    feed = await client.get("/series/cot-webinars/calendar.ics")
+    assert first.status_code == 200 and feed.status_code == 200
+    real = service.published_events_of
+
+    async def no_database(*_args, **_kwargs):
+        raise AssertionError("the handler ran")
+
+    monkeypatch.setattr(service, "published_events_of", no_database)
+    assert (await client.get("/series/cot-webinars")).text == first.text
+    assert (await client.get("/series/cot-webinars/calendar.ics")).content == feed.content
+    monkeypatch.setattr(service, "published_events_of", real)
+    # Plain SQL, past every service: the trigger bumps the `series` version, so the next request shows it.
+    await Series.raw("UPDATE series_series SET name = 'Gewijzigd via SQL'")
+    assert "Gewijzigd via SQL" in (await client.get("/series/cot-webinars")).text
+    assert b"Gewijzigd via SQL" in (await client.get("/series/cot-webinars/calendar.ics")).content
