@@ -11,11 +11,12 @@ from datetime import timedelta
 import pytest
 
 from events.app import create_app
-from events.mail.service import Deliverer
+from events.mail.service import Deliverer, new_message
 from events.mail.tables import OutboxMessage
 from events.programme import service as programme
 from events.series import service
 from events.series.tables import SeriesEvent, SeriesNotice, Subscriber, SubscriberToken
+from events.web.access_log import masked
 from tests.conftest import NOW, http_client, login, post_form
 from tests.series.conftest import webinar
 
@@ -151,3 +152,13 @@ async def test_unconfirmed_addresses_go_after_a_week(engine, team):
     assert await OutboxMessage.count().where(OutboxMessage.to_address == "stil@gemeente.nl") == 0
     with pytest.raises(Exception, match="not valid"):
         await service.confirm("x" * 300, NOW)
+
+
+def test_link_tokens_are_masked_in_the_access_log_and_headers_refuse_line_breaks():
+    assert masked("/series/confirm/abc-123") == "/series/confirm/…"
+    assert masked("/series/unsubscribe/abc-123") == "/series/unsubscribe/…"
+    assert masked("/api/series/unsubscribe/abc-123") == "/api/series/unsubscribe/…"
+    assert masked("/series/cot-webinars/subscribe") == "/series/cot-webinars/subscribe"
+    with pytest.raises(ValueError):
+        new_message(to_address=ADDRESS, subject="x", text_body="x", kind="series_notice", now=NOW,
+                    headers={"List-Unsubscribe": "<https://x>\r\nBcc: y@z.nl"})
