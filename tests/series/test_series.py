@@ -100,6 +100,7 @@ async def test_back_office_pages(app, team):
         assert "Integrale beveiliging 1" in page.text and "0 bevestigd" in page.text
         dashboard = await client.get(f"/organiser/events/{event['slug']}")
         assert 'href="/organiser/series/cot-webinars"' in dashboard.text
+        assert 'href="/organiser/series"' in (await client.get("/organiser")).text
         listing = await client.get("/organiser/series")
         assert "COT-webinars" in listing.text
         assert (await post_form(client, "/organiser/series/cot-webinars/edit", {"name": "COT-webinars 2028"})).status_code == 303

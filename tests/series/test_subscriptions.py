@@ -86,6 +86,9 @@ async def test_double_opt_in_notices_once_and_one_click_unsubscribe(quiet_app, s
         body = notices[0].get_body(("plain",)).get_content()
         assert f"/events/{second['slug']}" in body and "geheim-7" not in body
         one_click = notices[0]["List-Unsubscribe"].strip("<>").removeprefix("http://testserver.local")
+        opened = await client.get(one_click)  # a GET never unsubscribes: it leads to the page with the button
+        assert opened.status_code == 303 and opened.headers["location"].startswith("/series/unsubscribe/")
+        assert await Subscriber.count() == 1
 
         # The mail client's one-click POST: no cookie, no CSRF token.
         async with http_client(quiet_app) as mail_client:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Response, delete, get, patch, post
+from litestar.response import Redirect
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from events.organisations.tables import OrgRole
@@ -116,5 +117,13 @@ async def api_unsubscribe(token: FromPath[str], clock: ClockDep) -> Response:
     return Response(content={"unsubscribed": True}, headers={"cache-control": "no-store"})
 
 
-ROUTES = [api_list_series, api_create_series, api_series, api_update_series, api_delete_series, api_add_event,
+@get("/api/series/unsubscribe/{token:str}", tags=TAGS, summary="The unsubscribe page of a List-Unsubscribe address",
+     status_code=303, opt={"csrf_free": True}, security=[], include_in_schema=False)
+async def api_unsubscribe_page(token: FromPath[str]) -> Redirect:
+    """A client that opens the `List-Unsubscribe` address (GET) instead of posting to it lands on the page with the
+    button: a GET never unsubscribes (link scanners open every link)."""
+    return Redirect(path=f"/series/unsubscribe/{token}", status_code=303, headers={"cache-control": "no-store"})
+
+
+ROUTES = [api_unsubscribe_page, api_list_series, api_create_series, api_series, api_update_series, api_delete_series, api_add_event,
           api_remove_event, api_unsubscribe]
