@@ -217,5 +217,7 @@ async def counts_of(series_ids: list[int]) -> dict[int, dict[str, int]]:
 
 async def series_of_event(event_id: int) -> list[dict[str, Any]]:
     """The series an event is in (for its dashboard)."""
-    ids = [row["series"] for row in await SeriesEvent.select(SeriesEvent.series).where(SeriesEvent.event == event_id)]
-    return await Series.select(Series.id, Series.slug, Series.name).where(Series.id.is_in(ids)).order_by(Series.name) if ids else []
+    rows = await SeriesEvent.select(
+        SeriesEvent.series.id.as_alias("id"), SeriesEvent.series.slug.as_alias("slug"), SeriesEvent.series.name.as_alias("name")
+    ).where(SeriesEvent.event == event_id)
+    return sorted(rows, key=lambda row: row["name"].casefold())
