@@ -165,3 +165,16 @@ def test_link_tokens_are_masked_in_the_access_log_and_headers_refuse_line_breaks
     with pytest.raises(ValueError):
         new_message(to_address=ADDRESS, subject="x", text_body="x", kind="series_notice", now=NOW,
                     headers={"List-Unsubscribe": "<https://x>\r\nBcc: y@z.nl"})
+
+
+async def test_a_confirmation_link_ends_after_a_week(quiet_app, team, clock):
+    series = await service.create_series({"name": "COT-webinars"}, team.editor, NOW)
+    await service.subscribe(series, ADDRESS, "nl", NOW, "http://testserver.local")
+    mail = await OutboxMessage.select().where(OutboxMessage.to_address == ADDRESS).first()
+    confirm_path = LINK.findall(mail["text_body"])[0]
+    async with http_client(quiet_app) as client:
+        assert (await client.get(confirm_path)).status_code == 200
+        clock.advance(seconds=8 * 24 * 3600)
+        assert (await client.get(confirm_path)).status_code == 404
+        assert (await post_form(client, confirm_path, {})).status_code == 404
+    assert (await Subscriber.select(Subscriber.confirmed_at).first())["confirmed_at"] is None
