@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Response, delete, get, patch, post
-from litestar.response import Redirect
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Redirect
 
 from events.organisations.tables import OrgRole
 from events.programme.schemas import PublicEvent, sent_fields
