@@ -1,5 +1,5 @@
 """The series part of the demo: the COT's series "COT-webinars integrale beveiliging" with its webinar in it, and
-the next webinar of the series, duplicated from it four weeks later and published. Idempotent: the series is
+the next webinar of the series, duplicated from it four weeks later (which puts it in the series) and published. Idempotent: the series is
 made once."""
 
 from __future__ import annotations
@@ -33,6 +33,5 @@ async def load(context: Any) -> None:
         webinar, {"starts_at": webinar["starts_at"] + timedelta(weeks=4), "title": "Webinar integrale veiligheid: de praktijk"},
         user, context.now,
     )
-    await programme.change_status(following, "publish", context.now)
-    await service.add_event(series, following, user, context.now, base_url)
+    await programme.change_status(following, "publish", context.now)  # the copy joined the series with it
     context.report.append(f"series: '{series['name']}' with two webinars (the second a copy of the first)")

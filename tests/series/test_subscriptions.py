@@ -178,3 +178,19 @@ async def test_a_confirmation_link_ends_after_a_week(quiet_app, team, clock):
         assert (await client.get(confirm_path)).status_code == 404
         assert (await post_form(client, confirm_path, {})).status_code == 404
     assert (await Subscriber.select(Subscriber.confirmed_at).first())["confirmed_at"] is None
+
+
+async def test_a_copy_of_an_event_joins_its_series_and_is_news_once_published(quiet_app, team):
+    series = await service.create_series({"name": "COT-webinars"}, team.editor, NOW)
+    march = await webinar(team.editor, "Webinar maart")
+    await SeriesEvent(series=series["id"], event=march["id"]).save()
+    await service.subscribe(series, ADDRESS, "nl", NOW, "http://testserver.local")
+    mail = await OutboxMessage.select().where(OutboxMessage.to_address == ADDRESS).first()
+    await service.confirm(LINK.findall(mail["text_body"])[0].rsplit("/", 1)[1], NOW)
+    source = await programme.event_by_id(march["id"])
+    april = await programme.duplicate_event(source, {"starts_at": "2028-04-20T13:00", "title": "Webinar april"}, team.editor, NOW)
+    assert await SeriesEvent.exists().where((SeriesEvent.series == series["id"]) & (SeriesEvent.event == april["id"]))
+    assert await SeriesNotice.count() == 0  # a draft is nobody's news
+    await programme.change_status(april, "publish", NOW)
+    notices = await OutboxMessage.select().where(OutboxMessage.kind == "series_notice")
+    assert [n["subject"] for n in notices] == ["Nieuw in COT-webinars: Webinar april"]
