@@ -18,6 +18,7 @@ from events.mail.jobs import worker_jobs
 from events.programme import service as programme
 from events.registration import routes, service
 from events.registration.desk import RegistrationDesk
+from events.registration.service.duplication import copy_questions
 from events.registration.tables import RegistrationMailKind
 from events.web.domain_plugin import DomainPlugin
 
@@ -39,6 +40,7 @@ class RegistrationPlugin(DomainPlugin):
         programme.on_calendar_change(service.TellRegistrants(self.links))
         programme.on_event_update(service.FillRaisedCapacity(self.links))
         programme.on_event_delete(service.keep_events_with_registrations)
+        programme.on_event_duplicate(copy_questions)
         jobs = worker_jobs(app_config.state)
         jobs.every_round(partial(service.promote_where_places_free, links=self.links))
         jobs.every_round(partial(service.queue_due_reminders, links=self.links))

@@ -55,6 +55,7 @@ PUBLIC_MUTATIONS = [
         r"^/api/quiz/.*/(join|answers?)$",
         r"^/api/quiz/players/.*",
         r"^/api/live/\{code:str\}/.*",  # a live space's participants (their token, no account)
+        r"^/api/series/unsubscribe/\{token:str\}$",  # a mail client's one-click unsubscribe (RFC 8058)
     )
 ]
 GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
@@ -63,7 +64,7 @@ GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # resource_id is among them: the world's resource is organisation A's own entry (the shared library is admins').
 OWNED = {"slug", "resource_id", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
          "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id",
-         "webhook_id", "delivery_id", "import_id"}
+         "webhook_id", "delivery_id", "import_id", "series_slug", "event_slug"}
 REFUSED = {401, 403, 404}
 
 
@@ -233,7 +234,7 @@ OWNER_ONLY = [re.compile(p) for p in (
 )]
 # Pages that only serve a change (edit forms, confirmations, the check-in scanner, the quiz host screen).
 EDITOR_PAGES = re.compile(
-    r"/(edit|delete|scan|profile|host|screen|qr\.svg|audit|reminders|reminders/preview)$|^/organiser/live/\{space_id:int\}$|/status/\{action:str\}$|/quizzes/\{quiz_id:int\}/questions/\{question_id:int\}$"
+    r"/(edit|delete|duplicate|scan|profile|host|screen|qr\.svg|audit|reminders|reminders/preview)$|^/organiser/live/\{space_id:int\}$|/status/\{action:str\}$|/quizzes/\{quiz_id:int\}/questions/\{question_id:int\}$"
 )
 
 
@@ -264,7 +265,8 @@ RANK = {"viewer": 0, "editor": 1, "owner": 2}
 ORGANISERS_FOR_SPEAKERS = {"PATCH /api/materials/{material_id:int}"}
 EDITOR_SOMEWHERE = {"POST /organiser/new-event", "POST /api/events", "POST /api/resources", "POST /api/resources/import",
                     "POST /organiser/resources", "POST /organiser/resources/import", "GET /organiser/resources/new",
-                    "GET /organiser/new-event", "GET /organiser/resources/import"}
+                    "GET /organiser/new-event", "GET /organiser/resources/import",
+                    "POST /api/series", "GET /organiser/series/new", "POST /organiser/series/new"}
 
 
 def expected(case: RouteCase) -> dict[str, str]:
@@ -313,7 +315,7 @@ HARMLESS_FORMS = re.compile(
 )
 FORM_ACTION = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]*)"|<form[^>]*action="([^"]*)"[^>]*method="post"', re.I)
 LINK = re.compile(r'href="(/organiser[^"#?]*)')
-EDITOR_LINK = re.compile(r"/(edit|delete|scan|profile|host|audit)$|/status/[a-z-]+$|/new-event$|/questions/\d+$")
+EDITOR_LINK = re.compile(r"/(edit|delete|duplicate|scan|profile|host|audit)$|/status/[a-z-]+$|/new-event$|/questions/\d+$")
 
 
 def changes_offered(response: httpx.Response) -> list[str]:
@@ -326,7 +328,7 @@ def changes_offered(response: httpx.Response) -> list[str]:
 
 
 # Deleting a parent removes its children: the allowed destructive requests run children first.
-PARENT_LEVEL = {"session_id": 1, "quiz_id": 1, "run_id": 2, "slug": 3}
+PARENT_LEVEL = {"session_id": 1, "quiz_id": 1, "run_id": 2, "series_slug": 2, "slug": 3}
 
 
 def level(case: RouteCase) -> int:

@@ -129,7 +129,9 @@ async def new_event(
 
 @get("/organiser/events/{slug:str}", guards=[organiser_guard], include_in_schema=False)
 async def dashboard(
-    request: Request, slug: FromPath[str], current_user: CurrentUserDep, saved: Annotated[str | None, QueryParameter(name="saved")] = None
+    request: Request, slug: FromPath[str], current_user: CurrentUserDep,
+    saved: Annotated[str | None, QueryParameter(name="saved")] = None,
+    duplicated: Annotated[str | None, QueryParameter(name="duplicated")] = None,
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     sessions = await programme.sessions_of(event["id"])
@@ -137,7 +139,7 @@ async def dashboard(
     return Template(
         "programme/organiser/dashboard.html",
         context={
-            "event": event, "sessions": sessions, "sections": sections, "labels": LABELS, "saved": bool(saved),
+            "event": event, "sessions": sessions, "sections": sections, "labels": LABELS, "saved": bool(saved), "duplicated": bool(duplicated),
             "actions": programme.actions_for(event["status"]), "action_texts": ACTION_TEXTS,
         },
     )

@@ -9,11 +9,13 @@ split by what users do:
 - `listeners`: what other domains subscribe to (calendar changes, edits, delete guards);
 - `events`: create, edit, publish/unpublish/cancel and delete events;  `sessions`: the programme's sessions;
 - `speakers`: speakers on sessions, their personal links and the mail that brings them;
-- `profiles`: speakers' public profiles;  `retention`: forgetting the speakers of long-past events.
+- `profiles`: speakers' public profiles;  `retention`: forgetting the speakers of long-past events;
+- `duplicate`: a new draft copied from an event, its times moved.
 """
 
 from events.kernel.text import valid_web_url
 from events.programme.service.descriptions import render_markdown
+from events.programme.service.duplicate import duplicate_event, wall_clock_shift
 from events.programme.service.events import (
     TRANSITION_REFUSALS,
     TRANSITIONS,
@@ -26,9 +28,11 @@ from events.programme.service.events import (
 )
 from events.programme.service.listeners import (
     CALENDAR_FIELDS,
+    Duplication,
     calendar_changes,
     on_calendar_change,
     on_event_delete,
+    on_event_duplicate,
     on_event_update,
 )
 from events.programme.service.organizer import with_organizer, with_organizers
@@ -92,6 +96,7 @@ from events.programme.service.speakers import (
 from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZONE, valid_timezone
 
 __all__ = [
+    "Duplication", "duplicate_event", "on_event_duplicate", "wall_clock_shift",
     "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
     "reminders_of", "with_organizer", "with_organizers", "forget_past_speakers",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",

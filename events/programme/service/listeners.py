@@ -2,7 +2,9 @@
 
 - `on_calendar_change`: a change that raised the event's sequence (registration mails its invitation updates);
 - `on_event_update`: any saved edit (registration fills a raised capacity from the waiting list);
-- `on_event_delete`: a guard that may keep a draft from being deleted (registration, once people registered).
+- `on_event_delete`: a guard that may keep a draft from being deleted (registration, once people registered);
+- `on_event_duplicate`: a domain copies its part of an event into a duplicate (questions, quizzes, live polls,
+  linked resources).
 
 Listeners run inside the transaction of the change, so what they write commits or rolls back with it.
 """
@@ -10,6 +12,7 @@ Listeners run inside the transaction of the change, so what they write commits o
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +23,25 @@ CalendarListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitabl
 UpdateListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
 DeleteGuard = Callable[[dict[str, Any]], Awaitable[str | None]]
 
+
+@dataclass(frozen=True)
+class Duplication:
+    """What a duplicate hook gets: the source event's row, the copy (`id`, `slug`), the copy's session for each
+    source session (ids), the shift of every instant (local wall-clock time of the event's zone) and now."""
+
+    source: dict[str, Any]
+    copy: dict[str, Any]
+    sessions: dict[int, int]
+    shift: Callable[[datetime | None], datetime | None]
+    now: datetime
+
+
+DuplicateHook = Callable[[Duplication], Awaitable[None]]
+
 _calendar_listeners: list[CalendarListener] = []
 _update_listeners: list[UpdateListener] = []
 _delete_guards: list[DeleteGuard] = []
+_duplicate_hooks: list[DuplicateHook] = []
 
 
 def on_calendar_change(listener: CalendarListener) -> CalendarListener:
@@ -51,6 +70,15 @@ def on_event_delete(guard: DeleteGuard) -> DeleteGuard:
     return guard
 
 
+def on_event_duplicate(hook: DuplicateHook) -> DuplicateHook:
+    """Register `async hook(duplication)`, called inside the transaction that makes a duplicate of an event, after
+    the programme copied the event, its sessions and their speakers: the domain copies its own rows of the source
+    to the copy (mapping sessions through `duplication.sessions`, moving instants with `duplication.shift`)."""
+    if hook not in _duplicate_hooks:
+        _duplicate_hooks.append(hook)
+    return hook
+
+
 def calendar_changes(before: dict[str, Any], after: dict[str, Any]) -> frozenset[str]:
     """Which calendar fields differ between two versions of an event."""
     return frozenset(name for name in CALENDAR_FIELDS if name in after and after[name] != before.get(name))
@@ -73,3 +101,8 @@ async def refusal_of_guards(event: dict[str, Any]) -> str | None:
         if refusal:
             return refusal
     return None
+
+
+async def tell_duplicate(duplication: Duplication) -> None:
+    for hook in _duplicate_hooks:
+        await hook(duplication)
