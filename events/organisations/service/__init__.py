@@ -27,10 +27,10 @@ from events.organisations.service.invitations import (
 from events.organisations.service.members import (
     add_member,
     change_role,
+    may_create_events,
     members_of,
     organisation_for_new_event,
     remove_member,
-    may_create_events,
     require_may_create_events,
 )
 

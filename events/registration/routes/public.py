@@ -26,7 +26,7 @@ from events.registration.rows import QuestionRow, RegistrationRow
 from events.registration.service import Applicant
 from events.registration.tables import QuestionKind, RegistrationStatus
 from events.web.deps import ClockDep, SettingsDep
-from events.web.downloads import ICS, NO_STATE, PRIVATE_CACHE, calendar_response
+from events.web.downloads import ICS, NO_STATE, calendar_response
 from events.web.errors import TEXT_CHECKED_OPT
 from events.web.i18n import language_of
 
