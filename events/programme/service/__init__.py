@@ -9,7 +9,8 @@ split by what users do:
 - `listeners`: what other domains subscribe to (calendar changes, edits, delete guards);
 - `events`: create, edit, publish/unpublish/cancel and delete events;  `sessions`: the programme's sessions;
 - `speakers`: speakers on sessions, their personal links and the mail that brings them;
-- `profiles`: speakers' public profiles.
+- `profiles`: speakers' public profiles;  `reminders`: the reminder schedule and texts;
+- `followup`: the follow-up mail's settings;  `recordings`: recordings of sessions and events, and their release.
 """
 
 from events.kernel.text import valid_web_url
@@ -30,6 +31,15 @@ from events.programme.service.listeners import (
     on_calendar_change,
     on_event_delete,
     on_event_update,
+)
+from events.programme.service.followup import (
+    AUDIENCES,
+    DEFAULT_FOLLOWUP_DELAY,
+    FOLLOWUP_PLACEHOLDERS,
+    FOLLOWUP_TEXT_RULE,
+    MAX_FOLLOWUP_DELAY,
+    followup_of,
+    followup_text,
 )
 from events.programme.service.organizer import with_organizer, with_organizers
 from events.programme.service.profiles import speaker_of_event, update_speaker_profile
@@ -62,6 +72,15 @@ from events.programme.service.queries import (
     speaks_at_event,
     upcoming_events,
 )
+from events.programme.service.recordings import FIELDS as RECORDING_FIELDS
+from events.programme.service.recordings import (
+    MAX_RECORDINGS,
+    recording_form_rows,
+    recordings_by_part,
+    recordings_from_form,
+    recordings_of,
+    released_recordings,
+)
 from events.programme.service.reminders import (
     DEFAULT_REMINDER_MINUTES,
     PLACEHOLDERS,
@@ -91,6 +110,9 @@ from events.programme.service.speakers import (
 from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZONE, valid_timezone
 
 __all__ = [
+    "AUDIENCES", "DEFAULT_FOLLOWUP_DELAY", "FOLLOWUP_PLACEHOLDERS", "FOLLOWUP_TEXT_RULE", "MAX_FOLLOWUP_DELAY",
+    "followup_of", "followup_text", "MAX_RECORDINGS", "RECORDING_FIELDS", "recording_form_rows", "recordings_by_part",
+    "recordings_from_form", "recordings_of", "released_recordings",
     "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
     "reminders_of", "with_organizer", "with_organizers",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
