@@ -1,6 +1,6 @@
 """Registration rules, split by what people do: reading (`queries`), who may apply (`applicants`), registering
 (`registering`), the waiting list (`waiting_list`), changes to one registration (`changes`), the questions editor
-(`questions`), the export (`export`), reminders (`reminders`), retention (`retention`), the mails all of them
+(`questions`), the export (`export`), reminders (`reminders`), the follow-up after the event (`followup`), retention (`retention`), the mails all of them
 cause (`mails`), what programme changes cause (`event_changes`), the manage and join links (`links`) and the audit
 trail (`audit`).
 
@@ -23,6 +23,13 @@ from events.registration.service.attendance import (
     personal_join_link,
     session_attendance,
     use_join_link,
+)
+from events.registration.service.followup import (
+    followup_counts,
+    followup_due_at,
+    followup_preview,
+    queue_due_followups,
+    send_followup_now,
 )
 from events.registration.service.changes import (
     cancel_by_token,
@@ -126,6 +133,11 @@ __all__ = [
     "promote_where_places_free",
     "purge",
     "due_minutes",
+    "followup_counts",
+    "followup_due_at",
+    "followup_preview",
+    "queue_due_followups",
+    "send_followup_now",
     "queue_due_reminders",
     "reminder_preview",
     "queue_registration_mail",
