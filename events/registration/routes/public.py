@@ -97,9 +97,10 @@ def calendar_section(event: dict[str, Any], registration: RegistrationRow, token
 
 
 async def recordings_section(event: dict[str, Any], registration: RegistrationRow, now: Any) -> Section | None:
-    """The manage page's recordings: for a confirmed place, the released ones, registrants' ones included."""
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return None
+    """The manage page's recordings: for a confirmed place, the released ones, registrants' ones included (sessions
+    lie within the event, so before its start there is none)."""
+    if registration.status != RegistrationStatus.CONFIRMED or now < event["starts_at"]:
+        return None  # before the start no session has ended: nothing is released, no query
     parts = programme.recordings_by_part(event, await programme.sessions_of(event["id"]), now, registrant=True)
     return Section("registration/_manage_recordings.html", {"parts": parts, "event": event}, order=55) if parts else None
 
