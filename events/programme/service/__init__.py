@@ -25,13 +25,6 @@ from events.programme.service.events import (
     deletion_refusal,
     update_event,
 )
-from events.programme.service.listeners import (
-    CALENDAR_FIELDS,
-    calendar_changes,
-    on_calendar_change,
-    on_event_delete,
-    on_event_update,
-)
 from events.programme.service.followup import (
     AUDIENCES,
     DEFAULT_FOLLOWUP_DELAY,
@@ -40,6 +33,13 @@ from events.programme.service.followup import (
     MAX_FOLLOWUP_DELAY,
     followup_of,
     followup_text,
+)
+from events.programme.service.listeners import (
+    CALENDAR_FIELDS,
+    calendar_changes,
+    on_calendar_change,
+    on_event_delete,
+    on_event_update,
 )
 from events.programme.service.organizer import with_organizer, with_organizers
 from events.programme.service.profiles import speaker_of_event, update_speaker_profile

@@ -24,13 +24,6 @@ from events.registration.service.attendance import (
     session_attendance,
     use_join_link,
 )
-from events.registration.service.followup import (
-    followup_counts,
-    followup_due_at,
-    followup_preview,
-    queue_due_followups,
-    send_followup_now,
-)
 from events.registration.service.changes import (
     cancel_by_token,
     cancel_registration,
@@ -47,6 +40,13 @@ from events.registration.service.event_changes import (
     on_event_change,
 )
 from events.registration.service.export import export_csv, list_for_organiser
+from events.registration.service.followup import (
+    followup_counts,
+    followup_due_at,
+    followup_preview,
+    queue_due_followups,
+    send_followup_now,
+)
 from events.registration.service.links import ManageLinks, event_as_seen_by, join_url_for
 from events.registration.service.mails import (
     KINDS_WITH_INVITATION,
