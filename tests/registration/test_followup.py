@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 
 from events.accounts import service as accounts
+from events.app import create_app
 from events.kernel.errors import Conflict, RuleViolation
+from events.mail.jobs import worker_jobs
 from events.mail.service.delivery import Deliverer
 from events.mail.tables import OutboxMessage
 from events.organisations import service as organisations
@@ -259,3 +261,16 @@ async def test_the_api_reads_and_writes_the_followup_and_sends_it(app, client, o
     operation = schema["paths"]["/api/events/{slug}/followup/send"]["post"]
     assert {"200", "409", "404", "403"} <= set(operation["responses"])
     assert "followup" in schema["components"]["schemas"]["OrganiserEvent"]["properties"]
+
+
+async def test_the_workers_rounds_send_the_followup_on_schedule(settings, clock, engine, site, make_event):
+    """The job is wired into the worker (`events serve` and `events worker` run the app's rounds)."""
+    event, _ = await webinar(make_event, site)
+    jobs = worker_jobs(create_app(settings, clock=clock, engine=engine).state)
+    clock.set(event["ends_at"] + timedelta(minutes=119))
+    await jobs.run_rounds(clock.now)
+    assert await followups() == []
+    clock.set(event["ends_at"] + timedelta(minutes=120))
+    await jobs.run_rounds(clock.now)
+    await jobs.run_rounds(clock.now)
+    assert len(await followups()) == 3
