@@ -1,6 +1,6 @@
 """Registration wires itself: its routes, the registration desk's lifespan, the desk and manage links as
 dependencies, its sections on the programme's pages, its listeners on the programme's changes, and its jobs for
-the mail worker (the waiting-list sweep, reminders, and rendering the desk's unrendered mails)."""
+the mail worker (the waiting-list sweep, reminders, the follow-up after the event, and rendering the desk's unrendered mails)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class RegistrationPlugin(DomainPlugin):
         jobs = worker_jobs(app_config.state)
         jobs.every_round(partial(service.promote_where_places_free, links=self.links))
         jobs.every_round(partial(service.queue_due_reminders, links=self.links))
+        jobs.every_round(partial(service.queue_due_followups, links=self.links))
         jobs.compose(RegistrationMailKind, service.registration_mail_composer(self.links))
 
     @contextlib.asynccontextmanager

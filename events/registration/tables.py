@@ -36,6 +36,10 @@ class RegistrationMailKind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"
     REMINDER = "reminder"
     CALENDAR_FEED = "calendar_feed"  # the personal feed's link, asked for on the manage page
+    # The follow-up after the event: attendees get the materials, recordings, resources and evaluation; confirmed
+    # no-shows another text with the recordings. Other domains key their mail sections on these values.
+    FOLLOWUP_ATTENDED = "followup_attended"
+    FOLLOWUP_NO_SHOW = "followup_no_show"
 
 
 class QuestionKind(StrEnum):
@@ -108,6 +112,15 @@ class ReminderSent(Table, tablename="registration_reminder_sent"):
     registration = ForeignKey(references=Registration, index=True)
     minutes_before = Integer()
     starts_at = Timestamptz()  # the event's start this reminder was for
+    sent_at = Timestamptz(default=TimestamptzNow())
+
+
+class FollowupSent(Table, tablename="registration_followup_sent"):
+    """The follow-up mail that went to a registration: once per registration (UNIQUE registration, see the
+    migration), also when two workers or a worker and the organiser's "send now" race."""
+
+    registration = ForeignKey(references=Registration, index=True)
+    kind = Varchar(length=30)  # a RegistrationMailKind: followup_attended | followup_no_show
     sent_at = Timestamptz(default=TimestamptzNow())
 
 

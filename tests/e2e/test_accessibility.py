@@ -63,7 +63,7 @@ def test_organiser_pages(live_server, organiser, organiser_token, page):
                  f"/organiser/events/{slug}/programme", f"/organiser/events/{slug}/registrations",
                  f"/organiser/events/{slug}/questions", f"/organiser/events/{slug}/materials",
                  f"/organiser/events/{slug}/reminders", f"/organiser/events/{slug}/reminders/preview?minutes=1440",
-                 f"/organiser/events/{slug}/attendance",
+                 f"/organiser/events/{slug}/attendance", f"/organiser/events/{slug}/followup",
                  f"/organiser/events/{slug}/quizzes", f"/organiser/events/{slug}/resources",
                  f"/organiser/events/{draft['slug']}/status/publish", "/organiser/resources",
                  "/organiser/resources/new", "/organiser/tokens"):

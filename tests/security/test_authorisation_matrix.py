@@ -426,6 +426,11 @@ def test_the_matrix_sees_the_guarded_routes():
     assert needed_role(by_id["GET /organiser/events/{slug:str}/registrations/export"]) == "viewer"
     assert needed_role(by_id["POST /organiser/events/{slug:str}/registrations/{registration_id:int}/{action:str}"]) == "editor"
     assert needed_role(by_id["POST /organiser/organisations/{slug:str}/team/invite"]) == "owner"
+    # The follow-up after the event: viewers read the page (counts, previews), editors change and send it.
+    assert needed_role(by_id["GET /organiser/events/{slug:str}/followup"]) == "viewer"
+    for change in ("POST /organiser/events/{slug:str}/followup", "POST /organiser/events/{slug:str}/followup/send",
+                   "POST /api/events/{slug:str}/followup/send"):
+        assert needed_role(by_id[change]) == "editor" and by_id[change].guards == {"organiser"}
 
 
 # --- sockets ------------------------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ from events.programme.routes.forms import (
     SpeakerForm,
     event_form_values,
     new_event_values,
+    recording_rows,
     session_form_values,
+    with_form_recordings,
 )
 from events.programme.routes.labels import LABELS
 from events.programme.schemas import sent_fields
@@ -148,7 +150,7 @@ async def dashboard(
 @get("/organiser/events/{slug:str}/edit", guards=[organiser_guard], include_in_schema=False)
 async def edit_event_page(request: Request, slug: FromPath[str], current_user: CurrentUserDep) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
-    return _form_page(EVENT_FORM, request, values=event_form_values(event), event=event)
+    return _form_page(EVENT_FORM, request, values=event_form_values(event), event=event, recording_rows=recording_rows({}, event))
 
 
 @post("/organiser/events/{slug:str}/edit", guards=[organiser_guard], include_in_schema=False, opt=TEXT_CHECKED_OPT)
@@ -157,10 +159,10 @@ async def edit_event(
     data: Annotated[EventForm, Body(media_type=FORM)],
 ) -> Template | Redirect:
     event = await programme.event_for_organiser(slug, current_user)
-    values = sent_fields(data)
+    values = with_form_recordings(sent_fields(data))
     return await _saved_or_form_again(
         programme.update_event(event, values, clock.now()), EVENT_FORM, request, f"/organiser/events/{slug}?saved=1",
-        values=values, event=event,
+        values=values, event=event, recording_rows=recording_rows(values),
     )
 
 
@@ -253,7 +255,8 @@ async def edit_session_page(request: Request, slug: FromPath[str], session_id: F
     event = await programme.event_for_organiser(slug, current_user)
     session = await programme.session_of_event(event, session_id)
     values = session_form_values(session, event["timezone"])
-    return _form_page(SESSION_FORM, request, event=event, session=session, values=values)
+    return _form_page(SESSION_FORM, request, event=event, session=session, values=values,
+                      recording_rows=recording_rows({}, session))
 
 
 @post("/organiser/events/{slug:str}/sessions/{session_id:int}/edit", guards=[organiser_guard], include_in_schema=False,
@@ -264,10 +267,11 @@ async def edit_session(
 ) -> Template | Redirect:
     event = await programme.event_for_organiser(slug, current_user)
     session = await programme.session_of_event(event, session_id)
-    values = sent_fields(data)
+    values = with_form_recordings(sent_fields(data))
     return await _saved_or_form_again(
         programme.update_session(event, session_id, values, clock.now()), SESSION_FORM, request,
         f"/organiser/events/{slug}/programme#session-{session_id}", event=event, session=session, values=values,
+        recording_rows=recording_rows(values),
     )
 
 

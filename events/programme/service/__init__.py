@@ -10,7 +10,9 @@ split by what users do:
 - `events`: create, edit, publish/unpublish/cancel and delete events;  `sessions`: the programme's sessions;
 - `speakers`: speakers on sessions, their personal links and the mail that brings them;
 - `profiles`: speakers' public profiles;  `retention`: forgetting the speakers of long-past events;
-- `duplicate`: a new draft copied from an event, its times moved.
+- `duplicate`: a new draft copied from an event, its times moved;
+- `reminders`: the reminder schedule and texts;
+- `followup`: the follow-up mail's settings;  `recordings`: recordings of sessions and events, and their release.
 """
 
 from events.kernel.text import valid_web_url
@@ -25,6 +27,15 @@ from events.programme.service.events import (
     delete_event,
     deletion_refusal,
     update_event,
+)
+from events.programme.service.followup import (
+    AUDIENCES,
+    DEFAULT_FOLLOWUP_DELAY,
+    FOLLOWUP_PLACEHOLDERS,
+    FOLLOWUP_TEXT_RULE,
+    MAX_FOLLOWUP_DELAY,
+    followup_of,
+    followup_text,
 )
 from events.programme.service.listeners import (
     CALENDAR_FIELDS,
@@ -66,6 +77,15 @@ from events.programme.service.queries import (
     speaks_at_event,
     upcoming_events,
 )
+from events.programme.service.recordings import FIELDS as RECORDING_FIELDS
+from events.programme.service.recordings import (
+    MAX_RECORDINGS,
+    recording_form_rows,
+    recordings_by_part,
+    recordings_from_form,
+    recordings_of,
+    released_recordings,
+)
 from events.programme.service.reminders import (
     DEFAULT_REMINDER_MINUTES,
     PLACEHOLDERS,
@@ -97,6 +117,9 @@ from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZON
 
 __all__ = [
     "Duplication", "duplicate_event", "on_event_duplicate", "wall_clock_shift",
+    "AUDIENCES", "DEFAULT_FOLLOWUP_DELAY", "FOLLOWUP_PLACEHOLDERS", "FOLLOWUP_TEXT_RULE", "MAX_FOLLOWUP_DELAY",
+    "followup_of", "followup_text", "MAX_RECORDINGS", "RECORDING_FIELDS", "recording_form_rows", "recordings_by_part",
+    "recordings_from_form", "recordings_of", "released_recordings",
     "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
     "reminders_of", "with_organizer", "with_organizers", "forget_past_speakers",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",

@@ -17,7 +17,10 @@ from datetime import datetime
 from typing import Any
 
 # The fields whose change matters to a calendar entry: a change raises `sequence` and is reported to listeners.
-CALENDAR_FIELDS = frozenset({"title", "starts_at", "ends_at", "timezone", "venue", "join_url", "format", "status"})
+# The reminder schedule is one: the invitations' and feeds' VALARMs follow it, so a calendar must see a new SEQUENCE.
+CALENDAR_FIELDS = frozenset(
+    {"title", "starts_at", "ends_at", "timezone", "venue", "join_url", "format", "status", "reminder_minutes"}
+)
 
 CalendarListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
 UpdateListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
@@ -46,7 +49,7 @@ _duplicate_hooks: list[DuplicateHook] = []
 
 def on_calendar_change(listener: CalendarListener) -> CalendarListener:
     """Register `async listener(event_row, changed_fields, now)`, called inside the transaction of every change
-    that raised the event's sequence (title, times, place, join URL, format or status), so a listener can write
+    that raised the event's sequence (title, times, place, join URL, format, status or reminder schedule), so a listener can write
     its outbox messages atomically with the change."""
     if listener not in _calendar_listeners:
         _calendar_listeners.append(listener)

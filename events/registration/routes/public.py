@@ -90,15 +90,28 @@ def calendar_section(event: dict[str, Any], registration: RegistrationRow, token
     )
 
 
+async def recordings_section(event: dict[str, Any], registration: RegistrationRow, now: Any) -> Section | None:
+    """The manage page's recordings: for a confirmed place, the released ones, registrants' ones included (sessions
+    lie within the event, so before its start there is none)."""
+    if registration.status != RegistrationStatus.CONFIRMED or now < event["starts_at"]:
+        return None  # before the start no session has ended: nothing is released, no query
+    parts = programme.recordings_by_part(event, await programme.sessions_of(event["id"]), now, registrant=True)
+    return Section("registration/_manage_recordings.html", {"parts": parts, "event": event}, order=55) if parts else None
+
+
 @get("/registrations/{token:str}", name="registration:manage")
 async def manage_page(
-    request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep,
+    request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep, clock: ClockDep,
     welcome: FromQuery[bool] = False, feed: FromQuery[str] = "",
 ) -> Template:
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)
     others = await sections_for("manage_page", event=event, registration=row, token=token, request=request)
-    sections = sorted([calendar_section(event, row, token, feed == "sent"), *others], key=lambda s: s.order)
+    recordings = await recordings_section(event, row, clock.now())
+    sections = sorted(
+        [calendar_section(event, row, token, feed == "sent"), *([recordings] if recordings else []), *others],
+        key=lambda s: s.order,
+    )
     return Template(
         "registration/manage.html",
         context={

@@ -1,6 +1,6 @@
 """Registration rules, split by what people do: reading (`queries`), who may apply (`applicants`), registering
 (`registering`), the waiting list (`waiting_list`), changes to one registration (`changes`), the questions editor
-(`questions`), the export (`export`), reminders (`reminders`), retention (`retention`), the mails all of them
+(`questions`), the export (`export`), reminders (`reminders`), the follow-up after the event (`followup`), retention (`retention`), the mails all of them
 cause (`mails`), what programme changes cause (`event_changes`), the manage and join links (`links`) and the audit
 trail (`audit`).
 
@@ -41,6 +41,13 @@ from events.registration.service.event_changes import (
     on_event_change,
 )
 from events.registration.service.export import export_csv, list_for_organiser
+from events.registration.service.followup import (
+    followup_counts,
+    followup_due_at,
+    followup_preview,
+    queue_due_followups,
+    send_followup_now,
+)
 from events.registration.service.links import ManageLinks, event_as_seen_by, join_url_for
 from events.registration.service.mails import (
     KINDS_WITH_INVITATION,
@@ -130,6 +137,11 @@ __all__ = [
     "promote_where_places_free",
     "purge",
     "due_minutes",
+    "followup_counts",
+    "followup_due_at",
+    "followup_preview",
+    "queue_due_followups",
+    "send_followup_now",
     "queue_due_reminders",
     "reminder_preview",
     "queue_registration_mail",

@@ -44,7 +44,11 @@ SUBJECTS = {
     Kind.EVENT_CANCELLED: N_("Cancelled: %(title)s"),
     Kind.REMINDER: N_("Reminder: %(title)s starts soon"),
     Kind.CALENDAR_FEED: N_("Your personal calendar link"),
+    Kind.FOLLOWUP_ATTENDED: N_("Thank you for taking part in %(title)s"),
+    Kind.FOLLOWUP_NO_SHOW: N_("We missed you at %(title)s"),
 }
+# The follow-up after the event: by the audience whose text it carries (programme.followup_text).
+FOLLOWUP_AUDIENCES = {Kind.FOLLOWUP_ATTENDED: "attended", Kind.FOLLOWUP_NO_SHOW: "no_show"}
 # The mails that put the event in (or take it out of) the participant's calendar; `invitation_method` says how.
 KINDS_WITH_INVITATION = (Kind.CONFIRMED, Kind.PROMOTED, Kind.EVENT_CHANGED, Kind.CANCELLED, Kind.EVENT_CANCELLED)
 # The mails that carry the personal feed's link: its key reaches a person only in mail to their address.
@@ -109,7 +113,7 @@ async def compose_registration_mail(
     token = links.manage_token(registration["token_nonce"])
     sections = await sections_for(
         "registration_mail", event=event, registration=RegistrationRow.from_row(registration), kind=kind,
-        language=language,
+        language=language, token=token, base_url=links.base_url, now=now,
     )
     context = {
         "kind": kind,
@@ -124,6 +128,7 @@ async def compose_registration_mail(
         "sections": sections,
         "reminder_text": programme.reminder_text(event, reminder, language) if reminder is not None else "",
         "fill": programme.fill_placeholders,
+        **await _followup_context(kind, event, language, now),
     }
     text, html = mail.render("mail/registration", language, context)
     method, ics = await _invitation(kind, event, registration, token, links, now, organiser)
@@ -167,8 +172,23 @@ def _feed_link(kind: str, registration: Mapping[str, Any], links: ManageLinks) -
     return webcal(f"{links.base_url.rstrip('/')}/calendar/personal/{key}/feed.ics")
 
 
+async def _followup_context(kind: str, event: Mapping[str, Any], language: str, now: datetime) -> dict[str, Any]:
+    """A follow-up mail's organiser text and the recordings released by now (registrants' ones too: it goes to
+    confirmed registrations only)."""
+    if kind not in FOLLOWUP_AUDIENCES:
+        return {"followup_text": "", "recordings": []}
+    sessions = await programme.sessions_of(event["id"])
+    return {
+        "followup_text": programme.followup_text(event, FOLLOWUP_AUDIENCES[kind], language),
+        "recordings": programme.recordings_by_part(event, sessions, now, registrant=True),
+    }
+
+
 def _join_link(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], links: ManageLinks) -> str | None:
-    """The participant's personal join link, when the mail's status may carry the join URL (`join_url_for`)."""
+    """The participant's personal join link, when the mail's status may carry the join URL (`join_url_for`); never
+    after the event (the follow-up)."""
+    if kind in FOLLOWUP_AUDIENCES:
+        return None
     told_event, status = told(kind, event, registration)
     return links.join_link(told_event, registration, status) if status else None
 
