@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _load import percentile, post_json_request, run_load  # noqa: E402
 from _server import start_server, stop_server  # noqa: E402
+from _setup import organiser_of_organisation  # noqa: E402
 from _ws import connect  # noqa: E402
 from quiz_load import free_port, process_tree_rss_kb, raise_open_file_limit  # noqa: E402
 
@@ -51,7 +52,6 @@ async def prepare_database(database_url: str, questions: int) -> dict:
     from events.kernel.settings import parse_database_url
     from events.live import service
     from events.live.tables import Participant, Question
-    from events.organisations.tables import Organisation
     from events.programme.tables import Event
 
     url = parse_database_url(database_url)
@@ -66,13 +66,12 @@ async def prepare_database(database_url: str, questions: int) -> dict:
     await database.migrate(engine)
     await database.start(engine)
     try:
-        organiser = await accounts.create_user("live@bench.local", "organiser", password="bench-password-123", name="Bench")
+        organiser, organisation_id = await organiser_of_organisation("live@bench.local")
         token = await accounts.create_api_token(organiser.id, label="bench")
-        organisation = await Organisation.select(Organisation.id).first()
         now = datetime.now(UTC)
         await Event.insert(Event(slug="bench", title="Bench", status="published", starts_at=now,
                                  ends_at=now + timedelta(hours=2), organiser=organiser.id,
-                                 organisation=organisation["id"] if organisation else None))
+                                 organisation=organisation_id))
         event = await Event.select().where(Event.slug == "bench").first()
         space = await service.set_open((await service.create_space(event, None))["id"], True)
         _token, asker = await service.join(space, "Bench")
