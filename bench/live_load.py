@@ -102,21 +102,37 @@ async def count_rows(database_url: str, poll_id: int) -> dict:
 
 
 class Wall:
-    """The wall's socket: the first arrival time of each (question, count) and of each poll response count."""
+    """The wall's socket: when each question's count arrived (the server coalesces votes into `question_votes`
+    frames, so a count may cover several votes) and when each poll response count arrived."""
 
     def __init__(self) -> None:
-        self.votes: dict[tuple[int, int], float] = {}
+        self.counts: dict[int, list[tuple[float, int]]] = {}  # question → (arrival, count) in arrival order
         self.responses: dict[int, float] = {}
+        self.frames = 0
         self.welcome = asyncio.Event()
 
     def on_message(self, data: bytes, at: float) -> None:
         message = json.loads(data)
+        self.frames += 1
         if message["type"] == "welcome":
             self.welcome.set()
-        elif message["type"] == "votes":
-            self.votes.setdefault((message["question_id"], message["votes"]), at)
+        elif message["type"] == "question_votes":
+            for entry in message["counts"]:
+                self.counts.setdefault(entry["id"], []).append((at, entry["votes"]))
+        elif message["type"] == "votes":  # older servers: one frame per vote
+            self.counts.setdefault(message["question_id"], []).append((at, message["votes"]))
         elif message["type"] == "results":
             self.responses.setdefault(message["results"]["responses"], at)
+
+    def reached(self, question: int, votes: int) -> float | None:
+        """When the wall first showed at least `votes` for the question (the count that vote produced, or later)."""
+        for at, count in self.counts.get(question, []):
+            if count >= votes:
+                return at
+        return None
+
+    def final(self, question: int) -> int:
+        return self.counts[question][-1][1] if self.counts.get(question) else 0
 
 
 async def open_sockets(port: int, code: str, tokens: list[str], wall: Wall) -> list:
@@ -212,13 +228,18 @@ async def run_bench(args) -> dict:
 
         accepted, (elapsed,), counts = await send_votes(port, setup, tokens, args)
         await asyncio.sleep(2)  # the last broadcasts arrive
-        latencies = [wall.votes[(q, n)] - sent for q, n, sent in accepted if (q, n) in wall.votes]
+        frames_before = wall.frames
+        reached = [(wall.reached(q, n), sent) for q, n, sent in accepted]
+        latencies = [at - sent for at, sent in reached if at is not None]
         figures.update(counts)
         figures["votes_accepted"] = len(accepted)
         figures["votes_per_s"] = round(len(accepted) / elapsed, 1)
         figures["vote_to_wall_p50_ms"] = round(percentile(latencies, 50) * 1000, 1) if latencies else None
         figures["vote_to_wall_p99_ms"] = round(percentile(latencies, 99) * 1000, 1) if latencies else None
-        figures["vote_counts_missing_on_wall"] = len({(q, n) for q, n, _ in accepted} - set(wall.votes))
+        figures["vote_counts_missing_on_wall"] = sum(1 for at, _sent in reached if at is None)
+        figures["wall_frames_during_votes"] = frames_before
+        last_counts = {q: max(n for q2, n, _ in accepted if q2 == q) for q in {q for q, _n, _ in accepted}}
+        figures["wall_final_count_wrong"] = sum(1 for q, n in last_counts.items() if wall.final(q) != n)
 
         host_started = time.perf_counter()
         responded = await run_load("127.0.0.1", port, 64, lambda i: with_header(post_json_request(
