@@ -58,6 +58,8 @@ async def _resume(coroutine: Coroutine[Any, Any, Any], waiting: Any) -> None:
         if waiting is None:
             await asyncio.sleep(0)
         else:
+            # What a Task does with a future its coroutine yielded: take it over (unmark it), then wait for it.
+            waiting._asyncio_future_blocking = False
             with contextlib.suppress(BaseException):  # the coroutine reads the future's outcome itself
                 await waiting
         try:
@@ -181,6 +183,7 @@ class Fanout:
             await _resume(sending, waiting)
             await self.start(listener)
         except Exception:  # noqa: BLE001 - the client left
+            log.debug("a slow socket's send failed", exc_info=True)
             listener.gone = True
 
     def _queue_close(self, listener: Listener) -> None:
