@@ -181,7 +181,7 @@ async def run_bench(args) -> dict:
         env["EVENTS_REDIS_URL"] = args.redis
     else:
         env.pop("EVENTS_REDIS_URL", None)
-    server = start_server(env, port, args.workers, SERVER_LOG, timeout=60)
+    server = start_server(env, port, args.workers, SERVER_LOG, timeout=180)  # start-up is slow on a busy machine
     figures: dict = {}
     try:
         figures["hello_rps"] = await hello_rate(port)
