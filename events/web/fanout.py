@@ -153,7 +153,11 @@ class Fanout:
         for listener in tuple(self.groups.get(name, ())):
             if listener.gone:
                 continue
-            out, close = listener.forward(event, text)
+            try:
+                out, close = listener.forward(event, text)
+            except Exception:  # one socket's view of a frame never costs the others theirs
+                log.exception("forwarding a frame on %s failed", name)
+                continue
             if out is not None:
                 self._write(listener, out)
             if close:

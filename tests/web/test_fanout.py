@@ -156,3 +156,19 @@ class contextlib_all:  # noqa: N801 - reads like the context manager it is
     async def __aexit__(self, *exc):
         for manager in self.managers:
             await manager.__aexit__(*exc)
+
+
+async def test_a_failing_forward_costs_only_its_own_socket_the_frame():
+    channels = FakeChannels()
+    hub = Fanout(channels)
+    broken, fine = FakeSocket(), [FakeSocket() for _ in range(10)]  # some of them come after it in the loop
+
+    def refuse(_event: bytes, _text: str) -> tuple[str | None, bool]:
+        raise ValueError("a bug in one socket's view")
+
+    async with hub.listen(broken, ["room"], refuse) as first, contextlib_all(hub, fine, ["room"]) as others:
+        for listener in (first, *others):
+            await hub.start(listener)
+        channels.publish(b"frame")
+        await settle()
+        assert broken.texts == [] and all(s.texts == ["frame"] for s in fine)
