@@ -41,6 +41,8 @@ bench: $(TSTAMP)
 	$(BIN)/python bench/quiz_load.py --players 2000 --workers 1
 	@echo "== quiz: 5,000 players, two workers + Redis"
 	$(BIN)/python bench/quiz_load.py --players 5000 --workers 2 --redis "$(BENCH_REDIS)"
+	@echo "== live: 5,000 participants, two workers + Redis, 500 votes/s for 10 s"
+	$(BIN)/python bench/live_load.py --participants 5000 --workers 2 --redis "$(BENCH_REDIS)" --seconds 10 --rate 500
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check events tests bench

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _load import percentile, post_json_request, run_load  # noqa: E402
 from _server import start_server, stop_server  # noqa: E402
+from _setup import organiser_of_organisation  # noqa: E402
 from _ws import connect  # noqa: E402
 from quiz_load import free_port, process_tree_rss_kb, raise_open_file_limit  # noqa: E402
 
@@ -51,7 +52,6 @@ async def prepare_database(database_url: str, questions: int) -> dict:
     from events.kernel.settings import parse_database_url
     from events.live import service
     from events.live.tables import Participant, Question
-    from events.organisations.tables import Organisation
     from events.programme.tables import Event
 
     url = parse_database_url(database_url)
@@ -66,13 +66,12 @@ async def prepare_database(database_url: str, questions: int) -> dict:
     await database.migrate(engine)
     await database.start(engine)
     try:
-        organiser = await accounts.create_user("live@bench.local", "organiser", password="bench-password-123", name="Bench")
+        organiser, organisation_id = await organiser_of_organisation("live@bench.local")
         token = await accounts.create_api_token(organiser.id, label="bench")
-        organisation = await Organisation.select(Organisation.id).first()
         now = datetime.now(UTC)
         await Event.insert(Event(slug="bench", title="Bench", status="published", starts_at=now,
                                  ends_at=now + timedelta(hours=2), organiser=organiser.id,
-                                 organisation=organisation["id"] if organisation else None))
+                                 organisation=organisation_id))
         event = await Event.select().where(Event.slug == "bench").first()
         space = await service.set_open((await service.create_space(event, None))["id"], True)
         _token, asker = await service.join(space, "Bench")
@@ -103,21 +102,37 @@ async def count_rows(database_url: str, poll_id: int) -> dict:
 
 
 class Wall:
-    """The wall's socket: the first arrival time of each (question, count) and of each poll response count."""
+    """The wall's socket: when each question's count arrived (the server coalesces votes into `question_votes`
+    frames, so a count may cover several votes) and when each poll response count arrived."""
 
     def __init__(self) -> None:
-        self.votes: dict[tuple[int, int], float] = {}
+        self.counts: dict[int, list[tuple[float, int]]] = {}  # question → (arrival, count) in arrival order
         self.responses: dict[int, float] = {}
+        self.frames = 0
         self.welcome = asyncio.Event()
 
     def on_message(self, data: bytes, at: float) -> None:
         message = json.loads(data)
+        self.frames += 1
         if message["type"] == "welcome":
             self.welcome.set()
-        elif message["type"] == "votes":
-            self.votes.setdefault((message["question_id"], message["votes"]), at)
+        elif message["type"] == "question_votes":
+            for entry in message["counts"]:
+                self.counts.setdefault(entry["id"], []).append((at, entry["votes"]))
+        elif message["type"] == "votes":  # older servers: one frame per vote
+            self.counts.setdefault(message["question_id"], []).append((at, message["votes"]))
         elif message["type"] == "results":
             self.responses.setdefault(message["results"]["responses"], at)
+
+    def reached(self, question: int, votes: int) -> float | None:
+        """When the wall first showed at least `votes` for the question (the count that vote produced, or later)."""
+        for at, count in self.counts.get(question, []):
+            if count >= votes:
+                return at
+        return None
+
+    def final(self, question: int) -> int:
+        return self.counts[question][-1][1] if self.counts.get(question) else 0
 
 
 async def open_sockets(port: int, code: str, tokens: list[str], wall: Wall) -> list:
@@ -213,13 +228,18 @@ async def run_bench(args) -> dict:
 
         accepted, (elapsed,), counts = await send_votes(port, setup, tokens, args)
         await asyncio.sleep(2)  # the last broadcasts arrive
-        latencies = [wall.votes[(q, n)] - sent for q, n, sent in accepted if (q, n) in wall.votes]
+        frames_before = wall.frames
+        reached = [(wall.reached(q, n), sent) for q, n, sent in accepted]
+        latencies = [at - sent for at, sent in reached if at is not None]
         figures.update(counts)
         figures["votes_accepted"] = len(accepted)
         figures["votes_per_s"] = round(len(accepted) / elapsed, 1)
         figures["vote_to_wall_p50_ms"] = round(percentile(latencies, 50) * 1000, 1) if latencies else None
         figures["vote_to_wall_p99_ms"] = round(percentile(latencies, 99) * 1000, 1) if latencies else None
-        figures["vote_counts_missing_on_wall"] = len({(q, n) for q, n, _ in accepted} - set(wall.votes))
+        figures["vote_counts_missing_on_wall"] = sum(1 for at, _sent in reached if at is None)
+        figures["wall_frames_during_votes"] = frames_before
+        last_counts = {q: max(n for q2, n, _ in accepted if q2 == q) for q in {q for q, _n, _ in accepted}}
+        figures["wall_final_count_wrong"] = sum(1 for q, n in last_counts.items() if wall.final(q) != n)
 
         host_started = time.perf_counter()
         responded = await run_load("127.0.0.1", port, 64, lambda i: with_header(post_json_request(

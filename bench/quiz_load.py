@@ -9,7 +9,8 @@ the URL is dropped and created), starts the server on 127.0.0.1, measures the he
 N players join over HTTP and connect their sockets, then runs three questions in which every player answers at a
 random moment within --answer-window seconds (people do not all tap in the same millisecond); after each question
 the host reveals, shows the leaderboard and moves on --pause seconds after every phone has it. It prints:
-join p95, question-broadcast spread (time from the first to each player receiving the question; p50/p99 pooled
+join p95, host action → each phone p99 for the question, the reveal and the leaderboard (from the moment the
+host's POST leaves to each phone receiving the frame; pooled over the three questions), question-broadcast spread (time from the first to each player receiving the question; p50/p99 pooled
 over the three questions), answer-acknowledgement p99 (send → ack on that socket), answers sent vs stored in the
 database, lost (acknowledged but not stored, or sent and neither acknowledged nor refused) and duplicates (stored
 rows beyond one per player and question), and the server's RSS growth per connected player.
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _load import get_request, percentile, post_json_request, run_load  # noqa: E402
 from _server import start_server, stop_server  # noqa: E402
+from _setup import organiser_of_organisation  # noqa: E402
 from _ws import connect  # noqa: E402
 
 
@@ -95,11 +97,12 @@ async def prepare_database(database_url: str) -> dict:
     await database.migrate(engine)
     await database.start(engine)
     try:
-        organiser = await accounts.create_user("quizmaster@bench.local", "organiser", password="bench-password-123", name="Bench")
+        organiser, organisation_id = await organiser_of_organisation("quizmaster@bench.local")
         token = await accounts.create_api_token(organiser.id, label="bench")
         now = datetime.now(UTC)
         await Event.insert(
-            Event(slug="bench", title="Bench", status="published", starts_at=now, ends_at=now + timedelta(hours=2), organiser=organiser.id)
+            Event(slug="bench", title="Bench", status="published", starts_at=now, ends_at=now + timedelta(hours=2),
+                  organiser=organiser.id, organisation=organisation_id)
         )
         event = await Event.select().where(Event.slug == "bench").first()
         quiz_id = await service.create_quiz(event["id"], "Bench quiz")
@@ -178,7 +181,7 @@ async def run_bench(args) -> dict:
         env["EVENTS_REDIS_URL"] = args.redis
     else:
         env.pop("EVENTS_REDIS_URL", None)
-    server = start_server(env, port, args.workers, SERVER_LOG, timeout=60)
+    server = start_server(env, port, args.workers, SERVER_LOG, timeout=180)  # start-up is slow on a busy machine
     figures: dict = {}
     try:
         figures["hello_rps"] = await hello_rate(port)
@@ -210,7 +213,12 @@ async def run_bench(args) -> dict:
         finished_count = 0
         boards_seen = 0
         boards_done = asyncio.Event()
+        reveals_seen = 0
+        reveals_done = asyncio.Event()
         connected_count = 0
+        # host action → each phone: when the host's POST left (per kind), and when each phone got the frame
+        action_sent: dict[str, float] = {}
+        action_ms: collections.defaultdict[str, list[float]] = collections.defaultdict(list)
 
         def send_answer(player: Player, question_id: int, choices: list[int]) -> None:
             player.sent += 1
@@ -227,13 +235,14 @@ async def run_bench(args) -> dict:
 
         def handler(player: Player):
             def on_message(raw: bytes, now: float) -> None:
-                nonlocal finished_count, boards_seen
+                nonlocal finished_count, boards_seen, reveals_seen
                 if raw.startswith(b'{"type":"question"'):
                     message = parsed.get(raw)  # every player gets the same bytes: parse them once (client CPU)
                     if message is None:
                         message = parsed[raw] = json.loads(raw)
                     qid = message["question_id"]
                     player.question_arrivals[qid] = now
+                    action_ms["question"].append((now - action_sent["question"]) * 1000)
                     arrivals.setdefault(qid, []).append(now)
                     if len(arrivals[qid]) == connected_count:
                         all_received[qid].set()
@@ -248,7 +257,13 @@ async def run_bench(args) -> dict:
                 elif raw.startswith(b'{"type":"refused"'):
                     player.refused += 1
                     answered()
+                elif raw.startswith(b'{"type":"reveal"'):
+                    action_ms["reveal"].append((now - action_sent["reveal"]) * 1000)
+                    reveals_seen += 1
+                    if reveals_seen == connected_count:
+                        reveals_done.set()
                 elif raw.startswith(b'{"type":"leaderboard"'):
+                    action_ms["leaderboard"].append((now - action_sent["leaderboard"]) * 1000)
                     boards_seen += 1
                     if boards_seen == connected_count:
                         boards_done.set()
@@ -298,6 +313,7 @@ async def run_bench(args) -> dict:
             for number in range(3):
                 acks_done.clear()
                 pending_answers = len(players)
+                action_sent["question"] = time.perf_counter()
                 response = await host.post(f"/api/quiz/runs/{setup['run_id']}/next")
                 response.raise_for_status()
                 qid = response.json()["message"]["question_id"]
@@ -308,9 +324,14 @@ async def run_bench(args) -> dict:
                 spreads.extend((t - first) * 1000 for t in arrivals[qid])
                 figures[f"q{number + 1}_spread_max_ms"] = (max(arrivals[qid]) - first) * 1000
                 await asyncio.wait_for(acks_done.wait(), args.answer_window + 60)
+                reveals_seen = 0
+                reveals_done.clear()
+                action_sent["reveal"] = time.perf_counter()
                 (await host.post(f"/api/quiz/runs/{setup['run_id']}/reveal")).raise_for_status()
+                await asyncio.wait_for(reveals_done.wait(), 60)
                 boards_seen = 0
                 boards_done.clear()
+                action_sent["leaderboard"] = time.perf_counter()
                 (await host.post(f"/api/quiz/runs/{setup['run_id']}/leaderboard")).raise_for_status()
                 # The host moves on once every phone shows the leaderboard (a day chair reads it out): the next
                 # question's spread is its own, not the tail of the leaderboard broadcast still being written.
@@ -323,6 +344,10 @@ async def run_bench(args) -> dict:
 
         figures["broadcast_p50_ms"] = percentile(spreads, 50)
         figures["broadcast_p99_ms"] = percentile(spreads, 99)
+        for kind in ("question", "reveal", "leaderboard"):  # the issue's figures: host action → each phone
+            figures[f"{kind}_p99_ms"] = percentile(action_ms[kind], 99)
+            figures[f"{kind}_received"] = len(action_ms[kind])
+            figures[f"{kind}_first_ms"] = min(action_ms[kind], default=0.0)  # the server's own work, before fan-out
         acks = [ms for p in players for ms in p.ack_ms]
         figures["ack_p50_ms"] = percentile(acks, 50)
         figures["ack_p99_ms"] = percentile(acks, 99)
@@ -367,12 +392,18 @@ def main() -> None:
     print(f"join: {figures['players']} players in {figures['join_s']:.1f} s, p95 {figures['join_p95_ms']:.1f} ms; "
           f"sockets connected in {figures['connect_s']:.1f} s ({figures['connect_failures']} failed to connect)")
     print("question spread (first → last player): " + ", ".join(f"q{i} {figures[f'q{i}_spread_max_ms']:.0f} ms" for i in (1, 2, 3)))
+    print("host action → each phone, p99: " + ", ".join(
+        f"{kind} {figures[f'{kind}_p99_ms']:.0f} ms (first phone {figures[f'{kind}_first_ms']:.0f} ms; "
+        f"{figures[f'{kind}_received']} frames)"
+        for kind in ("question", "reveal", "leaderboard")))
     print(f"ack p50 {figures['ack_p50_ms']:.1f} ms, p99 {figures['ack_p99_ms']:.1f} ms; answers acked {figures['answers_acked']}, "
           f"refused {figures['answers_refused']}")
     print(f"bench wall time {time.perf_counter() - started:.1f} s; load average at the end {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs (other work on the machine skews every figure)")
     print(
-        f"players={figures['players']} join_p95_ms={figures['join_p95_ms']:.1f} broadcast_p50_ms={figures['broadcast_p50_ms']:.1f} "
+        f"players={figures['players']} join_p95_ms={figures['join_p95_ms']:.1f} "
+        f"question_p99_ms={figures['question_p99_ms']:.1f} reveal_p99_ms={figures['reveal_p99_ms']:.1f} "
+        f"leaderboard_p99_ms={figures['leaderboard_p99_ms']:.1f} broadcast_p50_ms={figures['broadcast_p50_ms']:.1f} "
         f"broadcast_p99_ms={figures['broadcast_p99_ms']:.1f} ack_p99_ms={figures['ack_p99_ms']:.1f} "
         f"answers_sent={figures['answers_sent']} answers_stored={figures['answers_stored']} lost={figures['lost']} "
         f"duplicates={figures['duplicates']} rss_kb_per_player={figures['rss_kb_per_player']:.1f} hello_rps={figures['hello_rps']:.0f}"

@@ -43,6 +43,7 @@ from events.web.auth import AuthenticationMiddleware
 from events.web.cookies import csrf_cookie, session_cookie
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, before_request
+from events.web.fanout import Fanout, fanout_lifespan
 from events.web.headers import API_VERSION, security_headers
 from events.web.openapi import API_DESCRIPTION, describe_error_answers
 from events.web.plugin import WebPlugin
@@ -87,18 +88,20 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
     owns_engine = engine is None
     engine = engine or database.make_engine(settings.database)
     database.bind_engine(engine)
+    channels = _channels(settings)
+    fanout = Fanout(channels)  # the worker's fan-out of broadcasts to its sockets
     app = Litestar(
         route_handlers=[create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"csrf_free": True})],
         state=State({"settings": settings, "clock": clock, "engine": engine}),
-        dependencies=_dependencies(settings, clock, engine),
+        dependencies=_dependencies(settings, clock, engine, fanout),
         middleware=_middleware(settings),
         stores={"sessions": _session_store(settings)},
         before_send=[security_headers(settings)],
         before_request=before_request,
-        plugins=[_channels(settings), *(plugin(settings) for plugin in DOMAIN_PLUGINS)],
+        plugins=[channels, *(plugin(settings) for plugin in DOMAIN_PLUGINS)],
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[_database_lifespan(engine, owns_engine), rate_limit_lifespan(settings)],
+        lifespan=[_database_lifespan(engine, owns_engine), rate_limit_lifespan(settings), fanout_lifespan(fanout)],
         openapi_config=_openapi_config(settings),
         # Material downloads are PDFs/Office/video (already compressed) and keep their Content-Length.
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/", "/materials/"]),
@@ -142,7 +145,7 @@ def _channels(settings: Settings) -> ChannelsPlugin:
     )
 
 
-def _dependencies(settings: Settings, clock: Clock, engine: Engine) -> dict[str, Provide]:
+def _dependencies(settings: Settings, clock: Clock, engine: Engine, fanout: Fanout) -> dict[str, Provide]:
     def provide_user(request: Request) -> CurrentUser | None:
         return request.scope.get("user")
 
@@ -151,6 +154,7 @@ def _dependencies(settings: Settings, clock: Clock, engine: Engine) -> dict[str,
         "clock": Provide(lambda: clock, sync_to_thread=False),
         "current_user": Provide(provide_user, sync_to_thread=False),
         "engine": Provide(lambda: engine, sync_to_thread=False),
+        "fanout": Provide(lambda: fanout, sync_to_thread=False),
     }
 
 

@@ -30,6 +30,8 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 # What a UNIQUE index raises on either database (SQLite's IntegrityError also covers other constraints: callers
 # check what they expected, e.g. that the other row now exists).
 UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
+# Any constraint a statement broke (UNIQUE, foreign key, NOT NULL, CHECK), on either database.
+DATABASE_REFUSALS = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
 MAX_BOUND_PARAMETERS = 30_000  # per statement: SQLite allows 32,766 (since 3.32), PostgreSQL 32,767
 
 

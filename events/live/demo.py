@@ -34,7 +34,7 @@ async def load(context: Any) -> None:
     poll = await service.create_poll(space, "choice", "Oefent uw organisatie dit jaar?", ["Ja", "Nee", "Weet ik niet"])
     await service.move(space, poll["id"], "open")
     for n, person in enumerate(people):
-        await service.respond(space, person, poll["id"], [n % 3])
+        await service.respond(space, person, poll["id"], [n % 3], context.now)
     await service.rate(space, people[0], 5, "Heel praktisch.")
     await service.rate(space, people[1], 4, "")
     context.report.append(f"live: a space with code {space['code']} on '{sessions[0]['title']}'")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from litestar.config.app import AppConfig
+from litestar.di import Provide
 
 from events.kernel.sections import provide
+from events.kernel.settings import Settings
 from events.live import routes
+from events.live.broadcasts import ChannelsDep, LiveUpdates
 from events.live.routes.back_office import live_panel
 from events.live.routes.public import session_space_section
 from events.live.service.duplication import copy_spaces
@@ -14,12 +17,23 @@ from events.web.domain_plugin import DomainPlugin
 
 
 class LivePlugin(DomainPlugin):
-    """Adds the live routes and the `/ws/live/{code}` socket (on the app's ChannelsPlugin), the "Live" section on
+    """Adds the live routes and the `/ws/live/{code}` socket (on the app's ChannelsPlugin), the worker's coalesced frames (`live_updates`), the "Live" section on
     the organiser's event page and the link to an open space on the session page."""
 
     route_handlers = routes.ROUTES
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._updates: LiveUpdates | None = None
 
     def contribute(self, app_config: AppConfig) -> None:
         provide("organiser_event", live_panel)
         provide("session_page", session_space_section)
         programme.on_event_duplicate(copy_spaces)
+        app_config.dependencies["live_updates"] = Provide(self.live_updates, sync_to_thread=False)
+
+    def live_updates(self, channels: ChannelsDep) -> LiveUpdates:
+        """The worker's coalesced vote and results frames, made on first use with the app's channels."""
+        if self._updates is None:
+            self._updates = LiveUpdates(channels)
+        return self._updates

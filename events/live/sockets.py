@@ -15,15 +15,15 @@ from urllib.parse import urlsplit
 
 import msgspec
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from events.kernel.errors import RuleViolation
 from events.live import service
-from events.live.broadcasts import ChannelsDep, moderators_channel, room_channel
+from events.live.broadcasts import moderators_channel, room_channel
 from events.live.routes.api import space_json
 from events.web.auth import user_of
+from events.web.fanout import FanoutDep
 
 HELLO_TIMEOUT_S = 15
 MAX_MESSAGE_BYTES = 2048
@@ -78,16 +78,12 @@ async def _greet(socket: WebSocket, code: str) -> tuple[dict, dict | None, bool]
     return space, participant, moderator
 
 
-def _release(channels: ChannelsPlugin, names: list[str]) -> None:
-    """Drops channel entries nobody listens to any more (Litestar keeps them otherwise, upstream issue #4867)."""
-    registry: dict[str, set] = channels._channels  # noqa: SLF001 - no public API for this yet
-    for name in names:
-        if name in registry and not registry[name]:
-            registry.pop(name, None)
+def _forward(_event: bytes, text: str) -> tuple[str | None, bool]:
+    return text, False  # everyone on a channel sees all of it (the moderators have their own channel)
 
 
 @websocket("/ws/live/{code:str}", opt={"csrf_free": True})  # the session names a moderator
-async def live_socket(socket: WebSocket, code: FromPath[str], channels: ChannelsDep) -> None:
+async def live_socket(socket: WebSocket, code: FromPath[str], fanout: FanoutDep) -> None:
     await socket.accept()
     greeted = await _greet(socket, code)
     if greeted is None:
@@ -96,25 +92,22 @@ async def live_socket(socket: WebSocket, code: FromPath[str], channels: Channels
     # Everything the room sees also goes to the moderators' channel: a moderator listens to that one only.
     names = [moderators_channel(space["id"]) if moderator else room_channel(space["id"])]
 
-    async def relay(event: bytes) -> None:
-        await socket.send_data(event.decode(), mode="text")
-
     try:
-        async with channels.start_subscription(names) as subscriber:
+        # The worker's hub writes the space's frames to this socket (events.web.fanout); frames that arrive while
+        # the welcome is read wait in its backlog, so none falls between the two.
+        async with fanout.listen(socket, names, _forward) as listener:
             await socket.send_data(msgspec.json.encode(await welcome(space, participant, moderator)).decode(),
                                    mode="text")
-            async with subscriber.run_in_background(relay, join=False):
-                while True:
-                    try:
-                        message = await _receive(socket)
-                    except (msgspec.DecodeError, ValueError):
-                        continue
-                    if isinstance(message, dict) and message.get("type") == "ping":
-                        await socket.send_data(PONG, mode="text")
+            await fanout.start(listener)
+            while True:
+                try:
+                    message = await _receive(socket)
+                except (msgspec.DecodeError, ValueError):
+                    continue
+                if isinstance(message, dict) and message.get("type") == "ping":
+                    await socket.send_data(PONG, mode="text")
     except WebSocketDisconnect:
         pass
-    finally:
-        _release(channels, names)
 
 
 SOCKETS = [live_socket]

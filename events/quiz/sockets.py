@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import msgspec
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
@@ -25,11 +24,9 @@ from events.quiz.broadcasts import (
     PERSONAL_FIELDS,
     AnswerCounts,
     AnswerCountsDep,
-    ChannelsDep,
     host_channel,
     kind_of,
     personal_text,
-    release_channels,
     run_channel,
     shared_text,
 )
@@ -37,6 +34,7 @@ from events.quiz.rows import PlayerRow
 from events.quiz.tables import RunStatus
 from events.web.auth import user_of
 from events.web.deps import ClockDep
+from events.web.fanout import Fanout, FanoutDep, Forward
 from events.web.i18n import language_of
 
 HELLO_TIMEOUT_S = 15
@@ -49,8 +47,6 @@ PONG = '{"type":"pong"}'
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 
-# What a socket gets of one broadcast: (text to send or None to skip it, close the socket afterwards).
-Forward = Callable[[bytes], tuple[str | None, bool]]
 
 
 async def _send(socket: WebSocket, message: dict[str, Any]) -> None:
@@ -98,64 +94,38 @@ full_collection_pause = FullCollectionPause()
 
 async def relay_run(
     socket: WebSocket,
-    channels: ChannelsPlugin,
+    fanout: Fanout,
     names: list[str],
     welcome: Callable[[], Awaitable[dict[str, Any]]],
     on_message: Callable[[dict[str, Any]], Awaitable[None]],
     forward: Forward,
 ) -> None:
-    """Relays the run's messages to one socket while handing the client's messages to `on_message`, until either
-    side ends. It subscribes first, then sends the current state (`welcome`), so no message falls between the two."""
-    stop = asyncio.Event()
+    """Relays the run's messages to one socket (through the worker's hub, `events.web.fanout`) while handing the
+    client's messages to `on_message`, until either side ends: a forward that says "close" makes the hub close the
+    socket after that message (CLOSE_FINISHED), which ends the reading here. It listens first, then sends the
+    current state (`welcome`), so no message falls between the two."""
     full_collection_pause.acquire()
-
-    async def relay(event: bytes) -> None:
-        if stop.is_set():
-            return
-        text, close = forward(event)
-        if text is not None:
-            await socket.send_data(text, mode="text")
-        if close:
-            stop.set()
-
     try:
-        async with channels.start_subscription(names) as subscriber:
+        async with fanout.listen(socket, names, forward, close_code=CLOSE_FINISHED) as listener:
             await _send(socket, await welcome())
-            async with subscriber.run_in_background(relay, join=False):
-                await _read_messages(socket, stop, on_message)
+            await fanout.start(listener)
+            await _read_messages(socket, on_message)
     except WebSocketDisconnect:
         pass
     finally:
-        release_channels(channels, names)
         full_collection_pause.release()
-    if stop.is_set():
-        with contextlib.suppress(Exception):
-            await socket.close(code=CLOSE_FINISHED)
 
 
-async def _read_messages(
-    socket: WebSocket, stop: asyncio.Event, on_message: Callable[[dict[str, Any]], Awaitable[None]]
-) -> None:
-    """Hands the client's JSON objects to `on_message` until `stop` is set (or the client leaves: it raises)."""
-    stopper = asyncio.create_task(stop.wait())
-    try:
-        while True:
-            receiver = asyncio.create_task(_receive_json(socket))
-            done, _pending = await asyncio.wait({receiver, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            if stopper in done:
-                receiver.cancel()
-                with contextlib.suppress(BaseException):
-                    await receiver
-                return
-            try:
-                message = receiver.result()
-            except (msgspec.DecodeError, ValueError):
-                await _send(socket, {"type": "error", "reason": "invalid"})
-                continue
-            if isinstance(message, dict):
-                await on_message(message)
-    finally:
-        stopper.cancel()
+async def _read_messages(socket: WebSocket, on_message: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+    """Hands the client's JSON objects to `on_message` until the socket closes (it raises WebSocketDisconnect)."""
+    while True:
+        try:
+            message = await _receive_json(socket)
+        except (msgspec.DecodeError, ValueError):
+            await _send(socket, {"type": "error", "reason": "invalid"})
+            continue
+        if isinstance(message, dict):
+            await on_message(message)
 
 
 # --- a player's phone ------------------------------------------------------------------------------------------
@@ -184,13 +154,13 @@ def _forward_to_player(player_id: int) -> Forward:
     """A player gets every run message, its own entry of personal ones, and only its own removal."""
     removed_marker = b'"player_id":%d}' % player_id
 
-    def forward(event: bytes) -> tuple[str | None, bool]:
+    def forward(event: bytes, text: str) -> tuple[str | None, bool]:
         kind = kind_of(event)
         if kind == b"player_removed":
-            return (event.decode(), True) if event.endswith(removed_marker) else (None, False)
+            return (text, True) if event.endswith(removed_marker) else (None, False)
         if kind in PERSONAL_FIELDS:
             return personal_text(event, kind, player_id), kind == b"finished"
-        return event.decode(), False
+        return text, False
 
     return forward
 
@@ -221,7 +191,7 @@ async def _answer(
 # Players have no account: no server-side session is loaded or written for their sockets.
 @websocket("/ws/quiz/play", opt={"csrf_free": True, "skip_session": True})
 async def play_socket(
-    socket: WebSocket, channels: ChannelsDep, clock: ClockDep, answer_counts: AnswerCountsDep
+    socket: WebSocket, fanout: FanoutDep, clock: ClockDep, answer_counts: AnswerCountsDep
 ) -> None:
     """A player's phone: sends {"type":"hello","token":…} first; then answers; receives the run's broadcasts."""
     await socket.accept()
@@ -245,7 +215,7 @@ async def play_socket(
         elif message.get("type") == "ping":
             await socket.send_data(PONG, mode="text")
 
-    await relay_run(socket, channels, [run_channel(player.run)], welcome, on_message, _forward_to_player(player.id))
+    await relay_run(socket, fanout, [run_channel(player.run)], welcome, on_message, _forward_to_player(player.id))
 
 
 # --- the host screen -------------------------------------------------------------------------------------------
@@ -260,13 +230,13 @@ def _same_origin(socket: WebSocket) -> bool:
     return urlsplit(origin).netloc == host
 
 
-def _forward_to_host(event: bytes) -> tuple[str | None, bool]:
+def _forward_to_host(event: bytes, text: str) -> tuple[str | None, bool]:
     kind = kind_of(event)
-    return shared_text(event, kind), kind == b"finished"
+    return (shared_text(event, kind) if kind in PERSONAL_FIELDS else text), kind == b"finished"
 
 
 @websocket("/ws/quiz/host/{run_id:int}", opt={"csrf_free": True})
-async def host_socket(socket: WebSocket, run_id: FromPath[int], channels: ChannelsDep, clock: ClockDep) -> None:
+async def host_socket(socket: WebSocket, run_id: FromPath[int], fanout: FanoutDep, clock: ClockDep) -> None:
     """The host screen: the run's broadcasts plus lobby joins and answer counts. Host actions go through HTTP POST."""
     await socket.accept()
     user = user_of(socket)
@@ -288,7 +258,7 @@ async def host_socket(socket: WebSocket, run_id: FromPath[int], channels: Channe
         if message.get("type") == "ping":
             await socket.send_data(PONG, mode="text")
 
-    await relay_run(socket, channels, [run_channel(run_id), host_channel(run_id)], welcome, on_message, _forward_to_host)
+    await relay_run(socket, fanout, [run_channel(run_id), host_channel(run_id)], welcome, on_message, _forward_to_host)
 
 
 SOCKETS = [play_socket, host_socket]

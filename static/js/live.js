@@ -100,6 +100,15 @@
     });
   }
   function setVotes(id, n) { state.questions.forEach(function (q) { if (q.id === id) q.votes = n; }); }
+  function order() { return sorted().map(function (q) { return q.id; }).join(","); }
+  // The server coalesces votes into one frame of counts every 150 ms or so; a screen reader hears (politely, at
+  // most once every 4 s, see announce) only that the order changed, never each vote.
+  function setCounts(counts) {
+    var before = order();
+    counts.forEach(function (c) { setVotes(c.id, c.votes); });
+    renderQuestions();
+    if (order() !== before) announce(L("updates"));
+  }
 
   // --- polls -----------------------------------------------------------------------------------------------------
   function resultsView(results) {
@@ -179,7 +188,8 @@
         if (m.you) { state.votes = m.you.votes; state.responded = m.you.responded; }
         renderQuestions(); renderPoll();
       } else if (m.type === "question") { upsert(m.question); renderQuestions(); }
-      else if (m.type === "votes") { setVotes(m.question_id, m.votes); renderQuestions(); }
+      else if (m.type === "question_votes") setCounts(m.counts);
+      else if (m.type === "votes") setCounts([{ id: m.question_id, votes: m.votes }]);  // older servers' frame
       else if (m.type === "poll") { var fresh = m.poll && (!state.poll || state.poll.id !== m.poll.id); state.poll = m.poll; state.results = m.results; renderPoll(); if (fresh) announce(L("new-poll")); }
       else if (m.type === "results") { state.results = m.results; if (state.poll) renderPoll(); }
       else if (m.type === "space" && !m.is_open && role === "participant") announce(L("closed"));

@@ -7,6 +7,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from events.kernel import statement_writer
 from events.live import service
 from events.programme.tables import Event, Session
 from tests.conftest import NOW, home_organisation
@@ -55,3 +56,13 @@ async def join(client: httpx.AsyncClient, code: str, name: str | None = None) ->
 
 def token_header(joined: dict) -> dict:
     return {"X-Live-Token": joined["token"]}
+
+
+@pytest.fixture(autouse=True)
+async def fresh_live_caches():
+    """Each test has its own database whose ids start again at 1: the per-process memory of spaces, tokens and
+    polls must not carry over; the SQLite statement writers this test's loop opened are closed."""
+    service.forget_cached()
+    yield
+    service.forget_cached()
+    await statement_writer.close_statement_writers()

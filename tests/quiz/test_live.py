@@ -131,7 +131,12 @@ async def test_whole_round_through_the_test_client(socket_app, clock, quiz, orga
             assert finished["you"] == {"rank": 1, "score": 900} and "ranks" not in finished
             with pytest.raises(WebSocketDisconnect):
                 again.receive_json()  # the server closes players' sockets when the run ends
-        assert gc.get_threshold() == thresholds  # the last quiz socket closed: full collections resume
+        # The handler ends when its socket's disconnect arrives (the test client delivers it on leaving the block,
+        # in the app's thread): the last quiz socket closed, full collections resume.
+        deadline = time.monotonic() + 5
+        while gc.get_threshold() != thresholds and time.monotonic() < deadline:
+            time.sleep(0.02)  # noqa: ASYNC251 - the app runs in the portal thread, not this loop
+        assert gc.get_threshold() == thresholds
         with client.websocket_connect("/ws/quiz/play") as late:
             late.send_json({"type": "hello", "token": anna["player_token"]})
             final = late.receive_json()

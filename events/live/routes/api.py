@@ -12,7 +12,7 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
 from events.live import broadcasts, service
-from events.live.broadcasts import ChannelsDep
+from events.live.broadcasts import ChannelsDep, LiveUpdates, LiveUpdatesDep
 from events.live.schemas import (
     HideWordRequest,
     JoinRequest,
@@ -177,37 +177,39 @@ async def api_ask(code: FromPath[str], token: TokenHeader, data: JSONBody[Questi
     return question
 
 
-async def _vote(code: str, token: str | None, question_id: int, channels: ChannelsDep, add: bool) -> dict[str, Any]:
-    space = await service.space_by_code(code)
-    participant = await service.participant_of(space, token)
+async def _vote(code: str, token: str | None, question_id: int, updates: LiveUpdates, add: bool) -> dict[str, Any]:
+    """The hot path of a live room: the space and the token come from the process's memory (re-checked by the
+    database in the vote's own statement), the screens get the new count in the next coalesced frame."""
+    space = await service.known_space(code)
+    participant = await service.known_participant(space, token)
     votes = await (service.vote if add else service.withdraw)(space, participant, question_id)
-    broadcasts.publish_votes(channels, space["id"], question_id, votes)
+    updates.voted(space["id"], question_id)
     return {"question_id": question_id, "votes": votes, "voted": add}
 
 
 @post("/api/live/{code:str}/questions/{question_id:int}/vote", summary="Vote for a question (once)", status_code=200,
       **PARTICIPANT)
-async def api_vote(code: FromPath[str], question_id: FromPath[int], token: TokenHeader, channels: ChannelsDep) -> dict[str, Any]:
-    return await _vote(code, token, question_id, channels, add=True)
+async def api_vote(code: FromPath[str], question_id: FromPath[int], token: TokenHeader,
+                   live_updates: LiveUpdatesDep) -> dict[str, Any]:
+    return await _vote(code, token, question_id, live_updates, add=True)
 
 
 @delete("/api/live/{code:str}/questions/{question_id:int}/vote", summary="Withdraw your vote", status_code=200,
         **PARTICIPANT)
 async def api_withdraw(code: FromPath[str], question_id: FromPath[int], token: TokenHeader,
-                       channels: ChannelsDep) -> dict[str, Any]:
-    return await _vote(code, token, question_id, channels, add=False)
+                       live_updates: LiveUpdatesDep) -> dict[str, Any]:
+    return await _vote(code, token, question_id, live_updates, add=False)
 
 
 @post("/api/live/{code:str}/polls/{poll_id:int}/responses", summary="Answer the open poll (once)", status_code=201,
       **PARTICIPANT)
 async def api_respond(code: FromPath[str], poll_id: FromPath[int], token: TokenHeader,
-                      data: JSONBody[ResponseRequest], channels: ChannelsDep) -> dict[str, Any]:
-    space = await service.space_by_code(code)
-    participant = await service.participant_of(space, token)
-    poll = await service.respond(space, participant, poll_id, data.answer)
-    results = await service.results(poll)
-    broadcasts.publish_results(channels, space["id"], results, poll["revealed"])
-    return {"poll_id": poll_id, "accepted": True, "results": results if poll["revealed"] else None}
+                      data: JSONBody[ResponseRequest], clock: ClockDep, live_updates: LiveUpdatesDep) -> dict[str, Any]:
+    space = await service.known_space(code)
+    participant = await service.known_participant(space, token)
+    poll = await service.respond(space, participant, poll_id, data.answer, clock.now())
+    update = await live_updates.responded(poll)  # the next coalesced results, which count this response
+    return {"poll_id": poll_id, "accepted": True, "results": update["results"] if update["revealed"] else None}
 
 
 @post("/api/live/{code:str}/ratings", summary="Rate the session: 1–5 stars and a comment (once)", status_code=201,

@@ -3,6 +3,8 @@ token's hash is stored; the token itself is shown once, to the participant."""
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from typing import Any
 
 from events.kernel.errors import Forbidden, RuleViolation
@@ -42,4 +44,29 @@ async def participant_of(space: dict[str, Any], token: str | None) -> dict[str, 
     ).first()
     if row is None:
         raise Forbidden(BAD_TOKEN, status_code=401)
+    return row
+
+
+_known: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+KNOWN_SIZE = 50_000
+KNOWN_TTL_S = 300.0
+
+
+async def known_participant(space: dict[str, Any], token: str | None) -> dict[str, Any]:
+    """`participant_of`, remembered per process by the token's hash for a few minutes: a vote then costs no read of
+    the participant. Safe to remember: a participant row never moves to another space and its token never changes;
+    what a vote may do is still decided by the database (the space open, the question visible, once per token)."""
+    if not plausible_token(token):
+        raise Forbidden(BAD_TOKEN, status_code=401)
+    key, now = hash_token(token), time.monotonic()
+    known = _known.get(key)
+    if known is not None and now - known[0] < KNOWN_TTL_S:
+        if known[1]["space"] != space["id"]:
+            raise Forbidden(BAD_TOKEN, status_code=401)
+        return known[1]
+    row = await participant_of(space, token)
+    _known[key] = (now, {"id": row["id"], "space": row["space"], "name": row["name"]})
+    _known.move_to_end(key)
+    while len(_known) > KNOWN_SIZE:
+        _known.popitem(last=False)
     return row

@@ -5,14 +5,17 @@ time (a UNIQUE column `open_in` holds the space's id while a poll is open); one 
 from __future__ import annotations
 
 import json
-from collections import Counter
+import time
+from collections import Counter, OrderedDict
+from datetime import datetime
 from typing import Any
 
 from piccolo.engine.sqlite import TransactionType
 
-from events.kernel.database import UNIQUE_VIOLATIONS
+from events.kernel.database import DATABASE_REFUSALS
 from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.kernel.i18n import N_
+from events.kernel.statement_writer import write_statement
 from events.live.service.words import clean_words
 from events.live.tables import Poll, PollKind, PollState, Response
 
@@ -56,6 +59,10 @@ async def poll_of(space: dict[str, Any], poll_id: int) -> dict[str, Any]:
     return row
 
 
+async def poll_by_id(poll_id: int) -> dict[str, Any] | None:
+    return await Poll.select().where(Poll.id == poll_id).first()
+
+
 async def polls_of(space: dict[str, Any]) -> list[dict[str, Any]]:
     return await Poll.select().where(Poll.space == space["id"]).order_by(Poll.id)
 
@@ -96,16 +103,54 @@ def _answer(poll: dict[str, Any], answer: Any) -> list[Any]:
     return sorted(values)
 
 
-async def respond(space: dict[str, Any], participant: dict[str, Any], poll_id: int, answer: Any) -> dict[str, Any]:
+# The response goes in only while the poll is the open one of an open space, once per participant (UNIQUE `once`).
+_INSERT_RESPONSE = """
+INSERT INTO live_response (poll, participant, once, answer, answered_at)
+SELECT {}, {}, {}, {}, {}
+WHERE EXISTS (SELECT 1 FROM live_poll WHERE id = {} AND open_in = {})
+  AND EXISTS (SELECT 1 FROM live_space WHERE id = {} AND is_open = {})
+ON CONFLICT (once) DO NOTHING
+RETURNING id
+"""
+
+
+async def respond(space: dict[str, Any], participant: dict[str, Any], poll_id: int, answer: Any,
+                  now: datetime) -> dict[str, Any]:
+    """Stores one response (one conditional INSERT); a second one, or one to a poll that is not open, is 409."""
+    poll = await _poll_facts(space, poll_id)
+    values = _answer(poll, answer)
+    once = f"{poll_id}:{participant['id']}"
+    try:
+        stored = await write_statement(Response, _INSERT_RESPONSE, (
+            poll_id, participant["id"], once, json.dumps(values), now, poll_id, space["id"], space["id"], True))
+    except DATABASE_REFUSALS:  # a foreign key: the participant went with its space
+        stored = []
+    if not stored:
+        if await Response.exists().where(Response.once == once):
+            raise Conflict(N_("You already answered this poll"))
+        raise Conflict(N_("This poll is not open"))
+    return poll
+
+
+_facts: OrderedDict[int, tuple[float, dict[str, Any]]] = OrderedDict()
+_FACTS_SIZE = 256
+_FACTS_TTL_S = 2.0
+
+
+async def _poll_facts(space: dict[str, Any], poll_id: int) -> dict[str, Any]:
+    """The poll's row, read at most every couple of seconds per process: a room answers a poll at once. Only what
+    the answer is checked against comes from here (kind and options, which never change); whether the poll is open
+    is decided by the INSERT."""
+    now = time.monotonic()
+    cached = _facts.get(poll_id)
+    if cached is not None and now - cached[0] < _FACTS_TTL_S and cached[1]["space"] == space["id"]:
+        return cached[1]
     poll = await poll_of(space, poll_id)
     if poll["state"] != PollState.OPEN.value:
         raise Conflict(N_("This poll is not open"))
-    values = _answer(poll, answer)
-    try:
-        await Response.insert(Response(poll=poll_id, participant=participant["id"], answer=values,
-                                       once=f"{poll_id}:{participant['id']}"))
-    except UNIQUE_VIOLATIONS:
-        raise Conflict(N_("You already answered this poll")) from None
+    _facts[poll_id] = (now, poll)
+    while len(_facts) > _FACTS_SIZE:
+        _facts.popitem(last=False)
     return poll
 
 
@@ -120,15 +165,25 @@ def _decoded(value: Any) -> Any:
 
 async def results(poll: dict[str, Any]) -> dict[str, Any]:
     """Counts per option (choice, multiple), per value and the mean (scale), per word without hidden ones (words)."""
-    answers = [_decoded(r["answer"]) for r in await Response.select(Response.answer).where(Response.poll == poll["id"])]
-    counts = Counter(value for answer in answers for value in answer)
+    # The database groups equal answers (a room of 5,000 gives a handful of distinct ones for a choice or a scale):
+    # what travels and is decoded here is one row per distinct answer, not one per response.
+    rows = await Response.raw(
+        "SELECT CAST(answer AS TEXT) AS answer, COUNT(*) AS n, MIN(id) AS first FROM live_response WHERE poll = {} "
+        "GROUP BY CAST(answer AS TEXT) ORDER BY first", poll["id"],  # equal counts keep the order they came in
+    )
+    counts: Counter = Counter()
+    responses = 0
+    for row in rows:
+        responses += row["n"]
+        for value in _decoded(row["answer"]):
+            counts[value] += row["n"]
     kind, options = PollKind(poll["kind"]), _decoded(poll["options"])
-    result: dict[str, Any] = {"poll_id": poll["id"], "kind": kind.value, "responses": len(answers)}
+    result: dict[str, Any] = {"poll_id": poll["id"], "kind": kind.value, "responses": responses}
     if kind in (PollKind.CHOICE, PollKind.MULTIPLE):
         result["counts"] = [{"option": i, "text": t, "count": counts.get(i, 0)} for i, t in enumerate(options)]
     elif kind == PollKind.SCALE:
         result["counts"] = [{"value": v, "count": counts.get(v, 0)} for v in range(options[0], options[1] + 1)]
-        result["mean"] = round(sum(v * n for v, n in counts.items()) / len(answers), 2) if answers else None
+        result["mean"] = round(sum(v * n for v, n in counts.items()) / responses, 2) if responses else None
     else:
         hidden = set(_decoded(poll["hidden_words"]))
         result["words"] = [{"word": w, "count": n} for w, n in counts.most_common(100) if w not in hidden]

@@ -7,12 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from events.kernel.database import UNIQUE_VIOLATIONS
+from piccolo.query.functions.aggregate import Count
+
+from events.kernel.database import DATABASE_REFUSALS
 from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.kernel.i18n import N_
+from events.kernel.statement_writer import write_statement
 from events.kernel.text import has_control_characters
 from events.live.service.participants import clean_name
-from events.live.tables import Question, QuestionState, Vote
+from events.live.service.spaces import SPACE_CLOSED
+from events.live.tables import Question, QuestionState, Space, Vote
 
 TEXT_MAX = 280
 NO_QUESTION = N_("No question with this number in this space")
@@ -43,29 +47,77 @@ async def _question(space: dict[str, Any], question_id: int) -> dict[str, Any]:
     return row
 
 
+# One statement decides a vote: the row goes in only for a visible (or answered) question of this space while the
+# space is open, and at most once per participant and question (UNIQUE `once`; a double click does nothing).
+_INSERT_VOTE = """
+INSERT INTO live_vote (question, participant, once)
+SELECT {}, {}, {}
+WHERE EXISTS (
+    SELECT 1 FROM live_question q JOIN live_space s ON s.id = q.space
+    WHERE q.id = {} AND q.space = {} AND q.state IN ({}, {}) AND s.is_open = {}
+)
+ON CONFLICT (once) DO NOTHING
+RETURNING id
+"""
+_DELETE_VOTE = """
+DELETE FROM live_vote WHERE once = {} AND EXISTS (SELECT 1 FROM live_space WHERE id = {} AND is_open = {})
+RETURNING id
+"""
+
+
 async def vote(space: dict[str, Any], participant: dict[str, Any], question_id: int) -> int:
-    """Counts one vote of this participant; a second one is refused (409). Returns the question's votes."""
-    question = await _question(space, question_id)
-    if question["state"] not in (QuestionState.VISIBLE.value, QuestionState.ANSWERED.value):
-        raise NotFound(NO_QUESTION)
+    """Counts one vote of this participant; a second one is refused (409). Returns the question's votes.
+
+    The usual path is one conditional INSERT and one count; why a vote was refused is read only after a refusal."""
+    once = f"{question_id}:{participant['id']}"
+    values = (question_id, participant["id"], once, question_id, space["id"], QuestionState.VISIBLE.value,
+              QuestionState.ANSWERED.value, True)
     try:
-        await Vote.insert(Vote(question=question_id, participant=participant["id"],
-                               once=f"{question_id}:{participant['id']}"))
-    except UNIQUE_VIOLATIONS:
-        raise Conflict(N_("You already voted for this question")) from None
+        stored = await write_statement(Vote, _INSERT_VOTE, values)
+    except DATABASE_REFUSALS:  # a foreign key: the participant or question went (its space was deleted)
+        stored = []
+    if not stored:
+        await _vote_refusal(space, question_id, once)
     return await votes_of(question_id)
 
 
+async def _vote_refusal(space: dict[str, Any], question_id: int, once: str) -> None:
+    if await Vote.exists().where(Vote.once == once):
+        raise Conflict(N_("You already voted for this question"))
+    await _open_space(space)
+    question = await _question(space, question_id)
+    if question["state"] not in (QuestionState.VISIBLE.value, QuestionState.ANSWERED.value):
+        raise NotFound(NO_QUESTION)
+    raise Conflict(N_("Your vote was not counted; try again"))
+
+
+async def _open_space(space: dict[str, Any]) -> None:
+    if not await Space.exists().where((Space.id == space["id"]) & (Space.is_open == True)):  # noqa: E712
+        raise RuleViolation(SPACE_CLOSED, status_code=409)
+
+
 async def withdraw(space: dict[str, Any], participant: dict[str, Any], question_id: int) -> int:
-    await _question(space, question_id)
-    deleted = await Vote.delete().where(Vote.once == f"{question_id}:{participant['id']}").returning(Vote.id)
+    deleted = await write_statement(Vote, _DELETE_VOTE, (f"{question_id}:{participant['id']}", space["id"], True))
     if not deleted:
+        await _open_space(space)
+        await _question(space, question_id)
         raise NotFound(N_("You have no vote on this question"))
     return await votes_of(question_id)
 
 
 async def votes_of(question_id: int) -> int:
     return await Vote.count().where(Vote.question == question_id)
+
+
+async def vote_counts(question_ids: list[int]) -> dict[int, int]:
+    """The votes of these questions, read together (a question without votes counts 0)."""
+    if not question_ids:
+        return {}
+    rows = await Vote.select(Vote.question, Count(Vote.id).as_alias("n")).where(
+        Vote.question.is_in(question_ids)).group_by(Vote.question)
+    counts = dict.fromkeys(question_ids, 0)
+    counts.update({row["question"]: row["n"] for row in rows})
+    return counts
 
 
 async def moderate(space: dict[str, Any], question_id: int, action: str, now: datetime) -> dict[str, Any]:

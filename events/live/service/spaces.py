@@ -4,6 +4,7 @@ organisation that owns the event."""
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
 from events.accounts.service import CurrentUser
@@ -92,3 +93,21 @@ async def space_by_code(code: str, must_be_open: bool = True) -> dict[str, Any]:
     if must_be_open and not row["is_open"]:
         raise RuleViolation(SPACE_CLOSED, status_code=409)
     return row
+
+
+_by_code: dict[str, tuple[float, dict[str, Any]]] = {}
+BY_CODE_TTL_S = 2.0
+
+
+async def known_space(code: str) -> dict[str, Any]:
+    """`space_by_code` (open spaces only), remembered per process for a moment: the code is read once per burst of
+    votes, not once per vote. Whether the space is still open is decided again by each vote's own statement."""
+    now = time.monotonic()
+    known = _by_code.get(code)
+    if known is not None and now - known[0] < BY_CODE_TTL_S:
+        return known[1]
+    space = await space_by_code(code)
+    if len(_by_code) > 10_000:
+        _by_code.clear()
+    _by_code[code] = (now, space)
+    return space
