@@ -44,6 +44,7 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
     event = await programme.require_public_event(slug)
     sessions = await programme.public_agenda(event)
     sections = await sections_for("event_page", event=event, request=request, current_user=current_user)
+    organisation = await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None
     return Template(
         "programme/event.html",
         context={
@@ -53,7 +54,8 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
             "sections": sections,
             "ended": event["ends_at"] < clock.now(),
             "may_manage": await programme.may_edit(event, current_user),
-            "organisation": await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None,
+            "organisation": organisation,
+            "theme": organisations.theme_for(organisation) if organisation else None,
             "labels": LABELS,
         },
     )
@@ -65,10 +67,12 @@ async def session_page(request: Request, slug: FromPath[str], session_id: FromPa
     session = await programme.session_of_event(event, session_id)
     speakers = (await programme.speakers_of_event(event["id"])).get(session_id, [])
     sections = await sections_for("session_page", event=event, session=session, request=request, current_user=current_user)
+    organisation = await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None
     return Template(
         "programme/session.html",
         context={
             "event": event, "session": session, "sections": sections, "labels": LABELS,
+            "theme": organisations.theme_for(organisation) if organisation else None,
             "speakers": [speaker.credit() for speaker in speakers],
             "abstract_html": programme.render_markdown(session["abstract"]),
         },
