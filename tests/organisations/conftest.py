@@ -39,3 +39,7 @@ async def team(engine) -> Team:
 @pytest.fixture
 async def other_team(engine) -> Team:
     return await make_team("ministerie-b", "Ministerie B")
+
+
+# After Team and make_team: the webhook tests' conftest imports them from here.
+from tests.webhooks.conftest import api, make_event, owner_headers  # noqa: E402, F401, I001 - the theme tests' fixtures

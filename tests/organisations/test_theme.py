@@ -21,7 +21,6 @@ from events.registration.service.links import ManageLinks
 from events.registration.service.mails import registration_mail_composer
 from events.registration.tables import Registration
 from tests.conftest import NOW, get_csrf, login, post_form
-from tests.webhooks.conftest import api, make_event, owner_headers  # noqa: F401 - fixtures
 
 SETTINGS = "/organiser/organisations/gemeente-a/settings"
 CLEAN_SVG = (

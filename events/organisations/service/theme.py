@@ -14,8 +14,8 @@ from events.kernel.database import write_transaction
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
 from events.organisations.rows import OrganisationRow
-from events.organisations.service.directory import organisation_by_id, organisation_by_slug
 from events.organisations.service.colours import PLATFORM_PRIMARY
+from events.organisations.service.directory import organisation_by_id, organisation_by_slug
 from events.organisations.service.logos import CheckedLogo
 from events.organisations.tables import Organisation, OrganisationLogo
 
