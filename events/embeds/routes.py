@@ -64,8 +64,7 @@ async def _embeddable_event(slug: str) -> dict[str, Any]:
 async def embedded_form(slug: FromPath[str], clock: ClockDep, settings: SettingsDep) -> Template:
     event = await _embeddable_event(slug)
     context = await form_context(event, clock.now())
-    context |= {"action": f"/embed/events/{slug}/register", "embed_token": service.form_token(settings.secret_key, slug, clock.now()),
-                "theme": await _theme(event["organisation"])}
+    context |= {"action": f"/embed/events/{slug}/register", "embed_token": service.form_token(settings.secret_key, slug, clock.now())}
     return _framed("embeds/register.html", context, await service.hosts_of(event["organisation"]))
 
 
@@ -98,7 +97,7 @@ async def embedded_submit(
     except RuleViolation as exc:
         context = await form_context(event, now, values=values, errors=exc.errors)
         context |= {"message": exc.message, "action": f"/embed/events/{slug}/register",
-                    "embed_token": service.form_token(settings.secret_key, slug, now), "theme": await _theme(event["organisation"])}
+                    "embed_token": service.form_token(settings.secret_key, slug, now)}
         return _framed("embeds/register.html", context, hosts, status=exc.status_code)
     # The personal link goes by mail only: the frame's page may be read by the site around it.
     context = {"event": event, "status": str(outcome.status), "created": outcome.created,

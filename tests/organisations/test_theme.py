@@ -238,7 +238,8 @@ async def test_the_theme_shows_on_the_event_page_and_the_embed_at_the_next_reque
     css = await client.get("/organisations/gemeente-a/theme.css")
     assert "--color-primary: #0b6e4f;" in css.text and css.headers["etag"] != first_css.headers["etag"]
     theme = service.theme_for(await service.organisation_by_id(team.organisation.id))
-    for path in (f"/events/{event['slug']}", "/embed/gemeente-a/events", f"/embed/events/{event['slug']}/register"):
+    for path in (f"/events/{event['slug']}", f"/events/{event['slug']}/register", "/embed/gemeente-a/events",
+                 f"/embed/events/{event['slug']}/register"):
         page = await client.get(path)
         assert page.status_code == 200, path
         assert f'<link rel="stylesheet" href="{theme.stylesheet_url}">' in page.text, path

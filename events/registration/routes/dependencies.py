@@ -10,6 +10,7 @@ from typing import Any
 from litestar.di import NamedDependency
 
 from events.kernel.errors import NotFound
+from events.organisations import service as organisations
 from events.programme import service as programme
 from events.registration import service
 from events.registration.desk import RegistrationDesk
@@ -43,4 +44,12 @@ async def form_context(event: dict[str, Any], now: datetime, values: dict | None
         "places_left": await service.places_left(event),
         "values": values or {},
         "errors": errors or {},
+        "theme": await event_theme(event),
     }
+
+
+async def event_theme(event: dict[str, Any]) -> organisations.Theme | None:
+    """The colours and logo of the event's organisation (the register page and the embedded form wear them)."""
+    if not event.get("organisation"):
+        return None
+    return organisations.theme_for(await organisations.organisation_by_id(event["organisation"]))
