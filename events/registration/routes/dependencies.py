@@ -36,16 +36,21 @@ async def by_token(token: str) -> RegistrationRow:
     return row
 
 
-async def form_context(event: dict[str, Any], now: datetime, values: dict | None = None, errors: dict | None = None) -> dict:
-    return {
+async def form_context(event: dict[str, Any], now: datetime, values: dict | None = None, errors: dict | None = None,
+                       themed: bool = True) -> dict:
+    """What the registration form needs; `themed`: with the organisation's theme (not for the event page's section,
+    whose page has it already)."""
+    context = {
         "event": event,
         "questions": await service.questions_of(event["id"]),
         "closed_reason": service.registration_closed_reason(event, now),
         "places_left": await service.places_left(event),
         "values": values or {},
         "errors": errors or {},
-        "theme": await event_theme(event),
     }
+    if themed:
+        context["theme"] = await event_theme(event)
+    return context
 
 
 async def event_theme(event: dict[str, Any]) -> organisations.Theme | None:
