@@ -41,11 +41,17 @@ def _framed(template: str, context: dict[str, Any], hosts: list[str], status: in
                     headers={"content-security-policy": policy, "cache-control": "no-store"})
 
 
+async def _theme(organisation_id: int | None) -> organisations.Theme | None:
+    """The organisation's colours and logo (issue 17: embeds wear the organisation's theme)."""
+    return organisations.theme_for(await organisations.organisation_by_id(organisation_id)) if organisation_id else None
+
+
 @get("/embed/{organisation:str}/events", opt=EMBED, include_in_schema=False)
 async def embedded_events(organisation: FromPath[str], clock: ClockDep) -> Template:
     found = await service.organisation_by_slug(organisation)
     events = [e for e in await programme.upcoming_events(clock.now()) if e["organisation"] == found["id"]]
-    return _framed("embeds/events.html", {"organisation": found, "events": events}, await service.hosts_of(found["id"]))
+    context = {"organisation": found, "events": events, "theme": await _theme(found["id"])}
+    return _framed("embeds/events.html", context, await service.hosts_of(found["id"]))
 
 
 async def _embeddable_event(slug: str) -> dict[str, Any]:
@@ -95,8 +101,9 @@ async def embedded_submit(
                     "embed_token": service.form_token(settings.secret_key, slug, now)}
         return _framed("embeds/register.html", context, hosts, status=exc.status_code)
     # The personal link goes by mail only: the frame's page may be read by the site around it.
-    return _framed("embeds/registered.html", {"event": event, "status": str(outcome.status), "created": outcome.created},
-                   hosts, status=201 if outcome.created else 200)
+    context = {"event": event, "status": str(outcome.status), "created": outcome.created,
+               "theme": await _theme(event["organisation"])}
+    return _framed("embeds/registered.html", context, hosts, status=201 if outcome.created else 200)
 
 
 class HostsForm(Struct):

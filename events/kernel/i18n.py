@@ -60,3 +60,28 @@ def ngettext_for(language: str, singular: str, plural: str, n: int, **values: An
     text = translations(language).ngettext(singular, plural, n)
     values.setdefault("num", n)
     return text % values
+
+
+class Formatted(str):
+    """A message with values, for a service's field error that names a number ("… (2.3:1; at least 4.5:1)").
+
+    It reads as its English text (the API's message); `in_language` translates the msgid and fills in the values,
+    decimal numbers written with the language's decimal sign ("2,3" in Dutch)."""
+
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, **values: Any) -> Formatted:
+        made = super().__new__(cls, msgid % {name: _written(value, "en") for name, value in values.items()})
+        made.msgid, made.values = msgid, values
+        return made
+
+    def in_language(self, language: str) -> str:
+        return gettext_for(language, self.msgid, **{name: _written(value, language) for name, value in self.values.items()})
+
+
+def _written(value: Any, language: str) -> Any:
+    if isinstance(value, float):
+        text = f"{value:.1f}"
+        return text.replace(".", ",") if language == "nl" else text
+    return value

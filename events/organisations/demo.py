@@ -14,7 +14,7 @@ ORGANISATIONS = [
     ("ministerie-van-bzk", "Ministerie van BZK", "weerbareoverheid@minbzk.example.nl", "https://www.weerbareoverheid.nl", [
         ("organisator@weerbareoverheid.nl", "Programmateam Weerbare overheid", OrgRole.OWNER),
         ("redacteur@weerbareoverheid.nl", "Redactie Weerbare overheid", OrgRole.EDITOR),
-        ("meelezer@weerbareoverheid.nl", "Meelezer Weerbare overheid", OrgRole.VIEWER),
+        ("meelezer@weerbareoverheid.nl", "Lezer Weerbare overheid", OrgRole.VIEWER),
     ]),
     ("cot", "COT Instituut voor Veiligheids- en Crisismanagement", "webinars@cot.example.nl", "https://www.cot.nl", [
         ("organisator@cot.nl", "COT Instituut voor Veiligheids- en Crisismanagement", OrgRole.OWNER),

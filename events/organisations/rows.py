@@ -18,6 +18,9 @@ class OrganisationRow:
     website: str
     privacy_url: str
     accessibility_url: str
+    primary_colour: str  # "#rrggbb", or "" for the platform's
+    logo_type: str  # "" without a logo
+    logo_digest: str
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> OrganisationRow:

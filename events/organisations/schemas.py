@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 import msgspec
+from litestar.datastructures import UploadFile
 
 RoleName = Literal["owner", "editor", "viewer"]
 
@@ -17,6 +19,9 @@ class OrganisationOut(msgspec.Struct):
     website: str
     privacy_url: str
     accessibility_url: str
+    primary_colour: str = ""  # the theme's "#rrggbb"; "" for the platform's colour
+    logo_url: str | None = None  # the sanitised logo (PNG or SVG), when there is one
+    stylesheet_url: str = ""  # the theme's design tokens as CSS custom properties
     role: RoleName | None = None  # the caller's role (None for an admin who is no member)
 
 
@@ -35,6 +40,16 @@ class OrganisationPatch(msgspec.Struct):
     website: str | msgspec.UnsetType = msgspec.UNSET
     privacy_url: str | msgspec.UnsetType = msgspec.UNSET
     accessibility_url: str | msgspec.UnsetType = msgspec.UNSET
+    # "#rrggbb" (or "#rgb"); refused below 4.5:1 contrast with white or with the light grey #f3f5f8, with the
+    # ratio in the message; "" goes back to the platform's colour
+    primary_colour: str | msgspec.UnsetType = msgspec.UNSET
+
+
+@dataclass
+class LogoUpload:
+    """The logo as a multipart upload: a PNG, or an SVG without scripts or references outside the file."""
+
+    file: UploadFile
 
 
 class MemberOut(msgspec.Struct):

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Bytea, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -35,7 +35,21 @@ class Organisation(Table, tablename="organisation"):
     website = Text(default="")
     privacy_url = Text(default="")  # the organisation's own privacy statement
     accessibility_url = Text(default="")  # the organisation's own accessibility statement
+    primary_colour = Varchar(length=7, default="")  # the theme's "#rrggbb"; empty: the platform's colour
+    logo_type = Varchar(length=40, default="")  # image/png or image/svg+xml; empty: no logo
+    logo_digest = Varchar(length=64, default="")  # SHA-256 of the logo's bytes: its version in URLs and ETags
     created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class OrganisationLogo(Table, tablename="organisation_logo"):
+    """The organisation's logo as served: a verified PNG or a sanitised SVG. Kept apart from the organisation's
+    row so that reading an organisation never reads the image; its type and digest are on the row, so a new logo
+    changes the organisation (and bumps the public pages' content version)."""
+
+    organisation = ForeignKey(references=Organisation, unique=True, index=True, on_delete=OnDelete.cascade)
+    content_type = Varchar(length=40)
+    data = Bytea()
     updated_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -30,9 +30,14 @@
       say(files[0].name);
       if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     });
-    form.addEventListener("submit", function () {
+    // NL Design System: no disabled submit buttons. A second press while the upload runs is ignored instead,
+    // and the button says it is busy (aria-disabled keeps it focusable and announced).
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      if (busy) { event.preventDefault(); return; }
+      busy = true;
       var button = form.querySelector("button[type=submit]");
-      if (button) { button.disabled = true; }
+      if (button) { button.setAttribute("aria-disabled", "true"); }
       say(form.getAttribute("data-busy") || "…");
     });
   });

@@ -8,7 +8,7 @@ import pytest
 
 from events.accounts import service as accounts
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_fits_320, audit, create_webinar, register, sign_in
+from tests.e2e.conftest import api, assert_fits_320, audit, create_webinar, register, sign_in
 
 
 def test_public_pages(live_server, organiser_token, page):
@@ -140,3 +140,31 @@ def test_series_pages(live_server, organiser, organiser_token, page):
         assert response.status == 200, f"{path}: {response.status}"
         audit(page, path)
         assert_fits_320(page)
+
+
+THEME_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 30"><title>Gemeente</title>'
+             b'<rect width="120" height="30" fill="#0b6e4f"/><text x="8" y="20" fill="#ffffff">Gemeente</text></svg>')
+
+
+def test_themed_event_page_and_embeds(live_server, organiser, organiser_token, page):
+    """An organisation's colour and logo on its event page and embeds: the stylesheet applies under the CSP (a
+    button takes the colour), the logo loads, and the pages pass the audit."""
+    webinar = create_webinar(live_server, organiser_token)
+    with api(live_server, organiser_token) as client:
+        slug = client.get("/api/organisations").json()[0]["slug"]
+        assert client.patch(f"/api/organisations/{slug}", json={"primary_colour": "#0b6e4f"}).status_code == 200
+        logo = client.put(f"/api/organisations/{slug}/logo", files={"file": ("logo.svg", THEME_SVG, "image/svg+xml")})
+        assert logo.status_code == 200, logo.text
+    for path in (f"/events/{webinar['slug']}", f"/embed/{slug}/events", f"/embed/events/{webinar['slug']}/register"):
+        page.goto(path)
+        token = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim()")
+        assert token == "#0b6e4f", (path, token)
+        if page.locator(".button").count():
+            colour = page.locator(".button").first.evaluate("el => getComputedStyle(el).backgroundColor")
+            assert colour == "rgb(11, 110, 79)", (path, colour)
+        assert page.locator("img.organisation-logo").evaluate("img => img.complete && img.naturalWidth > 0"), path
+        audit(page, f"themed {path}")
+        assert_fits_320(page)
+    sign_in(page, organiser.email, PASSWORD)
+    page.goto(f"/organiser/organisations/{slug}/settings")
+    audit(page, "organisation settings with a theme")

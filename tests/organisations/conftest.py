@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
+import httpx
 import pytest
 
 from events.accounts import service as accounts
 from events.accounts.service import CurrentUser
 from events.organisations import service
 from events.organisations.rows import OrganisationRow
+from events.programme.tables import Event
 from tests.conftest import NOW, PASSWORD
 
 
@@ -39,3 +43,44 @@ async def team(engine) -> Team:
 @pytest.fixture
 async def other_team(engine) -> Team:
     return await make_team("ministerie-b", "Ministerie B")
+
+
+
+@pytest.fixture
+def make_event(team):
+    """Published events of organisation A (as the webhook tests make them; not imported: that conftest imports
+    this one)."""
+    counter = iter(range(1, 1000))
+
+    async def make(**values) -> dict:
+        n = next(counter)
+        event = Event(
+            slug=f"event-{n}", title=f"Weerbare organisatie {n}", status="published", format="online",
+            starts_at=NOW + timedelta(days=10), ends_at=NOW + timedelta(days=10, hours=2), organiser=team.owner.id,
+            contact_name="Olga", contact_email="organiser@gemeente.nl", language="nl",
+            organisation=team.organisation.id, **values,
+        )
+        await event.save()
+        return await Event.select().where(Event.id == event.id).first()
+
+    return make
+
+
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps nothing: a cookie would make the API's POSTs CSRF-checked."""
+
+    def extract_cookies(self, response) -> None:
+        return None
+
+
+@pytest.fixture
+async def api(app, client) -> AsyncIterator[httpx.AsyncClient]:
+    """A cookieless client of the running app (the `client` fixture runs its lifespan)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as test_client:
+        test_client._cookies = _NoCookies()
+        yield test_client
+
+
+@pytest.fixture
+async def owner_headers(team) -> dict[str, str]:
+    return {"authorization": f"Bearer {await accounts.create_api_token(team.owner.id, label='tests')}"}

@@ -153,8 +153,10 @@ async def test_the_api_lists_my_organisations_and_manages_the_team(client, team,
     token = await accounts.create_api_token(team.owner.id)
     headers = {"authorization": f"Bearer {token}"}
     mine = (await client.get("/api/organisations", headers=headers)).json()
-    assert mine == [{"slug": "gemeente-a", "name": "Gemeente A", "contact_email": "", "website": "", "privacy_url": "",
-                     "accessibility_url": "", "role": "owner"}]
+    assert len(mine) == 1 and mine[0]["stylesheet_url"].startswith("/organisations/gemeente-a/theme.css?v=")
+    assert {k: v for k, v in mine[0].items() if k != "stylesheet_url"} == {
+        "slug": "gemeente-a", "name": "Gemeente A", "contact_email": "", "website": "", "privacy_url": "",
+        "accessibility_url": "", "primary_colour": "", "logo_url": None, "role": "owner"}
     members = (await client.get("/api/organisations/gemeente-a/members", headers=headers)).json()
     assert {m["role"] for m in members} == {"owner", "editor", "viewer"}
     created = await client.post("/api/organisations/gemeente-a/members", json={"email": "api@example.nl", "role": "viewer"}, headers=headers)

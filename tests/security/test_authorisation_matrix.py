@@ -226,6 +226,7 @@ OWNER_ONLY = [re.compile(p) for p in (
     r"^(POST|GET) /organiser/organisations/\{slug:str\}/settings$",
     r"^POST /organiser/organisations/\{slug:str\}/(team|invitations)/",
     r"^PATCH /api/organisations/\{slug:str\}$",
+    r"^(PUT|DELETE) /api/organisations/\{slug:str\}/logo$",  # the theme is the organisation's settings
     r"^(POST|PATCH|DELETE) /api/organisations/\{slug:str\}/(members|invitations)",
     r"^GET /api/organisations/\{slug:str\}/invitations$",
     # webhooks and embedding hosts are the organisation's settings

@@ -3,13 +3,18 @@ admins — new organisations. Owners change the team; every member reads it."""
 
 from __future__ import annotations
 
-from litestar import Request, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from typing import Annotated
+
+from litestar import Request, delete, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody
 
 from events.organisations import service
 from events.organisations.rows import Member, MyOrganisation, OrganisationRow, PendingInvitation
 from events.organisations.schemas import (
     InvitationOut,
+    LogoUpload,
     MemberInvite,
     MemberOut,
     MemberPatch,
@@ -23,13 +28,16 @@ from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
 from events.web.i18n import language_of
 
 TAGS = ["organisations"]
+LOGO_BODY_LIMIT = 1024 * 1024  # the logo's 512 KB and the multipart framing; larger bodies are a 413
 
 
 def _organisation_out(organisation: OrganisationRow, role: OrgRole | None = None) -> OrganisationOut:
+    theme = service.theme_for(organisation)
     return OrganisationOut(
         slug=organisation.slug, name=organisation.name, contact_email=organisation.contact_email,
         website=organisation.website, privacy_url=organisation.privacy_url,
-        accessibility_url=organisation.accessibility_url, role=role.value if role else None,
+        accessibility_url=organisation.accessibility_url, primary_colour=organisation.primary_colour,
+        logo_url=theme.logo_url or None, stylesheet_url=theme.stylesheet_url, role=role.value if role else None,
     )
 
 
@@ -73,6 +81,33 @@ async def api_update_organisation(
     changes = {name: value for name in data.__struct_fields__ if isinstance(value := getattr(data, name), str)}
     organisation = await service.update_settings(mine.organisation, changes, current_user, clock.now())
     return _organisation_out(organisation, mine.role)
+
+
+@put(
+    "/api/organisations/{slug:str}/logo", guards=[organiser_guard], tags=TAGS, request_max_body_size=LOGO_BODY_LIMIT,
+    summary="Set the organisation's logo (owners): a PNG or SVG of at most 512 KB, as the multipart field `file`",
+    description="A PNG must be a readable PNG. An SVG is kept without what is not on the allow-list (editor "
+    "metadata); one with a script, an event attribute (onload, …), a javascript: address, a foreignObject or a "
+    "reference outside the file is refused (400) with the reason in `errors`. 413 when larger than 512 KB, 415 when "
+    "neither PNG nor SVG.",
+)
+async def api_set_logo(
+    slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep,
+    data: Annotated[LogoUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> OrganisationOut:
+    mine = await service.organisation_for(current_user, slug, OrgRole.OWNER)
+    upload = data.file
+    content = await upload.read(service.MAX_LOGO_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    logo = service.checked_logo(content, getattr(upload, "filename", "") or "", getattr(upload, "content_type", "") or "")
+    return _organisation_out(await service.set_logo(mine.organisation, logo, current_user, clock.now()), mine.role)
+
+
+@delete("/api/organisations/{slug:str}/logo", guards=[organiser_guard], tags=TAGS, status_code=204,
+        summary="Remove the organisation's logo (owners)")
+async def api_remove_logo(slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep) -> None:
+    mine = await service.organisation_for(current_user, slug, OrgRole.OWNER)
+    if mine.organisation.logo_type:
+        await service.set_logo(mine.organisation, None, current_user, clock.now())
 
 
 @get("/api/organisations/{slug:str}/members", guards=[organiser_guard], tags=TAGS, summary="The team")
@@ -134,6 +169,7 @@ async def api_revoke_invitation(
 
 
 ROUTES = [
-    api_my_organisations, api_create_organisation, api_organisation, api_update_organisation, api_members,
+    api_my_organisations, api_create_organisation, api_organisation, api_update_organisation, api_set_logo,
+    api_remove_logo, api_members,
     api_invite, api_change_role, api_remove_member, api_invitations, api_revoke_invitation,
 ]

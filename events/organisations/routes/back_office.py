@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -21,6 +22,7 @@ from events.web.forms import translated
 from events.web.i18n import language_of
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+LOGO_FORM_LIMIT = 2 * 1024 * 1024  # the logo's 512 KB and the form's other fields; larger bodies are a 413
 CURRENT_KEY = "organisation"  # the session's current organisation (new events go there)
 
 
@@ -39,6 +41,13 @@ class SettingsForm(Struct):
     website: str = ""
     privacy_url: str = ""
     accessibility_url: str = ""
+    primary_colour: str = ""
+    logo: UploadFile | None = None
+    remove_logo: str = ""
+
+
+TEXT_SETTINGS = ("name", "contact_email", "website", "privacy_url", "accessibility_url", "primary_colour")
+MULTIPART = Body(media_type=RequestEncodingType.MULTI_PART)
 
 
 class CurrentForm(Struct):
@@ -150,8 +159,9 @@ async def revoke_form(slug: FromPath[str], invitation_id: FromPath[int], current
 def _settings_page(request: Request, mine: MyOrganisation, values: dict[str, Any], errors=None, status=200) -> Template:
     return Template(
         "organisations/settings.html",
-        context={"organisation": mine.organisation, "values": values, "errors": translated(request, errors),
-                 "done": request.query_params.get("done")},
+        context={"organisation": mine.organisation, "theme": service.theme_for(mine.organisation), "values": values,
+                 "errors": translated(request, errors), "done": request.query_params.get("done"),
+                 "logo_limit_kb": service.MAX_LOGO_BYTES // 1024},
         status_code=status,
     )
 
@@ -162,17 +172,38 @@ async def settings_page(request: Request, slug: FromPath[str], current_user: Cur
     return _settings_page(request, mine, mine.organisation.__dict__)
 
 
-@post("/organiser/organisations/{slug:str}/settings", guards=[organiser_guard], include_in_schema=False)
+async def _uploaded_logo(data: SettingsForm) -> service.CheckedLogo | None:
+    """The checked new logo, or None when the form sends none (RuleViolation for a file that is refused)."""
+    if data.logo is None or not data.logo.filename:
+        return None
+    content = await data.logo.read(service.MAX_LOGO_BYTES + 1)
+    return service.checked_logo(content, data.logo.filename, data.logo.content_type or "")
+
+
+@post("/organiser/organisations/{slug:str}/settings", guards=[organiser_guard], include_in_schema=False,
+      request_max_body_size=LOGO_FORM_LIMIT)
 async def settings_form(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep,
-    data: Annotated[SettingsForm, FORM],
+    data: Annotated[SettingsForm, MULTIPART],
 ) -> Template | Redirect:
+    """Name, contact, links, colour and logo; every field is checked before anything is saved."""
     mine = await service.organisation_for(current_user, slug, OrgRole.OWNER)
-    values = {name: getattr(data, name) for name in SettingsForm.__struct_fields__}
+    values = {name: getattr(data, name) for name in TEXT_SETTINGS}
+    errors: dict[str, str] = {}
+    status, logo = 400, None
     try:
-        await service.update_settings(mine.organisation, values, current_user, clock.now())
+        logo = await _uploaded_logo(data)
     except RuleViolation as refusal:
-        return _settings_page(request, mine, values, refusal.errors, status=refusal.status_code)
+        errors, status = refusal.errors, refusal.status_code
+    try:
+        service.clean_settings(values)
+    except RuleViolation as refusal:
+        errors, status = {**refusal.errors, **errors}, refusal.status_code
+    if errors:
+        return _settings_page(request, mine, values, errors, status=status)
+    organisation = await service.update_settings(mine.organisation, values, current_user, clock.now())
+    if logo is not None or (data.remove_logo and organisation.logo_type):
+        await service.set_logo(organisation, logo, current_user, clock.now())
     return Redirect(path=f"/organiser/organisations/{slug}/settings?done=saved", status_code=303)
 
 

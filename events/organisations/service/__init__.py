@@ -10,6 +10,7 @@ from events.organisations.service.access import (
 )
 from events.organisations.service.directory import (
     all_organisations,
+    clean_settings,
     create_organisation,
     organisation_by_id,
     organisation_by_slug,
@@ -24,6 +25,7 @@ from events.organisations.service.invitations import (
     pending_invitations,
     revoke_invitation,
 )
+from events.organisations.service.logos import MAX_LOGO_BYTES, CheckedLogo, checked_logo
 from events.organisations.service.members import (
     add_member,
     change_role,
@@ -33,8 +35,28 @@ from events.organisations.service.members import (
     remove_member,
     require_may_create_events,
 )
+from events.organisations.service.theme import (
+    Theme,
+    logo_of,
+    public_organisation,
+    set_logo,
+    stylesheet,
+    theme_for,
+    theme_of,
+)
 
 __all__ = [
+    "MAX_LOGO_BYTES",
+    "CheckedLogo",
+    "Theme",
+    "checked_logo",
+    "clean_settings",
+    "logo_of",
+    "public_organisation",
+    "set_logo",
+    "stylesheet",
+    "theme_for",
+    "theme_of",
     "INVITATION_LIFETIME",
     "accept_invitation",
     "add_member",

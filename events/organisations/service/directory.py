@@ -12,14 +12,16 @@ from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.kernel.text import has_control_characters, normalise_email, slugify, valid_email, valid_web_url
 from events.organisations.rows import OrganisationRow
+from events.organisations.service.colours import checked_colour
 from events.organisations.tables import Organisation
 
-SETTINGS_FIELDS = ("name", "contact_email", "website", "privacy_url", "accessibility_url")
+SETTINGS_FIELDS = ("name", "contact_email", "website", "privacy_url", "accessibility_url", "primary_colour")
 URL_FIELDS = ("website", "privacy_url", "accessibility_url")
 
 
 def clean_settings(data: dict[str, Any]) -> dict[str, str]:
-    """The organisation's name, contact address and links, checked; RuleViolation names every failing field."""
+    """The organisation's name, contact address, links and theme colour, checked; RuleViolation names every
+    failing field."""
     values = {name: str(data.get(name) or "").strip() for name in SETTINGS_FIELDS}
     errors: dict[str, str] = {}
     if not values["name"]:
@@ -32,6 +34,9 @@ def clean_settings(data: dict[str, Any]) -> dict[str, str]:
     for name in URL_FIELDS:
         if values[name] and (not valid_web_url(values[name]) or len(values[name]) > 500):
             errors[name] = N_("Enter a web address that starts with https:// or http://")
+    values["primary_colour"], colour_problem = checked_colour(values["primary_colour"])
+    if colour_problem:
+        errors["primary_colour"] = colour_problem
     if errors:
         raise RuleViolation(N_("The organisation could not be saved"), errors)
     return values
@@ -88,8 +93,8 @@ async def all_organisations() -> list[OrganisationRow]:
 async def update_settings(
     organisation: OrganisationRow, data: dict[str, Any], actor: CurrentUser, now: datetime
 ) -> OrganisationRow:
-    """An owner's change of the name, contact address and links (the caller checked the role). Partial: fields
-    not sent keep their value."""
+    """An owner's change of the name, contact address, links and theme colour (the caller checked the role).
+    Partial: fields not sent keep their value."""
     current = {name: getattr(organisation, name) for name in SETTINGS_FIELDS}
     values = clean_settings({**current, **{k: v for k, v in data.items() if k in SETTINGS_FIELDS}})
     changed = sorted(name for name in SETTINGS_FIELDS if values[name] != current[name])

@@ -48,6 +48,7 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
         for s in await programme.public_agenda(event)
     ]
     sections = await sections_for("event_page", event=event, request=request, current_user=current_user)
+    organisation = await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None
     return Template(
         "programme/event.html",
         context={
@@ -58,7 +59,8 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
             "ended": event["ends_at"] < now,
             "event_recordings": programme.released_recordings(event, now, registrant=False),
             "may_manage": await programme.may_edit(event, current_user),
-            "organisation": await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None,
+            "organisation": organisation,
+            "theme": organisations.theme_for(organisation) if organisation else None,
             "labels": LABELS,
         },
     )
@@ -72,10 +74,12 @@ async def session_page(
     session = await programme.session_of_event(event, session_id)
     speakers = (await programme.speakers_of_event(event["id"])).get(session_id, [])
     sections = await sections_for("session_page", event=event, session=session, request=request, current_user=current_user)
+    organisation = await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None
     return Template(
         "programme/session.html",
         context={
             "event": event, "session": session, "sections": sections, "labels": LABELS,
+            "theme": organisations.theme_for(organisation) if organisation else None,
             "speakers": [speaker.credit() for speaker in speakers],
             "abstract_html": programme.render_markdown(session["abstract"]),
             "recordings": programme.released_recordings(session, clock.now(), registrant=False),

@@ -10,6 +10,7 @@ from typing import Any
 from litestar.di import NamedDependency
 
 from events.kernel.errors import NotFound
+from events.organisations import service as organisations
 from events.programme import service as programme
 from events.registration import service
 from events.registration.desk import RegistrationDesk
@@ -35,8 +36,11 @@ async def by_token(token: str) -> RegistrationRow:
     return row
 
 
-async def form_context(event: dict[str, Any], now: datetime, values: dict | None = None, errors: dict | None = None) -> dict:
-    return {
+async def form_context(event: dict[str, Any], now: datetime, values: dict | None = None, errors: dict | None = None,
+                       themed: bool = True) -> dict:
+    """What the registration form needs; `themed`: with the organisation's theme (not for the event page's section,
+    whose page has it already)."""
+    context = {
         "event": event,
         "questions": await service.questions_of(event["id"]),
         "closed_reason": service.registration_closed_reason(event, now),
@@ -44,3 +48,13 @@ async def form_context(event: dict[str, Any], now: datetime, values: dict | None
         "values": values or {},
         "errors": errors or {},
     }
+    if themed:
+        context["theme"] = await event_theme(event)
+    return context
+
+
+async def event_theme(event: dict[str, Any]) -> organisations.Theme | None:
+    """The colours and logo of the event's organisation (the register page and the embedded form wear them)."""
+    if not event.get("organisation"):
+        return None
+    return organisations.theme_for(await organisations.organisation_by_id(event["organisation"]))

@@ -17,7 +17,7 @@ from events.registration.tables import RegistrationStatus
 async def event_page_panel(event: dict[str, Any], request: Request, **_: Any) -> Section:
     return Section(
         template="registration/_event_panel.html",
-        context=await form_context(event, request.app.state.clock.now()),
+        context=await form_context(event, request.app.state.clock.now(), themed=False),
         order=10,
     )
 

@@ -21,6 +21,7 @@ from events.kernel.sections import sections_for
 from events.mail import service as mail
 from events.mail.jobs import Composer
 from events.mail.tables import OutboxMessage
+from events.organisations import service as organisations
 from events.programme import service as programme
 from events.programme.tables import Event, EventStatus
 from events.registration.calendar import feed_key, invitation_for, invitation_method
@@ -129,6 +130,7 @@ async def compose_registration_mail(
         "reminder_text": programme.reminder_text(event, reminder, language) if reminder is not None else "",
         "fill": programme.fill_placeholders,
         **await _followup_context(kind, event, language, now),
+        "theme": await _mail_theme(event, links.base_url),
     }
     text, html = mail.render("mail/registration", language, context)
     method, ics = await _invitation(kind, event, registration, token, links, now, organiser)
@@ -145,6 +147,15 @@ async def compose_registration_mail(
         calendar_method=method,
         calendar_ics=ics,
     )
+
+
+async def _mail_theme(event: Mapping[str, Any], base_url: str) -> dict[str, str] | None:
+    """The organisation's name, colour and logo (an absolute address: mail clients fetch it) for the HTML mail,
+    which is not under the site's CSP and so carries its colour inline."""
+    if not event.get("organisation"):
+        return None
+    theme = organisations.theme_for(await organisations.organisation_by_id(event["organisation"]))
+    return {"name": theme.name, "colour": theme.primary_colour, "logo_url": f"{base_url}{theme.logo_url}" if theme.logo_url else ""}
 
 
 async def _invitation(
