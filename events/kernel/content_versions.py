@@ -6,6 +6,7 @@ to invalidate.
 
 - `programme`: events, sessions, session speakers, users (speakers' names and bios), organisations
 - `library`: the resource library and its links to events and sessions
+- `materials`: speakers' materials and their versions (what the event page lists as released)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from piccolo.querystring import QueryString
 TABLE = "content_version"
 PROGRAMME = "programme"
 LIBRARY = "library"
+MATERIALS = "materials"
 
 
 QUERY = f"SELECT name, version FROM {TABLE}"

@@ -27,11 +27,14 @@ from events.registration.routes.dependencies import (
 from events.registration.rows import QuestionRow, RegistrationRow
 from events.registration.service import Applicant
 from events.registration.tables import QuestionKind, RegistrationStatus
+from events.web.csrf import CAPABILITY_URL
 from events.web.deps import ClockDep, SettingsDep
 from events.web.downloads import ICS, NO_STATE, PRIVATE_CACHE, calendar_response
 from events.web.i18n import language_of
 
 PRIVATE_PAGE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
+# The registration form carries the visitor's own CSRF token: no shared cache may keep it.
+FORM_PAGE = {"cache-control": "no-store"}
 
 
 def applicant_from_form(form: Any, questions: list[QuestionRow], language: str) -> Applicant:
@@ -54,7 +57,7 @@ def applicant_from_form(form: Any, questions: list[QuestionRow], language: str) 
 @get("/events/{slug:str}/register", name="registration:form")
 async def registration_form(slug: FromPath[str], clock: ClockDep) -> Template:
     event = await public_event(slug)
-    return Template("registration/register.html", context=await form_context(event, clock.now()))
+    return Template("registration/register.html", context=await form_context(event, clock.now()), headers=FORM_PAGE)
 
 
 @post("/events/{slug:str}/register", name="registration:submit")
@@ -72,7 +75,7 @@ async def registration_submit(
     except RuleViolation as exc:
         context = await form_context(event, now, values=values, errors=exc.errors)
         context["message"] = exc.message
-        return Template("registration/register.html", context=context, status_code=exc.status_code)
+        return Template("registration/register.html", context=context, status_code=exc.status_code, headers=FORM_PAGE)
     if outcome.token:
         return Redirect(path=f"/registrations/{outcome.token}?welcome=1", status_code=303)
     # Already registered: we never reveal the manage link to whoever typed an address; it goes by mail.
@@ -96,7 +99,7 @@ def calendar_section(event: dict[str, Any], registration: RegistrationRow, token
     )
 
 
-@get("/registrations/{token:str}", name="registration:manage")
+@get("/registrations/{token:str}", name="registration:manage", opt=CAPABILITY_URL)
 async def manage_page(
     request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep,
     welcome: FromQuery[bool] = False,
@@ -140,7 +143,7 @@ async def check_in_qr(token: FromPath[str], settings: SettingsDep) -> Response:
     )
 
 
-@get("/registrations/{token:str}/cancel", name="registration:cancel_confirm")
+@get("/registrations/{token:str}/cancel", name="registration:cancel_confirm", opt=CAPABILITY_URL)
 async def cancel_confirm(token: FromPath[str]) -> Template:
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)
@@ -151,7 +154,7 @@ async def cancel_confirm(token: FromPath[str]) -> Template:
     )
 
 
-@post("/registrations/{token:str}/cancel", name="registration:cancel")
+@post("/registrations/{token:str}/cancel", name="registration:cancel", opt=CAPABILITY_URL)
 async def cancel_submit(token: FromPath[str], clock: ClockDep, manage_links: ManageLinksDep) -> Redirect:
     await service.cancel_by_token(token, clock.now(), manage_links)
     return Redirect(path=f"/registrations/{token}", status_code=303)
