@@ -101,9 +101,9 @@ def calendar_section(event: dict[str, Any], registration: RegistrationRow, token
 
 @get("/registrations/{token:str}", name="registration:manage", opt=CAPABILITY_URL)
 async def manage_page(
-    request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep,
-    welcome: FromQuery[bool] = False,
+    request: Request, token: FromPath[str], manage_links: ManageLinksDep, welcome: FromQuery[bool] = False
 ) -> Template:
+    settings = request.app.state.settings  # not a second dependency: two or more are resolved in a task group
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)
     others = await sections_for("manage_page", event=event, registration=row, token=token, request=request)
