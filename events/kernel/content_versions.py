@@ -7,6 +7,7 @@ to invalidate.
 - `programme`: events, sessions, session speakers, users (speakers' names and bios), organisations
 - `library`: the resource library and its links to events and sessions
 - `series`: series of events and the events in them (migration `series …series_rules`)
+- `materials`: speakers' materials and their versions (what the event page lists as released)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ TABLE = "content_version"
 PROGRAMME = "programme"
 LIBRARY = "library"
 SERIES = "series"
+MATERIALS = "materials"
 
 
 QUERY = f"SELECT name, version FROM {TABLE}"

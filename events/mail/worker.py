@@ -9,12 +9,14 @@ import logging
 
 from piccolo.engine.base import Engine
 
+from events.kernel import pressure
 from events.kernel.clock import Clock
 from events.kernel.settings import Settings
 from events.mail.jobs import WorkerJobs
 from events.mail.service.delivery import Deliverer
 
 log = logging.getLogger("events.mail")
+BUSY_BATCH = 10  # messages per round while visitors keep the process busy
 
 
 def deliverer_for(settings: Settings, clock: Clock, engine: Engine, jobs: WorkerJobs, **options) -> Deliverer:
@@ -25,13 +27,19 @@ def deliverer_for(settings: Settings, clock: Clock, engine: Engine, jobs: Worker
     )
 
 
-async def work_once(clock: Clock, deliverer: Deliverer, jobs: WorkerJobs) -> int:
-    """One round: every round job, then delivery until nothing is due. Returns how many messages were sent."""
+async def work_once(clock: Clock, deliverer: Deliverer, jobs: WorkerJobs, give_way: bool = False) -> int:
+    """One round: every round job, then delivery until nothing is due. Returns how many messages were sent.
+    `give_way` (the in-process worker): each delivery batch waits for a quiet moment in a registration rush
+    (`kernel.pressure`), so rendering and sending do not compete with the rush for the event loop and the writer."""
     await jobs.run_rounds(clock.now)
     sent = 0
-    while (count := await deliverer.deliver_due()) > 0:
+    while True:
+        quiet = await pressure.quiet_moment() if give_way else True
+        # Still busy after the wait: a few messages only, so the loop is never held for long.
+        count = await deliverer.deliver_due(limit=None if quiet else BUSY_BATCH)
+        if count <= 0:
+            return sent
         sent += count
-    return sent
 
 
 async def run_worker(
@@ -40,7 +48,7 @@ async def run_worker(
     deliverer = deliverer_for(settings, clock, engine, jobs)
     while not stop.is_set():
         try:
-            await work_once(clock, deliverer, jobs)
+            await work_once(clock, deliverer, jobs, give_way=True)
         except Exception:  # noqa: BLE001 - a database hiccup must not end delivery for good
             log.exception("mail worker round failed")
         with contextlib.suppress(asyncio.TimeoutError):

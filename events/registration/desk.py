@@ -15,6 +15,7 @@ import contextlib
 import logging
 from datetime import datetime
 
+from events.kernel import pressure
 from events.registration import service
 from events.registration.service import Applicant, ManageLinks, Outcome
 
@@ -61,7 +62,8 @@ class RegistrationDesk:
             while len(batch) < self.max_batch and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             try:
-                results = await service.register_batch([(s, a, n) for s, a, n, _f in batch], self.links)
+                with pressure.Batch():  # the in-process mail worker gives way while batches keep coming
+                    results = await service.register_batch([(s, a, n) for s, a, n, _f in batch], self.links)
             except Exception as exc:  # noqa: BLE001 - hand the failure to every waiting request, keep serving
                 log.exception("registration batch of %s failed", len(batch))
                 results = [exc] * len(batch)

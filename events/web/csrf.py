@@ -6,6 +6,11 @@ credentials (cookies), and mint tokens only on HTML pages: `/api` GETs, feeds, s
 `opt={"csrf_free": True}` skip it. Requests authenticated by an `Authorization: Bearer` header, and `/api` calls
 without a session cookie, carry no ambient authority and are not checked.
 
+Pages addressed by a secret in their path (`opt=CAPABILITY_URL`: the manage page and its cancel step) take no
+token: the secret is the capability and there is no ambient authority to forge. Their unsafe requests are refused
+when the browser says they come from elsewhere (`Sec-Fetch-Site` cross-site or same-site, or an `Origin` that is
+not this site's), per OWASP's origin verification.
+
 The token comes only from the `x-csrftoken` header or the `_csrf_token` form field, never from the query string
 (URLs end up in logs, histories and Referer headers). A multipart upload without the header must send the token as
 its first form field: the check reads only that first part (at most FIRST_PART_LIMIT bytes), then hands the
@@ -22,13 +27,16 @@ from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-from events.web.auth import bearer_token
+from events.web.auth import SKIP_AUTH, bearer_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 NO_TOKEN_PREFIXES = ("/api/", "/static/", "/schema", "/healthz", "/livez", "/calendar.ics", "/ws/", "/embed/")
 # Framed on other sites, without cookies: their forms carry a signed token of their own and their posts' origin is
 # checked (events.embeds.service).
 FRAMED_FORMS = ("/embed/",)
+CAPABILITY_KEY = "capability_url"
+# No session, no CSRF token, no signed-in user: the secret in the path is the only credential.
+CAPABILITY_URL = {"csrf_free": True, "skip_session": True, SKIP_AUTH: True, CAPABILITY_KEY: True}
 CSRF_HEADER = "x-csrftoken"
 CSRF_FIELD = "_csrf_token"
 FIRST_PART_LIMIT = 16 * 1024
@@ -76,6 +84,11 @@ class ScopedCSRFMiddleware:
             skip = path.startswith(NO_TOKEN_PREFIXES) or csrf_free
             await (self.app if skip else self.checked)(scope, receive, send)
             return
+        if handler is not None and handler.opt.get(CAPABILITY_KEY):
+            if not same_origin(scope):
+                raise PermissionDeniedException("This form was sent from another site")
+            await self.app(scope, receive, send)
+            return
         if bearer_token(scope) is not None or path.startswith(FRAMED_FORMS) or (
             path.startswith("/api/") and not _has_cookie(scope, self.session_cookie)
         ):
@@ -89,6 +102,26 @@ class ScopedCSRFMiddleware:
             # Earlier middleware (sessions) already parsed and cached the headers on the scope: drop the cache.
             ScopeState.from_scope(scope).headers = Empty
         await self.checked(scope, receive, send)
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    return next((value for header, value in scope.get("headers", ()) if header == name), None)
+
+
+def same_origin(scope: Scope) -> bool:
+    """Whether an unsafe request may come from this site: `Sec-Fetch-Site` when the browser sends it (same-origin,
+    or none: typed or bookmarked), else an `Origin` equal to the site's own (`EVENTS_BASE_URL`) or to the `Host`
+    asked for; a request with neither comes from no browser that sends cookies to forms (nothing to forge)."""
+    fetch_site = _header(scope, b"sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in (b"same-origin", b"none")
+    origin = _header(scope, b"origin")
+    if origin is None:
+        return True
+    origin_text = origin.decode("latin-1").rstrip("/").lower()
+    own = scope["litestar_app"].state.settings.base_url.rstrip("/").lower()
+    host = (_header(scope, b"host") or b"").decode("latin-1").lower()
+    return origin_text == own or (bool(host) and origin_text.partition("://")[2] == host)
 
 
 def _has_header(scope: Scope, name: str) -> bool:

@@ -182,6 +182,9 @@ async def refuse_control_characters(request: Request) -> None:
 
 
 async def before_request(request: Request) -> None:
+    """Runs before every handler. A coroutine on purpose: Litestar runs a plain function hook in a worker thread,
+    a thread round trip on every request that is not answered from the public cache (py-spy: /livez, the manage
+    page and the rush all paid it)."""
     refuse_impossible_ids(request)
     refuse_unsupported_media(request)
     await refuse_control_characters(request)

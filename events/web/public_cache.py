@@ -3,7 +3,8 @@
 The key is the path and query, the language cookie, whether the client takes gzip, and the content versions the
 route shows (`events.kernel.content_versions`, read from the database at every request, so a change made by any
 worker shows at the next request). An entry also ends after `MAX_AGE` seconds, for what time alone changes
-(an event that has passed leaves the home page). Only 200 answers without `Set-Cookie` are kept, and only
+(an event that has passed leaves the home page), or earlier when a handler says so with `cache_at_most`
+(the event page: when registration opens or closes). Only 200 answers without `Set-Cookie` are kept, and only
 requests without credentials take part: no `Authorization` header and no cookie but the language cookie — a
 signed-in visitor's page (sign-out form, CSRF token, edit links) is neither served from nor stored in the cache.
 Each entry carries an `ETag` (the route's own, else a hash of the body) and `Last-Modified`; a matching
@@ -33,6 +34,17 @@ ANONYMOUS_COOKIE = LANGUAGE.encode()
 PUBLIC_PROGRAMME = {OPT_KEY: (content_versions.PROGRAMME,)}
 PUBLIC_LIBRARY = {OPT_KEY: (content_versions.PROGRAMME, content_versions.LIBRARY)}
 PUBLIC_SERIES = {OPT_KEY: (content_versions.PROGRAMME, content_versions.SERIES)}
+# The event page: the programme, its library entries and its released materials.
+PUBLIC_EVENT_PAGE = {OPT_KEY: (content_versions.PROGRAMME, content_versions.LIBRARY, content_versions.MATERIALS)}
+UNTIL_KEY = "events.cache_until"
+
+
+def cache_at_most(scope: Scope, seconds: float) -> None:
+    """Ends this answer's cache entry within `seconds` when that comes before MAX_AGE: for what time alone changes
+    on the page (registration opening or closing; the handler counts on its own clock)."""
+    until = time.monotonic() + seconds
+    current = scope.get(UNTIL_KEY)
+    scope[UNTIL_KEY] = until if current is None else min(current, until)  # type: ignore[typeddict-unknown-key]
 
 
 @dataclass(slots=True)
@@ -103,9 +115,9 @@ class PublicCacheMiddleware:
             self.entries.move_to_end(key)
             await self._answer(scope, send, entry)
             return
-        await self.app(scope, receive, self._keeping(key, send))
+        await self.app(scope, receive, self._keeping(scope, key, send))
 
-    def _keeping(self, key: tuple, send: Send) -> Send:
+    def _keeping(self, scope: Scope, key: tuple, send: Send) -> Send:
         """Holds the start of a one-piece answer until its body is known, so the first answer already carries the
         ETag and Last-Modified; a streamed answer (more than one body message) passes through and is not kept."""
         held: list[Message] = []
@@ -119,13 +131,13 @@ class PublicCacheMiddleware:
                 if message.get("more_body", False):
                     await send(start)
                 else:
-                    start = {**start, "headers": self._store(key, start, message.get("body", b""))}
+                    start = {**start, "headers": self._store(scope, key, start, message.get("body", b""))}
                     await send(start)
             await send(message)
 
         return keeping_send
 
-    def _store(self, key: tuple, start: Message, body: bytes) -> list[tuple[bytes, bytes]]:
+    def _store(self, scope: Scope, key: tuple, start: Message, body: bytes) -> list[tuple[bytes, bytes]]:
         """Keeps a 200 answer without cookies; returns the headers to send (with ETag and Last-Modified)."""
         headers = [(bytes(name).lower(), bytes(value)) for name, value in start.get("headers", ())]
         if start.get("status") != 200 or any(name == b"set-cookie" for name, _ in headers):
@@ -138,7 +150,13 @@ class PublicCacheMiddleware:
         if modified is None:  # the route's own Last-Modified wins; else the moment it was made
             modified = time.time()
             headers.append((b"last-modified", formatdate(modified, usegmt=True).encode()))
-        self.entries[key] = Entry(200, headers, body, etag, modified, time.monotonic() + MAX_AGE)
+        lifetime = MAX_AGE
+        until = scope.get(UNTIL_KEY)
+        if until is not None:
+            lifetime = min(lifetime, until - time.monotonic())
+            if lifetime <= 0:
+                return headers
+        self.entries[key] = Entry(200, headers, body, etag, modified, time.monotonic() + lifetime)
         while len(self.entries) > MAX_ENTRIES:
             self.entries.popitem(last=False)
         return headers

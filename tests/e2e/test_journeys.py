@@ -50,6 +50,10 @@ def test_participant_registers_downloads_the_invite_and_cancels_by_keyboard(live
     assert page.locator("h1").inner_text() == webinar["title"]
     assert webinar["join_url"] not in page.content()  # never on a public page
 
+    # The event page (from the public cache) leads to the registration page, which holds the form.
+    press_until_focused(page, f'main a.button[href="/events/{slug}/register"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/events/{slug}/register")
     type_into(page, "#field-name", "Fatima de Vries")
     type_into(page, "#field-email", address)
     type_into(page, "#field-organisation", "Gemeente Utrecht")

@@ -17,7 +17,7 @@ from events.registration import calendar as ical
 from events.registration import service as registration
 from events.registration.service import Applicant, ManageLinks
 from events.registration.tables import Registration
-from tests.conftest import NOW, post_form
+from tests.conftest import NOW
 from tests.ical.checks import JOIN_URL, check_calendar, make_event, only_event, utc
 
 
@@ -108,9 +108,11 @@ async def test_manage_page_offers_the_invite_and_mails_the_personal_feed(client,
     assert f"webcal://testserver.local/calendar/personal/{key}/feed.ics" in confirmation["text_body"]
     assert f"/calendar/personal/{key}/feed.ics" in confirmation["html_body"]
 
-    sent = await post_form(client, f"/registrations/{outcome.token}/calendar-link", {})
+    sent = await client.post(f"/registrations/{outcome.token}/calendar-link")  # the token is the capability
     assert sent.status_code == 303 and sent.headers["location"].endswith("?feed=sent")
-    again = await post_form(client, f"/registrations/{outcome.token}/calendar-link", {})
+    elsewhere = await client.post(f"/registrations/{outcome.token}/calendar-link", headers={"sec-fetch-site": "cross-site"})
+    assert elsewhere.status_code == 403
+    again = await client.post(f"/registrations/{outcome.token}/calendar-link")
     assert again.status_code == 303
     mails = await OutboxMessage.select().where(
         (OutboxMessage.registration_id == outcome.id) & (OutboxMessage.kind == "calendar_feed"))
@@ -119,7 +121,7 @@ async def test_manage_page_offers_the_invite_and_mails_the_personal_feed(client,
     assert mails[0]["subject"] == "Uw persoonlijke agenda-link"
     page = await client.get(sent.headers["location"])
     assert "We hebben de link naar uw e-mailadres gestuurd." in page.text and key not in page.text
-    forged = await post_form(client, "/registrations/not-a-real-token-at-all-0000000000000/calendar-link", {})
+    forged = await client.post("/registrations/not-a-real-token-at-all-0000000000000/calendar-link")
     assert forged.status_code == 404
 
 

@@ -235,10 +235,28 @@ async def test_event_page_panel_lists_released_public_materials(speaker_client, 
 
     made = await uploaded(speaker_client, talk, "keynote.pdf")
     await uploaded(speaker_client, talk, "internal.pdf", release="now", visibility="organisers")
-    request = SimpleNamespace(app=app)
+    request = SimpleNamespace(app=app, scope={})
     public = await public_event(event["slug"])
     assert await event_panel(event=public, request=request, current_user=None) is None  # not released yet
     clock.set(SESSION_START)
     panel = await event_panel(event=public, request=request, current_user=None)
     rows = panel.context["rows"]
     assert [m.url for m in rows[0]["materials"]] == [made["url"]]
+
+
+async def test_the_cached_event_page_shows_a_release_and_a_withdrawal_at_once(speaker_client, talk, event, client, clock, monkeypatch):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from events.web import public_cache
+
+    path = f"/events/{event['slug']}"
+    made = await uploaded(speaker_client, talk, "keynote.pdf")  # released when the session starts
+    clock.set(SESSION_START - timedelta(seconds=5))
+    assert made["url"] not in (await client.get(path)).text
+    clock.set(SESSION_START)  # time alone releases it: the cached entry ended at that moment
+    real = public_cache.time
+    monkeypatch.setattr(public_cache, "time", SimpleNamespace(monotonic=lambda: real.monotonic() + 6, time=real.time))
+    assert made["url"] in (await client.get(path)).text
+    await Material.update({Material.visibility: "organisers"}).where(Material.id == made["id"])  # the trigger
+    assert made["url"] not in (await client.get(path)).text

@@ -101,7 +101,7 @@ async def test_event_page_shows_local_time_format_venue_agenda_speakers_and_a_ca
     assert "zondag 6 december 2026, 9.30 tot 16.30 uur" in text  # Amsterdam time, not UTC; no seconds
     assert "Hybride" in text and "Goudse Schouwburg, Gouda" in text
     assert "Keynote" in text and "Sanne Spreker" in text and f"/speakers/{speaker.id}" in text
-    assert 'href="#register"' in text and 'id="register"' in text and "Meld u aan" in text
+    assert f'href="/events/{event["slug"]}/register"' in text and 'id="register"' in text and "Meld u aan" in text
     assert "<strong>weerbaarheid</strong>" in text
     english = await client.get(f"/events/{event['slug']}?lang=en")
     assert "Sunday 6 December 2026, 9:30 am–4:30 pm" in english.text and "Register for this event" in english.text

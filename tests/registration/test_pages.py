@@ -13,17 +13,21 @@ from tests.conftest import NOW, get_csrf, http_client, login, post_form
 JOIN = "secret-room-42"
 
 
-async def test_event_page_shows_form_and_never_the_join_url(client, make_event):
+async def test_event_page_leads_to_the_form_and_never_shows_the_join_url(client, make_event):
     event = await make_event(capacity=3)
     await service.add_question(event["id"], "Dieetwensen", "choice", "geen\nvegetarisch", required=True)
     page = await client.get(f"/events/{event['slug']}")
     assert page.status_code == 200
-    assert f'action="/events/{event["slug"]}/register"' in page.text
-    assert "Dieetwensen" in page.text and "Plaatsen vrij: 3" in page.text
-    assert 'name="_csrf_token"' in page.text
+    # The event page is shared from the public cache: a link to the form, no form, no token, no live count.
+    assert f'href="/events/{event["slug"]}/register"' in page.text and "Naar het aanmeldformulier" in page.text
+    assert "<form" not in page.text.split('id="register"')[1] and 'name="_csrf_token"' not in page.text
+    assert "set-cookie" not in page.headers and "Plaatsen vrij" not in page.text
     assert JOIN not in page.text
     form_page = await client.get(f"/events/{event['slug']}/register")
     assert form_page.status_code == 200 and JOIN not in form_page.text
+    assert f'action="/events/{event["slug"]}/register"' in form_page.text and 'name="_csrf_token"' in form_page.text
+    assert "Dieetwensen" in form_page.text and "Plaatsen vrij: 3" in form_page.text
+    assert form_page.headers["cache-control"] == "no-store"
     api = await client.get(f"/api/events/{event['slug']}")
     assert JOIN not in api.text
 
@@ -101,11 +105,31 @@ async def test_same_email_by_form_does_not_reveal_the_link(client, site, make_ev
 async def test_unknown_token_and_forged_cancel(client, make_event):
     assert (await client.get("/registrations/" + "x" * 43)).status_code == 404
     assert (await client.get("/registrations/abc/cancel")).status_code == 404
+    assert (await client.post("/registrations/abc/cancel", data={})).status_code == 404
+    # a form on another site is refused, whatever the token (the browser says where the POST comes from)
+    forged = await client.post("/registrations/abc/cancel", data={}, headers={"origin": "https://kwaad.example"})
+    assert forged.status_code == 403
+
+
+async def test_the_manage_pages_take_no_session_or_token_and_refuse_other_sites(client, make_event):
     event = await make_event()
-    token = (await client.get(f"/events/{event['slug']}/register")) and client.cookies.get("events_csrf")
-    assert (await client.post("/registrations/abc/cancel", data={"_csrf_token": token})).status_code == 404
-    # without the CSRF token the form is refused
-    assert (await client.post("/registrations/abc/cancel", data={})).status_code == 403
+    reply = await client.post(f"/api/events/{event['slug']}/registrations", json={"name": "Anna", "email": "anna@gemeente.nl"})
+    token = reply.json()["token"]
+    for path in (f"/registrations/{token}", f"/registrations/{token}?welcome=1", f"/registrations/{token}/cancel"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        assert page.headers["cache-control"] == "no-store" and "set-cookie" not in page.headers, path
+        assert "_csrf_token" not in page.text, path
+    assert not client.cookies  # no session, no CSRF cookie: the manage token is the only credential
+    path = f"/registrations/{token}/cancel"
+    for headers in ({"origin": "https://kwaad.example"}, {"origin": "null"}, {"sec-fetch-site": "cross-site"},
+                    {"sec-fetch-site": "same-site", "origin": "http://testserver.local"}):
+        refused = await client.post(path, data={}, headers=headers)
+        assert refused.status_code == 403 and "text/html" in refused.headers["content-type"], headers
+    assert (await Registration.select().first())["status"] == "confirmed"
+    done = await client.post(path, data={}, headers={"origin": "http://testserver.local", "sec-fetch-site": "same-origin"})
+    assert done.status_code == 303 and done.headers["location"] == f"/registrations/{token}"
+    assert (await Registration.select().first())["status"] == "cancelled"
 
 
 async def test_attendee_list_check_in_and_forbidden_cases(client, app, organiser_client, site, make_event, other_organiser, speaker):

@@ -135,3 +135,100 @@ async def test_an_anonymous_public_page_sets_no_cookie(client, organiser):
     await make_event(organiser.id)
     for path in ("/", "/archive", "/library", "/api/events", "/calendar.ics"):
         assert "set-cookie" not in (await client.get(path)).headers, path
+
+
+# The event page (docs/architecture.md, "Public pages and forms"): from the cache for anonymous visitors.
+
+
+async def test_the_event_page_comes_from_the_cache_without_a_form_or_token(client, organiser, monkeypatch):
+    event = await make_event(organiser.id)
+    path = f"/events/{event['slug']}"
+    first = await client.get(path)
+    assert first.status_code == 200 and first.headers["etag"] and "set-cookie" not in first.headers
+    assert "_csrf_token" not in first.text and f'href="{path}/register"' in first.text
+
+    async def no_database(*_args, **_kwargs):
+        raise AssertionError("the handler ran")
+
+    monkeypatch.setattr(programme, "public_agenda", no_database)
+    second = await client.get(path)
+    assert second.status_code == 200 and second.text == first.text
+    assert (await client.get(path, headers={"if-none-match": first.headers["etag"]})).status_code == 304
+
+
+async def test_every_kind_of_change_shows_on_the_event_page_at_the_next_request(client, organiser, app):
+    event = await make_event(organiser.id)
+    path = f"/events/{event['slug']}"
+    assert "Weerbare organisatie" in (await client.get(path)).text
+    await programme.update_event(event, {"title": "Sterke gemeente"}, NOW)
+    assert "Sterke gemeente" in (await client.get(path)).text
+    event = await programme.event_by_id(event["id"])
+    session = (await programme.public_agenda(event))[0]
+    await programme.update_session(event, session["id"], {"title": "Openingswoord"}, NOW)
+    assert "Openingswoord" in (await client.get(path)).text
+    await programme.add_speaker(event, session["id"], "sanne@universiteit.nl", NOW, name="Sanne Spreker")
+    assert "Sanne Spreker" in (await client.get(path)).text
+    resource = await make_resource(title="Weerbaarheidsscan")
+    await resources.attach_to_event(event["id"], resource.id, app.state.engine)
+    assert "Weerbaarheidsscan" in (await client.get(path)).text
+    await resources.update_resource(resource.id, {"title": "Risicoscan"}, NOW)
+    assert "Risicoscan" in (await client.get(path)).text
+    await programme.change_status(event, "cancel", NOW)
+    page = (await client.get(path)).text
+    assert "Dit evenement is geannuleerd." in page and f'href="{path}/register"' not in page
+    await Event.raw("UPDATE programme_event SET title = 'Gewijzigd via SQL'")  # past every service
+    assert "Gewijzigd via SQL" in (await client.get(path)).text
+
+
+async def test_unpublishing_hides_the_cached_event_page(client, organiser):
+    event = await make_event(organiser.id)
+    path = f"/events/{event['slug']}"
+    assert (await client.get(path)).status_code == 200
+    await programme.change_status(event, "unpublish", NOW)
+    assert (await client.get(path)).status_code == 404
+
+
+async def test_the_event_page_has_an_entry_per_language_and_encoding(client, organiser):
+    event = await make_event(organiser.id, description="Lange tekst. " * 200)  # long enough to be compressed
+    path = f"/events/{event['slug']}"
+    dutch = await client.get(path, headers={"accept-encoding": "gzip"})
+    plain = await client.get(path, headers={"accept-encoding": "identity"})
+    assert dutch.headers.get("content-encoding") == "gzip" and "content-encoding" not in plain.headers
+    assert dutch.text == plain.text and "Naar het aanmeldformulier" in dutch.text
+    client.cookies.set("events_lang", "en")
+    english = (await client.get(path)).text
+    assert 'lang="en"' in english and "Go to the registration form" in english
+    assert "Go to the registration form" in (await client.get(f"{path}?lang=en")).text
+    client.cookies.set("events_lang", "nl")
+    assert "Naar het aanmeldformulier" in (await client.get(path)).text
+
+
+async def test_an_organisers_event_page_is_neither_stored_nor_served(app, organiser):
+    from tests.conftest import http_client
+
+    event = await make_event(organiser.id)
+    path = f"/events/{event['slug']}"
+    async with http_client(app) as signed_in, http_client(app) as anonymous:
+        await login(signed_in, organiser.email)
+        mine = (await signed_in.get(path)).text
+        assert "Dit evenement beheren" in mine and "Uitloggen" in mine
+        theirs = (await anonymous.get(path)).text
+        assert "Dit evenement beheren" not in theirs and "Uitloggen" not in theirs and "_csrf_token" not in theirs
+        assert "Dit evenement beheren" in (await signed_in.get(path)).text  # not the anonymous copy either
+
+
+async def test_the_entry_ends_when_registration_closes(client, organiser, clock, monkeypatch):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from events.web import public_cache
+
+    event = await make_event(organiser.id, registration_closes_at=NOW + timedelta(seconds=5))
+    path = f"/events/{event['slug']}"
+    assert "Naar het aanmeldformulier" in (await client.get(path)).text
+    clock.set(NOW + timedelta(seconds=6))
+    real = public_cache.time
+    later = SimpleNamespace(monotonic=lambda: real.monotonic() + 6, time=real.time)
+    monkeypatch.setattr(public_cache, "time", later)
+    page = (await client.get(path)).text
+    assert "Aanmelden is gesloten." in page and "Naar het aanmeldformulier" not in page

@@ -56,14 +56,14 @@ class Deliverer:
         self.timeout = timeout
         self.composer = composer
 
-    async def claim(self) -> list[dict[str, Any]]:
-        """Takes up to `batch_size` due messages for this deliverer: status 'sending' with a lease."""
+    async def claim(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Takes up to `limit` (else `batch_size`) due messages for this deliverer: status 'sending' with a lease."""
         now = self.clock.now()
         due = ((OutboxMessage.status == MessageStatus.QUEUED) & (OutboxMessage.next_attempt_at <= now)) | (
             (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.lease_until < now)
         )
         async with write_transaction(self.engine):
-            query = OutboxMessage.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(self.batch_size)
+            query = OutboxMessage.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit or self.batch_size)
             if not is_sqlite(self.engine):
                 query = query.lock_rows("UPDATE", skip_locked=True)
             ids = [row["id"] for row in await query]
@@ -78,9 +78,9 @@ class Deliverer:
             ).where(OutboxMessage.id.is_in(ids))
         return await OutboxMessage.select().where(OutboxMessage.id.is_in(ids)).order_by(OutboxMessage.id)
 
-    async def deliver_due(self) -> int:
-        """One round: claim, send, record. Returns how many messages were sent."""
-        messages = await self._rendered(await self.claim())
+    async def deliver_due(self, limit: int | None = None) -> int:
+        """One round: claim (at most `limit`, else `batch_size`), send, record. Returns how many were sent."""
+        messages = await self._rendered(await self.claim(limit))
         if not messages:
             return 0
         if self.smtp is None:
@@ -88,9 +88,10 @@ class Deliverer:
         return await self._send_by_smtp(messages)
 
     async def _rendered(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Renders claimed messages that were written for later rendering, and stores the result (a retry sends
-        the same text)."""
-        ready = []
+        """Renders claimed messages that were written for later rendering, and stores the results (a retry sends
+        the same text) in one write transaction: one round for the writer's lock, not one per message, so a
+        delivering worker does not queue behind (or hold up) a registration rush."""
+        ready, rendered = [], []
         for message in messages:
             if message.get("render_context") is None:
                 ready.append(message)
@@ -104,14 +105,20 @@ class Deliverer:
                 await _give_up(message, NOTHING_TO_SEND)
                 continue
             fields = {**fields, "render_context": None}
-            await OutboxMessage.update({getattr(OutboxMessage, k): v for k, v in fields.items()}).where(
-                OutboxMessage.id == message["id"]
-            )
+            rendered.append((message["id"], fields))
             ready.append({**message, **fields})
+        if rendered:
+            async with write_transaction(self.engine):
+                for message_id, fields in rendered:
+                    await OutboxMessage.update({getattr(OutboxMessage, k): v for k, v in fields.items()}).where(
+                        OutboxMessage.id == message_id
+                    )
         return ready
 
     async def _write_files(self, messages: list[dict[str, Any]]) -> int:
-        sent = 0
+        """Writes each message's .eml, then records the written ones as sent in one statement (a file rewritten
+        after a crash is the same file under the same name)."""
+        written = []
         for message in messages:
             try:
                 self._write_eml(message)
@@ -120,9 +127,12 @@ class Deliverer:
             except Exception as exc:  # noqa: BLE001 - a message that cannot be built fails alone
                 await self._failed_attempt(message, f"cannot build the message: {exc!r}")
             else:
-                await self._sent(message)
-                sent += 1
-        return sent
+                written.append(message["id"])
+        if written:
+            await OutboxMessage.update(self._sent_values()).where(
+                OutboxMessage.id.is_in(written) & (OutboxMessage.status == MessageStatus.SENDING)
+            )
+        return len(written)
 
     async def _send_by_smtp(self, messages: list[dict[str, Any]]) -> int:
         try:
@@ -161,15 +171,19 @@ class Deliverer:
         temporary.write_bytes(bytes(build_mime(message, self.mail_from, self.clock.now())))
         temporary.replace(path)  # readers never see half a file
 
+    def _sent_values(self) -> dict:
+        return {
+            OutboxMessage.status: MessageStatus.SENT,
+            OutboxMessage.sent_at: self.clock.now(),
+            OutboxMessage.lease_until: None,
+            OutboxMessage.last_error: "",
+        }
+
     async def _sent(self, message: dict[str, Any]) -> None:
-        await OutboxMessage.update(
-            {
-                OutboxMessage.status: MessageStatus.SENT,
-                OutboxMessage.sent_at: self.clock.now(),
-                OutboxMessage.lease_until: None,
-                OutboxMessage.last_error: "",
-            }
-        ).where((OutboxMessage.id == message["id"]) & (OutboxMessage.status == MessageStatus.SENDING))
+        """One message sent over SMTP: recorded at once, so a crash later in the batch sends it no second time."""
+        await OutboxMessage.update(self._sent_values()).where(
+            (OutboxMessage.id == message["id"]) & (OutboxMessage.status == MessageStatus.SENDING)
+        )
 
     async def _failed_attempt(self, message: dict[str, Any], error: str, permanent: bool = False) -> None:
         attempts = message["attempts"]

@@ -16,6 +16,7 @@ from events.materials import service
 from events.materials.routes.shown import shown
 from events.programme import service as programme
 from events.registration.tables import RegistrationMailKind, RegistrationStatus
+from events.web.public_cache import cache_at_most
 
 
 def _now(request: Request) -> datetime:
@@ -23,11 +24,14 @@ def _now(request: Request) -> datetime:
 
 
 async def _released_by_session(
-    event: dict, now: datetime, registrant: bool, token: str | None = None
+    event: dict, now: datetime, registrant: bool, token: str | None = None, request: Request | None = None
 ) -> Section | None:
-    """The event's released materials per session (registrants also see theirs, with links carrying `token`)."""
+    """The event's released materials per session (registrants also see theirs, with links carrying `token`).
+    With `request` (the cached event page), its cache entry ends when the next material is released."""
     sessions = await programme.sessions_of(event["id"])
-    visible = await service.participant_materials(sessions, event, now, registrant=registrant)
+    visible, next_release = await service.participant_materials_and_next_release(sessions, event, now, registrant)
+    if request is not None and next_release is not None:
+        cache_at_most(request.scope, (next_release - now).total_seconds())
     rows = [
         {"session": s, "materials": [shown(m, s, now, registration=token) for m in visible[s["id"]]]}
         for s in sessions if visible.get(s["id"])
@@ -48,7 +52,7 @@ async def session_panel(
 
 
 async def event_panel(event: dict, request: Request, **_: Any) -> Section | None:
-    return await _released_by_session(event, _now(request), registrant=False)
+    return await _released_by_session(event, _now(request), registrant=False, request=request)
 
 
 async def manage_panel(event: dict, registration: dict, token: str, request: Request, **_: Any) -> Section | None:

@@ -25,6 +25,7 @@ from events.materials.service.release import (
     is_confirmed_registrant,
     is_released,
     participant_materials,
+    participant_materials_and_next_release,
     release_moment,
     update_material,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "materials_of_sessions",
     "may_see_all",
     "participant_materials",
+    "participant_materials_and_next_release",
     "receive_upload",
     "release_moment",
     "remove_material",

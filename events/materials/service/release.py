@@ -49,17 +49,30 @@ async def participant_materials(
     sessions: list[dict[str, Any]], event: dict[str, Any], now: datetime, registrant: bool
 ) -> dict[int, list[MaterialRow]]:
     """What participants may see: released materials, public ones (and registrants' ones for a registrant)."""
+    return (await participant_materials_and_next_release(sessions, event, now, registrant))[0]
+
+
+async def participant_materials_and_next_release(
+    sessions: list[dict[str, Any]], event: dict[str, Any], now: datetime, registrant: bool
+) -> tuple[dict[int, list[MaterialRow]], datetime | None]:
+    """`participant_materials`, and the next moment one of theirs is released (a cached page must end there)."""
     if event["status"] == EventStatus.DRAFT:
-        return {s["id"]: [] for s in sessions}
+        return {s["id"]: [] for s in sessions}, None
     by_session = await materials_of_sessions([s["id"] for s in sessions])
     sessions_by_id = {s["id"]: s for s in sessions}
-    return {
-        sid: [
-            m for m in materials
-            if audience_of(m.visibility, registrant) and is_released(m, sessions_by_id[sid], now)
-        ]
-        for sid, materials in by_session.items()
-    }
+    visible: dict[int, list[MaterialRow]] = {}
+    upcoming: list[datetime] = []
+    for sid, materials in by_session.items():
+        visible[sid] = []
+        for material in materials:
+            if not audience_of(material.visibility, registrant):
+                continue
+            moment = release_moment(material, sessions_by_id[sid])
+            if moment is None or now >= moment:
+                visible[sid].append(material)
+            else:
+                upcoming.append(moment)
+    return visible, min(upcoming, default=None)
 
 
 async def downloadable_version(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from litestar import Request, get
@@ -16,7 +17,7 @@ from events.programme import service as programme
 from events.programme.routes.labels import LABELS
 from events.programme.tables import EventKind
 from events.web.deps import ClockDep, MaybeUserDep, SettingsDep
-from events.web.public_cache import PUBLIC_PROGRAMME
+from events.web.public_cache import PUBLIC_EVENT_PAGE, PUBLIC_PROGRAMME, cache_at_most
 
 KindQuery = Annotated[str | None, QueryParameter(name="kind")]
 
@@ -39,10 +40,22 @@ async def archive(clock: ClockDep, kind: KindQuery = None) -> Template:
     return Template("programme/archive.html", context={"events": events, "kind": kind, "labels": LABELS})
 
 
-@get("/events/{slug:str}", include_in_schema=False)
+def _seconds_to_next_change(event: dict, now: datetime) -> float | None:
+    """Seconds until time alone changes the event page (registration opens or closes, the event ends)."""
+    moments = [event.get(name) for name in ("registration_opens_at", "registration_closes_at", "ends_at")]
+    ahead = [(moment - now).total_seconds() for moment in moments if moment is not None and moment > now]
+    return min(ahead) if ahead else None
+
+
+# From the public cache for anonymous visitors (docs/architecture.md, "Public pages and forms"): the page carries
+# no form and no token; "Register" leads to /events/{slug}/register, which is never cached.
+@get("/events/{slug:str}", opt={"csrf_free": True, **PUBLIC_EVENT_PAGE}, include_in_schema=False)
 async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, current_user: MaybeUserDep) -> Template:
     event = await programme.require_public_event(slug)
     now = clock.now()
+    next_change = _seconds_to_next_change(event, now)
+    if next_change is not None:
+        cache_at_most(request.scope, next_change)
     sessions = [
         {**s, "public_recordings": programme.released_recordings(s, now, registrant=False)}
         for s in await programme.public_agenda(event)

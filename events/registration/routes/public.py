@@ -25,12 +25,15 @@ from events.registration.routes.dependencies import (
 from events.registration.rows import QuestionRow, RegistrationRow
 from events.registration.service import Applicant
 from events.registration.tables import QuestionKind, RegistrationStatus
+from events.web.csrf import CAPABILITY_URL
 from events.web.deps import ClockDep, SettingsDep
 from events.web.downloads import ICS, NO_STATE, calendar_response
 from events.web.errors import TEXT_CHECKED_OPT
 from events.web.i18n import language_of
 
 PRIVATE_PAGE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
+# The registration form carries the visitor's own CSRF token: no shared cache may keep it.
+FORM_PAGE = {"cache-control": "no-store"}
 
 
 def applicant_from_form(form: Any, questions: list[QuestionRow], language: str) -> Applicant:
@@ -53,7 +56,7 @@ def applicant_from_form(form: Any, questions: list[QuestionRow], language: str) 
 @get("/events/{slug:str}/register", name="registration:form")
 async def registration_form(slug: FromPath[str], clock: ClockDep) -> Template:
     event = await public_event(slug)
-    return Template("registration/register.html", context=await form_context(event, clock.now()))
+    return Template("registration/register.html", context=await form_context(event, clock.now()), headers=FORM_PAGE)
 
 
 @post("/events/{slug:str}/register", name="registration:submit", opt=TEXT_CHECKED_OPT)
@@ -71,7 +74,7 @@ async def registration_submit(
     except RuleViolation as exc:
         context = await form_context(event, now, values=values, errors=exc.errors)
         context["message"] = exc.message
-        return Template("registration/register.html", context=context, status_code=exc.status_code)
+        return Template("registration/register.html", context=context, status_code=exc.status_code, headers=FORM_PAGE)
     if outcome.token:
         return Redirect(path=f"/registrations/{outcome.token}?welcome=1", status_code=303)
     # Already registered: we never reveal the manage link to whoever typed an address; it goes by mail.
@@ -99,15 +102,16 @@ async def recordings_section(event: dict[str, Any], registration: RegistrationRo
     return Section("registration/_manage_recordings.html", {"parts": parts, "event": event}, order=55) if parts else None
 
 
-@get("/registrations/{token:str}", name="registration:manage")
+@get("/registrations/{token:str}", name="registration:manage", opt=CAPABILITY_URL)
 async def manage_page(
-    request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep, clock: ClockDep,
-    welcome: FromQuery[bool] = False, feed: FromQuery[str] = "",
+    request: Request, token: FromPath[str], manage_links: ManageLinksDep, welcome: FromQuery[bool] = False,
+    feed: FromQuery[str] = "",
 ) -> Template:
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)
     others = await sections_for("manage_page", event=event, registration=row, token=token, request=request)
-    recordings = await recordings_section(event, row, clock.now())
+    # the clock not as a second dependency: two or more are resolved in a task group
+    recordings = await recordings_section(event, row, request.app.state.clock.now())
     sections = sorted(
         [calendar_section(event, row, token, feed == "sent"), *([recordings] if recordings else []), *others],
         key=lambda s: s.order,
@@ -132,7 +136,7 @@ async def manage_page(
     )
 
 
-@get("/registrations/{token:str}/mail/{proof:str}", name="registration:from_mail", opt={"csrf_free": True})
+@get("/registrations/{token:str}/mail/{proof:str}", name="registration:from_mail", opt=CAPABILITY_URL)
 async def from_mail(
     request: Request, token: FromPath[str], proof: FromPath[str], clock: ClockDep, manage_links: ManageLinksDep
 ) -> Redirect:
@@ -143,7 +147,7 @@ async def from_mail(
     return Redirect(path=f"/registrations/{token}", status_code=303, headers=PRIVATE_PAGE)
 
 
-@post("/registrations/{token:str}/calendar-link", name="registration:feed_mail")
+@post("/registrations/{token:str}/calendar-link", name="registration:feed_mail", opt=CAPABILITY_URL)
 async def feed_mail(token: FromPath[str], clock: ClockDep, manage_links: ManageLinksDep) -> Redirect:
     """Mails the personal feed's link to the registration's address."""
     await service.send_feed_link(token, clock.now(), manage_links)
@@ -165,7 +169,7 @@ async def check_in_qr(token: FromPath[str], settings: SettingsDep) -> Response:
     )
 
 
-@get("/registrations/{token:str}/cancel", name="registration:cancel_confirm")
+@get("/registrations/{token:str}/cancel", name="registration:cancel_confirm", opt=CAPABILITY_URL)
 async def cancel_confirm(token: FromPath[str]) -> Template:
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)
@@ -176,7 +180,7 @@ async def cancel_confirm(token: FromPath[str]) -> Template:
     )
 
 
-@post("/registrations/{token:str}/cancel", name="registration:cancel")
+@post("/registrations/{token:str}/cancel", name="registration:cancel", opt=CAPABILITY_URL)
 async def cancel_submit(token: FromPath[str], clock: ClockDep, manage_links: ManageLinksDep) -> Redirect:
     await service.cancel_by_token(token, clock.now(), manage_links)
     return Redirect(path=f"/registrations/{token}", status_code=303)

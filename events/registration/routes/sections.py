@@ -1,5 +1,5 @@
 """What registration adds to the programme's pages (page sections, registered by `RegistrationPlugin.contribute`):
-the registration form on the event page, the counts on the organiser's event list and event dashboard."""
+the way to the registration form on the event page, the counts on the organiser's event list and event dashboard."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from litestar import Request
 from events.kernel.sections import Section
 from events.mail import service as mail
 from events.registration import service
-from events.registration.routes.dependencies import form_context
 from events.registration.tables import RegistrationStatus
 
 
 async def event_page_panel(event: dict[str, Any], request: Request, **_: Any) -> Section:
+    """Why registering is closed, or the way to the registration page. No form and no places left: the event
+    page is shared by every anonymous visitor from the public cache, and the count changes with every registration
+    (the registration page, never cached, shows both)."""
     return Section(
         template="registration/_event_panel.html",
-        context=await form_context(event, request.app.state.clock.now(), themed=False),
+        context={"event": event, "closed_reason": service.registration_closed_reason(event, request.app.state.clock.now())},
         order=10,
     )
 
