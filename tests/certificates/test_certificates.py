@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
