@@ -112,18 +112,16 @@ async def add_question(event_id: int, data: dict[str, Any]) -> QuestionRow:
     return QuestionRow.from_row(await _row(event_id, question_id))
 
 
-async def _customised_id(event_id: int, question_ref: int | str) -> int:
-    """Inside the write transaction: the row id of a question named by its id or a default's key."""
-    if isinstance(question_ref, str) and not question_ref.isdigit():
-        row = await Question.select(Question.id).where((Question.event == event_id) & (Question.key == question_ref)).first()
-        if row is None:
-            raise NotFound(NO_QUESTION)
-        return row["id"]
-    return (await _row(event_id, int(question_ref)))["id"]
+async def _customised_id(event_id: int, key: str) -> int:
+    """Inside the write transaction: the row id of the question with this key ("overall", "q12")."""
+    row = await Question.select(Question.id).where((Question.event == event_id) & (Question.key == str(key)[:40])).first()
+    if row is None:
+        raise NotFound(NO_QUESTION)
+    return row["id"]
 
 
-async def update_question(event_id: int, question_ref: int | str, data: dict[str, Any]) -> QuestionRow:
-    """Edit a question (by id, or a default by its key); its answers stay under its key."""
+async def update_question(event_id: int, question_ref: str, data: dict[str, Any]) -> QuestionRow:
+    """Edit a question (named by its key); its answers stay under that key."""
     values = clean_question(data)
     async with write_transaction(Question._meta.db):
         await _customise(event_id)
@@ -132,14 +130,14 @@ async def update_question(event_id: int, question_ref: int | str, data: dict[str
     return QuestionRow.from_row(await _row(event_id, question_id))
 
 
-async def delete_question(event_id: int, question_ref: int | str) -> None:
+async def delete_question(event_id: int, question_ref: str) -> None:
     async with write_transaction(Question._meta.db):
         await _customise(event_id)
         question_id = await _customised_id(event_id, question_ref)
         await Question.delete().where(Question.id == question_id)
 
 
-async def move_question(event_id: int, question_ref: int | str, to: int | str) -> list[QuestionRow]:
+async def move_question(event_id: int, question_ref: str, to: int | str) -> list[QuestionRow]:
     """Move a question "up", "down" or to a position (0 is first); the others close up."""
     async with write_transaction(Question._meta.db):
         await _customise(event_id)
