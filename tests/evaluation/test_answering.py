@@ -112,3 +112,16 @@ async def test_consent_shares_the_name_and_the_webhook_carries_no_personal_data(
     assert data[1]["evaluation"] == {"anonymous": True} and data[1]["event"]["slug"] == event["slug"]
     text = " ".join(d["data"] for d in deliveries)
     assert "Bob" not in text and "Anna" not in text and "@" not in text and "Korter" not in text
+
+
+async def test_the_retention_purge_makes_named_answers_anonymous(make_event, participant, after, clock):
+    from datetime import timedelta  # noqa: PLC0415 - only this test moves past the retention
+
+    event = await make_event()
+    _, token = await participant(event)
+    after(event)
+    await service.answer(event, await registration.registration_by_token(token), {"q_overall": "5"}, True, clock.now())
+    assert await service.purge_names(clock.now(), 365) == 0
+    assert await service.purge_names(clock.now() + timedelta(days=366), 365) == 1
+    stored = await Response.select().first()
+    assert stored["name"] is None and stored["registration"] is None and json.loads(stored["answers"]) == {"overall": 5}

@@ -24,9 +24,10 @@ from events.evaluation.service.questions import (
     update_question,
 )
 from events.evaluation.service.results import results, results_csv
+from events.evaluation.service.retention import purge_names
 
 __all__ = [
     "ALREADY", "DEFAULTS", "NO_QUESTION", "add_question", "answer", "attended", "chart_rows", "clean_answers",
-    "clean_question", "closed_reason", "delete_question", "form_of", "has_answered", "move_question", "questions_of",
+    "clean_question", "closed_reason", "delete_question", "form_of", "has_answered", "move_question", "purge_names", "questions_of",
     "results", "results_csv", "set_no_shows_may_answer", "summary_svg", "update_question",
 ]
