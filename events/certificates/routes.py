@@ -48,8 +48,10 @@ async def check(request: Request, code: FromPath[str], settings: SettingsDep) ->
     return Template("certificates/genuine.html", context={"certificate": found}, headers=headers)
 
 
-async def manage_panel(event: dict[str, Any], registration: Any, token: str, **_: Any) -> Section | None:
-    if registration.status != RegistrationStatus.CONFIRMED or not await service.has_certificate(registration.id):
+async def manage_panel(event: dict[str, Any], registration: Any, token: str, request: Request, **_: Any) -> Section | None:
+    if registration.status != RegistrationStatus.CONFIRMED or request.app.state.clock.now() < event["starts_at"]:
+        return None  # shown from the event's start (no query before it)
+    if not await service.has_certificate(registration.id):
         return None
     return Section("certificates/panel_manage.html", {"token": token}, order=75)
 

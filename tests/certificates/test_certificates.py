@@ -122,9 +122,11 @@ async def test_checking_codes_is_rate_limited(app, settings, make_event, partici
     assert statuses == [404, 404, 404, 429]
 
 
-async def test_the_manage_page_links_the_certificate_once_attended(client, make_event, participant):
+async def test_the_manage_page_links_the_certificate_once_attended(client, make_event, participant, after):
     event = await make_event()
     _, token = await participant(event)
+    assert "certificate.pdf" not in (await client.get(f"/registrations/{token}")).text  # before the event's start
+    after(event)
     page = await client.get(f"/registrations/{token}")
     assert f'href="/registrations/{token}/certificate.pdf"' in page.text
 

@@ -19,8 +19,8 @@ FOLLOWUP_NO_SHOW = "followup_no_show"
 
 
 async def manage_panel(event: dict[str, Any], registration: Any, token: str, request: Request, **_: Any) -> Section | None:
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return None
+    if registration.status != RegistrationStatus.CONFIRMED or request.app.state.clock.now() < event["starts_at"]:
+        return None  # nothing to answer before the event begins (and no query for it)
     if await service.has_answered(registration.id):
         return Section("evaluation/panel_manage.html", {"token": token, "answered": True}, order=70)
     if await service.closed_reason(event, registration, request.app.state.clock.now()):
