@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import qrcode
-from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -54,6 +57,8 @@ def _paragraph(pdf: FPDF, text: str, size: int, bold: bool = False, tag: str = "
 
 
 def render(text: CertificateText) -> bytes:
+    from fpdf import FPDF  # noqa: PLC0415 - a quarter second of imports (fonttools, PIL) that only a download needs
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_lang(text.language)
     pdf.set_title(f"{text.title}: {text.event_title}")
