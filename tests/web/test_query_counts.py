@@ -15,8 +15,8 @@ from tests.resources.helpers import make_resource
 
 # The most each page may cost (measured, with a little room); the counts must not grow with the data.
 # The event page reads the organisation (its statements) and the sessions' live spaces; the organiser's page also
-# the live ratings and the evaluation's number of responses: each one query per page, whatever the number of
-# sessions (the growth test below).
+# the live ratings, the series the event is in and the evaluation's number of responses: each one query per page,
+# whatever the number of sessions (the growth test below).
 LIMITS = {"event": 12, "home": 2, "archive": 2, "library": 2, "organiser_event": 15, "manage": 6}
 
 
