@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from events.evaluation import service
 from events.evaluation.tables import Answered, Response
-from events.kernel.errors import Conflict
+from events.kernel.errors import Conflict, RuleViolation
 from events.registration import service as registration
 from events.webhooks.tables import WebhookDelivery, WebhookEndpoint
 from tests.conftest import get_csrf, post_form
@@ -49,11 +51,15 @@ async def test_wrong_answers_get_the_error_summary_and_write_nothing(client, mak
     _, token = await participant(event)
     after(event)
     await get_csrf(client, f"/registrations/{token}/evaluation")
-    missing = await post_form(client, f"/registrations/{token}/evaluation", {"q_usefulness": "9", "q_change": "a\x00b"})
+    missing = await post_form(client, f"/registrations/{token}/evaluation", {"q_usefulness": "9", "q_change": "x" * 2001})
     assert missing.status_code == 400
     assert 'class="error-summary"' in missing.text and 'href="#field-q_overall"' in missing.text
     assert "Beantwoord deze vraag" in missing.text and "Kies een getal van 1 tot en met 5" in missing.text
     assert "Maximaal 2000 tekens" in missing.text
+    control = await post_form(client, f"/registrations/{token}/evaluation", {"q_overall": "4", "q_change": "a\x00b"})
+    assert control.status_code == 400  # refused before anything is written
+    with pytest.raises(RuleViolation):
+        service.clean_answers(await service.questions_of(event["id"]), {"q_overall": "4", "q_change": "a\x07b"})
     assert await Answered.count() == 0 and await Response.count() == 0
 
 
