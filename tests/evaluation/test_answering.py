@@ -68,12 +68,12 @@ async def test_answers_are_stored_once_and_anonymously_and_answering_again_says_
     _, token = await participant(event)
     after(event)
     await get_csrf(client, f"/registrations/{token}/evaluation")
-    answers = {"q_overall": "5", "q_usefulness": "4", "q_change": "Meer tijd voor vragen"}
+    answers = {"q_overall": "5", "q_usefulness": "4", "q_change": "Meer tijd voor vragen.\r\nEn koffie."}
     thanks = await post_form(client, f"/registrations/{token}/evaluation", answers)
     assert thanks.status_code == 200 and "Bedankt voor je antwoorden" in thanks.text and "anoniem" in thanks.text
     stored = await Response.select().first()
     assert stored["registration"] is None and stored["name"] is None
-    assert json.loads(stored["answers"]) == {"overall": 5, "usefulness": 4, "change": "Meer tijd voor vragen"}
+    assert json.loads(stored["answers"]) == {"overall": 5, "usefulness": 4, "change": "Meer tijd voor vragen.\r\nEn koffie."}
     again = await post_form(client, f"/registrations/{token}/evaluation", answers)
     assert again.status_code == 409 and "al ingevuld" in again.text
     page = await client.get(f"/registrations/{token}/evaluation?lang=en")

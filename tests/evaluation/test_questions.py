@@ -41,7 +41,7 @@ async def test_back_office_add_edit_reorder_delete(organiser_client, make_event)
 async def test_bad_questions_get_the_error_summary_and_write_nothing(organiser_client, make_event):
     event = await make_event()
     base = f"/organiser/events/{event['slug']}/evaluation/questions"
-    refused = await post_form(organiser_client, base, {"kind": "choice", "text_nl": "Kies\x07", "options_nl": "Alleen één"})
+    refused = await post_form(organiser_client, base, {"kind": "choice", "text_nl": "Kies\nmeer", "options_nl": "Alleen één"})
     assert refused.status_code == 400 and 'class="error-summary"' in refused.text
     assert "Maximaal 300 tekens, op één regel" in refused.text and "2 tot 12 mogelijkheden" in refused.text
     english = await post_form(organiser_client, base + "?lang=en", {"kind": "scale", "text_nl": ""})
