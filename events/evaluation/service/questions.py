@@ -55,11 +55,12 @@ def clean_question(data: dict[str, Any]) -> dict[str, Any]:
     kind = str(data.get("kind") or "").strip()
     if kind not in set(QuestionKind):
         errors["kind"] = N_("Choose a type: scale, choice or open")
-    texts = {lang: str(data.get(f"text_{lang}") or "").strip() for lang in ("nl", "en")}
+    raw = {lang: str(data.get(f"text_{lang}") or "") for lang in ("nl", "en")}
+    texts = {lang: text.strip() for lang, text in raw.items()}
     if not texts["nl"]:
         errors["text_nl"] = N_("Write the question in Dutch")
     for lang, text in texts.items():
-        if len(text) > TEXT_MAX or has_control_characters(text):
+        if len(text) > TEXT_MAX or has_control_characters(raw[lang]):  # before stripping: a leading CR LF counts
             errors[f"text_{lang}"] = N_("At most 300 characters, on one line")
     options = {lang: _lines(data.get(f"options_{lang}")) for lang in ("nl", "en")}
     if kind == QuestionKind.CHOICE and not 2 <= len(options["nl"]) <= OPTIONS_MAX:
