@@ -24,7 +24,9 @@ from piccolo.engine.base import Engine
 
 from events.accounts.plugin import AccountsPlugin
 from events.accounts.service import CurrentUser
+from events.certificates.plugin import CertificatesPlugin
 from events.embeds.plugin import EmbedsPlugin
+from events.evaluation.plugin import EvaluationPlugin
 from events.imports.plugin import ImportsPlugin
 from events.kernel import database
 from events.kernel.clock import Clock
@@ -58,6 +60,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 DOMAIN_PLUGINS = (
     WebPlugin, AccountsPlugin, OrganisationsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin,
     MaterialsPlugin, ResourcesPlugin, LivePlugin, WebhooksPlugin, EmbedsPlugin, ImportsPlugin, SeriesPlugin,
+    EvaluationPlugin, CertificatesPlugin,
 )
 
 log = logging.getLogger("events")

@@ -15,6 +15,7 @@ from events.accounts import service as accounts
 from events.accounts.tables import User
 from events.app import create_app
 from events.demo import database_is_empty, load_demo
+from events.evaluation import service as evaluation
 from events.kernel import database
 from events.kernel.clock import Clock
 from events.kernel.errors import RuleViolation
@@ -304,6 +305,8 @@ def purge() -> None:
     click.echo(f"forgot {players} quiz players' nicknames of those events")
     speakers = run_with_database(settings, lambda: programme.forget_past_speakers(now, settings.retention_days))
     click.echo(f"forgot the addresses and links of {speakers} speakers who speak at none but those events")
+    shared = run_with_database(settings, lambda: evaluation.purge_names(now, settings.retention_days))
+    click.echo(f"made {shared} named evaluation answers of those events anonymous")
     swept = run_with_database(settings, lambda: materials.sweep_orphaned_files(storage_for(settings.data_dir), now))
     click.echo(f"deleted {swept} uploaded files that no material refers to any more")
 

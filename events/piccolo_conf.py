@@ -30,5 +30,6 @@ APP_REGISTRY = AppRegistry(
         "events.embeds.piccolo_app",
         "events.imports.piccolo_app",
         "events.series.piccolo_app",
+        "events.evaluation.piccolo_app",
     ]
 )

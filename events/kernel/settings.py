@@ -126,6 +126,8 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "live_join": (1200, 60), "live_ask": (300, 60),
     # "Tell me when the next one opens" on a series page, per address (each request may send a mail).
     "series_subscribe": (20, 600),
+    # Checking a certificate's code (/certificates/{code}): enough for an employer, too few to try codes.
+    "certificate": (60, 60),
 }
 
 

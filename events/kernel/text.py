@@ -73,7 +73,10 @@ UNCHECKED_FIELDS = frozenset({"password", "new_password", "password_again", "cur
 
 
 def is_multiline_field(name: str) -> bool:
-    return name in MULTILINE_FIELDS or name.startswith("text_") or name.endswith("_text") or "texts" in name
+    # `options_nl`/`options_en`: an evaluation question's option lists; `q_<key>`: an evaluation's answers (open ones
+    # may have paragraphs; the others are checked as numbers by the evaluation).
+    return (name in MULTILINE_FIELDS or name.startswith(("text_", "options_", "q_")) or name.endswith("_text")
+            or "texts" in name)
 
 
 def control_character_fields(data: Any, path: str = "", multiline: bool = False) -> list[str]:

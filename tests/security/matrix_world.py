@@ -179,6 +179,7 @@ async def build_world(app, stack) -> World:
     }))
     values["registration_id"] = registered["id"]
     values["question_id"] = await registration.add_question(event["id"], "Dieetwensen", "text")
+    values["question_key"] = "overall"  # the evaluation's default first question (named by its key)
     await _quiz(app, event, owner, values)
     await _connections(app, event, owner, values)
     # A's series with A's event in it (the series' routes name both).

@@ -64,7 +64,7 @@ GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # resource_id is among them: the world's resource is organisation A's own entry (the shared library is admins').
 OWNED = {"slug", "resource_id", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
          "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id",
-         "webhook_id", "delivery_id", "import_id", "series_slug", "event_slug"}
+         "webhook_id", "delivery_id", "import_id", "series_slug", "event_slug", "question_key"}
 REFUSED = {401, 403, 404}
 
 
@@ -426,6 +426,8 @@ def test_the_matrix_sees_the_guarded_routes():
     assert all(case.guards for case in CASES)
     assert needed_role(by_id["GET /organiser/events/{slug:str}/registrations/export"]) == "viewer"
     assert needed_role(by_id["POST /organiser/events/{slug:str}/registrations/{registration_id:int}/{action:str}"]) == "editor"
+    assert needed_role(by_id["GET /api/events/{slug:str}/evaluation"]) == "viewer"
+    assert needed_role(by_id["POST /organiser/events/{slug:str}/evaluation/questions/{question_key:str}/{action:str}"]) == "editor"
     assert needed_role(by_id["POST /organiser/organisations/{slug:str}/team/invite"]) == "owner"
     # The follow-up after the event: viewers read the page (counts, previews), editors change and send it.
     assert needed_role(by_id["GET /organiser/events/{slug:str}/followup"]) == "viewer"

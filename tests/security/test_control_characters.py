@@ -28,6 +28,7 @@ def writes(v: dict) -> list[tuple[str, str, str, dict, str]]:
         ("anonymous", "POST", f"/api/events/{slug}/registrations",
          {"name": "Piet", "email": "p@gemeente.nl", "organisation": "{bad}"}, "organisation"),
         ("owner_a", "POST", "/api/events", {"title": "{bad}", **event}, "title"),
+        ("owner_a", "POST", f"/api/events/{slug}/evaluation/questions", {"kind": "open", "text_nl": "{bad}"}, "text_nl"),
         ("owner_a", "POST", "/api/events", {"title": "Titel", "venue": "{bad}", **event}, "venue"),
         ("owner_a", "POST", "/api/events", {"title": "Titel", "contact_name": "{bad}", **event}, "contact_name"),
         ("owner_a", "PATCH", f"/api/events/{slug}", {"title": "{bad}"}, "title"),

@@ -1,0 +1,5 @@
+"""Piccolo app of the evaluation domain."""
+
+from events.kernel.apps import domain_app
+
+APP_CONFIG = domain_app(__name__, "programme", "registration")
