@@ -44,6 +44,7 @@ from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, before_request
 from events.web.headers import API_VERSION, security_headers
 from events.web.openapi import API_DESCRIPTION, describe_error_answers
+from events.web.pagination import PAGING
 from events.web.plugin import WebPlugin
 from events.web.public_cache import PublicCacheMiddleware
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
@@ -150,6 +151,7 @@ def _dependencies(settings: Settings, clock: Clock, engine: Engine) -> dict[str,
         "clock": Provide(lambda: clock, sync_to_thread=False),
         "current_user": Provide(provide_user, sync_to_thread=False),
         "engine": Provide(lambda: engine, sync_to_thread=False),
+        "paging": PAGING,
     }
 
 

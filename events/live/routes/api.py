@@ -26,6 +26,7 @@ from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 ORGANISER = {"guards": [organiser_guard], "tags": ["live"]}
 PARTICIPANT = {"tags": ["live"], "opt": {"csrf_free": True, "skip_session": True}}
@@ -96,10 +97,16 @@ async def api_create_poll(space_id: FromPath[int], current_user: CurrentUserDep,
     return service.poll_view(poll)
 
 
-@get("/api/live/spaces/{space_id:int}/polls", summary="The space's polls with their results", **ORGANISER)
-async def api_polls(space_id: FromPath[int], current_user: CurrentUserDep) -> list[dict[str, Any]]:
+@get("/api/live/spaces/{space_id:int}/polls", response_headers=PAGE_HEADERS,
+     summary="The space's polls with their results", **ORGANISER)
+async def api_polls(
+    paging: PagingDep, space_id: FromPath[int], current_user: CurrentUserDep,
+) -> Response[list[dict[str, Any]]]:
     space, _event = await service.space_for_organiser(space_id, current_user, OrgRole.VIEWER)
-    return [{**service.poll_view(p), "results": await service.results(p)} for p in await service.polls_of(space)]
+    polls = await service.polls_of(space)
+    # results only for the page's polls
+    return paging.answer([{**service.poll_view(p), "results": await service.results(p)} for p in paging.window(polls)],
+                         len(polls))
 
 
 @post("/api/live/spaces/{space_id:int}/polls/{poll_id:int}/{action:str}",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from litestar import Request, delete, get, patch, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -23,6 +23,7 @@ from events.programme import service as programme
 from events.programme.tables import EventStatus
 from events.web.auth import signed_in_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, MaybeUserDep, SettingsDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 
 @dataclass
@@ -115,23 +116,25 @@ async def api_replace(
     return material_out(material, session, clock.now(), full=True)
 
 
-@get("/api/sessions/{session_id:int}/materials", tags=["materials"],
+@get("/api/sessions/{session_id:int}/materials", tags=["materials"], response_headers=PAGE_HEADERS,
      summary="A session's materials: released public ones (plus registrants' with ?registration=); all for its "
              "organisers and speakers")
 async def api_list(
-    session_id: FromPath[int], current_user: MaybeUserDep, clock: ClockDep,
+    session_id: FromPath[int], current_user: MaybeUserDep, clock: ClockDep, paging: PagingDep,
     registration: FromQuery[str | None] = None,
-) -> list[MaterialOut]:
+) -> Response[list[MaterialOut]]:
     now = clock.now()
     session, event = await service.session_and_event(session_id)
     if await service.may_see_all(current_user, session, event, now):
         materials = (await service.materials_of_sessions([session_id]))[session_id]
-        return [material_out(m, session, now, full=True) for m in materials]
+        return paging.answer_all([material_out(m, session, now, full=True) for m in materials])
     if event["status"] == EventStatus.DRAFT:
         raise NotFound(N_("No session with this number"))
     registrant = await service.is_confirmed_registrant(event["id"], registration)
     visible = (await service.participant_materials([session], event, now, registrant))[session_id]
-    return [material_out(m, session, now, full=False, registration=registration if registrant else None) for m in visible]
+    return paging.answer_all(
+        [material_out(m, session, now, full=False, registration=registration if registrant else None) for m in visible]
+    )
 
 
 @patch("/api/materials/{material_id:int}", guards=[signed_in_guard], tags=["materials"],
