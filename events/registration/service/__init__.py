@@ -48,6 +48,7 @@ from events.registration.service.mails import (
     queue_registration_mail,
     registration_mail_composer,
 )
+from events.registration.service.organiser_actions import promote_registration, resend_manage_link
 from events.registration.service.queries import (
     CHECKED_IN,
     has_registrations,
@@ -124,6 +125,8 @@ __all__ = [
     "places_left",
     "promote_from_waitlist",
     "promote_where_places_free",
+    "promote_registration",
+    "resend_manage_link",
     "purge",
     "due_minutes",
     "queue_due_reminders",
