@@ -14,17 +14,17 @@ async def bearer(user) -> dict[str, str]:
 
 
 @pytest.fixture
-async def editor_headers(team) -> dict[str, str]:
+async def editor_headers(team) -> dict[str, str]:  # noqa: F811 - the imported fixture
     return await bearer(team.editor)
 
 
 @pytest.fixture
-async def viewer_headers(team) -> dict[str, str]:
+async def viewer_headers(team) -> dict[str, str]:  # noqa: F811 - the imported fixture
     return await bearer(team.viewer)
 
 
 @pytest.fixture
-async def stranger_headers(other_team) -> dict[str, str]:
+async def stranger_headers(other_team) -> dict[str, str]:  # noqa: F811 - the imported fixture
     """The owner of another organisation: A's objects are a 404 to them."""
     return await bearer(other_team.owner)
 
