@@ -232,3 +232,20 @@ class SpeakerAdded(Struct):
 def sent_fields(data: Struct) -> dict[str, Any]:
     """The fields a client actually sent (UNSET ones left out)."""
     return {name: value for name, value in msgspec.structs.asdict(data).items() if value is not UNSET}
+
+
+class SpeakerProfileOut(Struct):
+    """A speaker of the event as its organisation shows them (its own profile: name, affiliation, bio)."""
+
+    id: int
+    email: str
+    name: str
+    affiliation: str
+    bio: str
+    session_ids: list[int]
+
+
+class SpeakerProfilePatch(Struct, forbid_unknown_fields=True):
+    name: str | None = None
+    affiliation: str | None = None
+    bio: str | None = None
