@@ -54,3 +54,19 @@ async def test_speakers_profile_link_and_removal(api, make_event, editor_headers
     assert (await api.delete(off, headers=editor_headers)).status_code == 204
     problem(await api.delete(off, headers=editor_headers), 404)
     assert (await api.get(base, headers=viewer_headers)).json() == []
+
+
+async def test_event_materials_for_organisers(api, make_event, editor_headers, viewer_headers, stranger_headers):
+    from tests.materials.conftest import sample_pdf  # noqa: PLC0415 - a fixture module of another domain's tests
+
+    event = await make_event()
+    session_id, _speaker_id = await _programme(api, event, editor_headers)
+    uploaded = await api.post(f"/api/sessions/{session_id}/materials", headers=editor_headers,
+                              files={"file": ("slides.pdf", sample_pdf(), "application/pdf")}, data={"title": "Slides"})
+    assert uploaded.status_code == 201, uploaded.text
+    listed = await api.get(f"/api/events/{event['slug']}/materials", headers=viewer_headers)
+    assert listed.status_code == 200 and listed.headers["x-total-count"] == "1"
+    assert [m["id"] for m in listed.json()] == [uploaded.json()["id"]]
+    problem(await api.get(f"/api/events/{event['slug']}/materials", headers=stranger_headers), 404)
+    problem(await api.get(f"/api/events/{event['slug']}/materials", params={"per_page": "300"}, headers=viewer_headers),
+            400, "per_page")

@@ -19,9 +19,10 @@ from events.materials.routes.upload_stream import receive_file
 from events.materials.rows import MaterialRow
 from events.materials.schemas import ErrorBody, MaterialOut, MaterialUpdate, MaterialVersionOut
 from events.materials.storage import storage_for
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.programme.tables import EventStatus
-from events.web.auth import signed_in_guard
+from events.web.auth import organiser_guard, signed_in_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, MaybeUserDep, SettingsDep
 from events.web.pagination import PAGE_HEADERS, PagingDep
 
@@ -160,4 +161,18 @@ async def api_remove(
     await service.remove_material(engine, storage_for(settings.data_dir), material_id)
 
 
-ROUTES = [api_upload, api_replace, api_list, api_update, api_remove]
+@get("/api/events/{slug:str}/materials", tags=["materials"], response_headers=PAGE_HEADERS, guards=[organiser_guard],
+     security=[{"BearerToken": []}], summary="Every material of the event's sessions, by session, with their versions "
+     "(organisers; paginated). The upload deadline is the event's `upload_deadline` (PATCH /api/events/{slug})")
+async def api_event_materials(
+    slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, paging: PagingDep
+) -> Response[list[MaterialOut]]:
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
+    sessions = {s["id"]: s for s in await programme.sessions_of(event["id"])}
+    materials = await service.materials_of_sessions(list(sessions))
+    every = [(m, sessions[session_id]) for session_id in sessions for m in materials.get(session_id, [])]
+    now = clock.now()
+    return paging.answer([material_out(m, session, now, full=True) for m, session in paging.window(every)], len(every))
+
+
+ROUTES = [api_upload, api_replace, api_list, api_update, api_remove, api_event_materials]
