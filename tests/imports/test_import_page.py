@@ -50,7 +50,7 @@ async def test_upload_preview_every_problem_then_commit_without_mails(api, edito
     assert "Vol: deze persoon komt op de wachtlijst" in text  # over capacity
     assert "Deze persoon is al aangemeld voor dit evenement" in text  # already registered
     assert "Deze kolommen zijn onbekend en worden genegeerd" in text and "Afdeling" in text  # unknown column
-    assert "3 mensen importeren" in text
+    assert "Importeren (3)" in text
     assert await Registration.count() == 1  # a preview registers nobody
 
     import_id = int(uploaded.headers["location"].rsplit("/", 1)[1])
