@@ -83,8 +83,8 @@ def test_import_pages(live_server, organiser, organiser_token, page):
     assert_fits_320(page)
     page.get_by_label("Lijst met deelnemers").set_input_files(files=[{
         "name": "deelnemers.csv", "mimeType": "text/csv",
-        "buffer": ("Naam;E-mail;Afdeling\nAnna de Vries;anna@gemeente.nl;ICT\nBert;geen-adres;\n"
-                   "Anna nogmaals;anna@gemeente.nl;\nFatima;fatima@gemeente-utrecht.nl;\n").encode(),
+        "buffer": (b"Naam;E-mail;Afdeling\nAnna de Vries;anna@gemeente.nl;ICT\nBert;geen-adres;\n"
+                   b"Anna nogmaals;anna@gemeente.nl;\nFatima;fatima@gemeente-utrecht.nl;\n"),
     }])
     page.get_by_role("button", name="Lijst controleren").click()
     page.wait_for_load_state()
