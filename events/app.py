@@ -37,6 +37,7 @@ from events.programme.plugin import ProgrammePlugin
 from events.quiz.plugin import QuizPlugin
 from events.registration.plugin import RegistrationPlugin
 from events.resources.plugin import ResourcesPlugin
+from events.series.plugin import SeriesPlugin
 from events.web.access_log import AccessLog
 from events.web.auth import AuthenticationMiddleware
 from events.web.cookies import csrf_cookie, session_cookie
@@ -56,7 +57,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 # Each domain wires itself (routes, lifespan, contributions); routes are registered in this order.
 DOMAIN_PLUGINS = (
     WebPlugin, AccountsPlugin, OrganisationsPlugin, ProgrammePlugin, RegistrationPlugin, MailPlugin, QuizPlugin,
-    MaterialsPlugin, ResourcesPlugin, LivePlugin, WebhooksPlugin, EmbedsPlugin, ImportsPlugin,
+    MaterialsPlugin, ResourcesPlugin, LivePlugin, WebhooksPlugin, EmbedsPlugin, ImportsPlugin, SeriesPlugin,
 )
 
 log = logging.getLogger("events")

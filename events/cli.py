@@ -26,6 +26,8 @@ from events.mail.jobs import worker_jobs
 from events.materials import service as materials
 from events.materials.storage import storage_for
 from events.organisations import service as organisations
+from events.programme import service as programme
+from events.quiz import service as quiz
 from events.registration import service as registration
 from events.resources.cli import run_check_links
 from events.web.access_log import log_config
@@ -104,6 +106,9 @@ def serve(host: str, port: int, workers: int, demo_if_empty: bool, no_migrate: b
         log_config=log_config(),
         access_log=False,  # events.web.access_log.AccessLog writes the (masked) lines instead
         ws_per_message_deflate=False,  # saves most of the ~69 KB a quiz socket would otherwise cost
+        # uvicorn's supervisor kills a worker that misses its 5 s health ping; a worker busy with a crowd (or
+        # starting on a loaded machine) must not lose its sockets for that.
+        timeout_worker_healthcheck=30,
     )
 
 
@@ -284,8 +289,10 @@ def worker(once: bool, interval: float) -> None:
 
 @main.command()
 def purge() -> None:
-    """Anonymise participant data of events that ended more than EVENTS_RETENTION_DAYS ago, and delete uploaded
-    files that no material refers to any more."""
+    """Anonymise participant data of events that ended more than EVENTS_RETENTION_DAYS ago (registrations and their
+    mails with the .eml files, names in live spaces, quiz nicknames, the addresses and sign-in links of speakers
+    with no later event), and delete uploaded files that no material refers to any more. The public programme of
+    the archive (titles, sessions, the speakers' published names and bios) and anonymous results stay."""
 
     settings = load_settings()
     now = Clock().now()
@@ -293,6 +300,10 @@ def purge() -> None:
     click.echo(f"anonymised {touched} registrations of events that ended more than {settings.retention_days} days ago")
     names = run_with_database(settings, lambda: live.purge_names(now, settings.retention_days))
     click.echo(f"forgot {names} names in live spaces of those events")
+    players = run_with_database(settings, lambda: quiz.forget_past_players(now, settings.retention_days))
+    click.echo(f"forgot {players} quiz players' nicknames of those events")
+    speakers = run_with_database(settings, lambda: programme.forget_past_speakers(now, settings.retention_days))
+    click.echo(f"forgot the addresses and links of {speakers} speakers who speak at none but those events")
     swept = run_with_database(settings, lambda: materials.sweep_orphaned_files(storage_for(settings.data_dir), now))
     click.echo(f"deleted {swept} uploaded files that no material refers to any more")
 

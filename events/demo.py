@@ -21,11 +21,12 @@ from events.programme import demo as programme_demo
 from events.quiz import demo as quiz_demo
 from events.registration import demo as registration_demo
 from events.resources import demo as resources_demo
+from events.series import demo as series_demo
 
 # In this order: a domain may use what an earlier one made (through `DemoContext.refs`).
 DEMO_DOMAINS = (
     accounts_demo, organisations_demo, programme_demo, registration_demo, resources_demo, quiz_demo, materials_demo,
-    live_demo,
+    live_demo, series_demo,
 )
 
 

@@ -29,5 +29,6 @@ APP_REGISTRY = AppRegistry(
         "events.webhooks.piccolo_app",
         "events.embeds.piccolo_app",
         "events.imports.piccolo_app",
+        "events.series.piccolo_app",
     ]
 )

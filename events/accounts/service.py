@@ -54,6 +54,9 @@ class CurrentUser:
     def display_name(self) -> str:
         return self.name or self.email
 
+# The address a forgotten speaker account keeps (RFC 2606's reserved .invalid: no mail can go there).
+FORGOTTEN_DOMAIN = "@forgotten.invalid"
+
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
@@ -290,3 +293,16 @@ async def become_organiser(user_id: int, password: str, name: str = "") -> Curre
     user = await get_user(user_id)
     assert user is not None
     return user
+
+
+async def forget_speaker_account(user_id: int) -> bool:
+    """Retention: a speaker account nobody needs any more keeps only the name the archived programmes show; its
+    address, sign-in links and API tokens go, and it can no longer sign in. False when it was forgotten before
+    or is no link-only speaker (an account with a password, or another role, is the person's own)."""
+    row = await User.select(User.email, User.role, User.password_hash).where(User.id == user_id).first()
+    if row is None or row["role"] != Role.SPEAKER or row["password_hash"] or row["email"].endswith(FORGOTTEN_DOMAIN):
+        return False
+    await PersonalLink.delete().where(PersonalLink.user == user_id)
+    await ApiToken.delete().where(ApiToken.user == user_id)
+    await User.update({User.email: f"forgotten-{user_id}{FORGOTTEN_DOMAIN}", User.active: False}).where(User.id == user_id)
+    return True

@@ -26,6 +26,7 @@ from events.registration.routes.dependencies import form_context
 from events.registration.routes.public import applicant_from_form
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
+from events.web.errors import TEXT_CHECKED_OPT
 from events.web.headers import CONTENT_SECURITY_POLICY
 from events.web.i18n import language_of
 
@@ -70,7 +71,7 @@ def _from_us(request: Request, base_url: str) -> bool:
     return origin == f"{ours.scheme}://{ours.netloc}" or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
-@post("/embed/events/{slug:str}/register", opt=EMBED, include_in_schema=False)
+@post("/embed/events/{slug:str}/register", opt={**EMBED, **TEXT_CHECKED_OPT}, include_in_schema=False)
 async def embedded_submit(
     request: Request, slug: FromPath[str], clock: ClockDep, settings: SettingsDep,
     registration_desk: NamedDependency[RegistrationDesk],

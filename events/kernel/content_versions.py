@@ -6,6 +6,7 @@ to invalidate.
 
 - `programme`: events, sessions, session speakers, users (speakers' names and bios), organisations
 - `library`: the resource library and its links to events and sessions
+- `series`: series of events and the events in them (migration `series …series_rules`)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from piccolo.querystring import QueryString
 TABLE = "content_version"
 PROGRAMME = "programme"
 LIBRARY = "library"
+SERIES = "series"
 
 
 QUERY = f"SELECT name, version FROM {TABLE}"

@@ -14,8 +14,10 @@ Slots and the keyword arguments their providers get:
 - "speaker_home":    speaker (CurrentUser), request
 - "organiser_event_list": events (list of rows), request — return a Section whose context is
       {"columns": [label, …], "values": {event_id: [value, …]}}: extra columns on the organiser's event list
-- "registration_mail": event (row), registration (a RegistrationRow), kind ("confirmed", "reminder", …), language — mails render
-      `section.template + ".txt"` in the text part and `section.template + ".html"` in the HTML part
+- "registration_mail": event (row), registration (a RegistrationRow), kind ("confirmed", "reminder", "followup_attended",
+      "followup_no_show", …), language, token (the manage token, for personal links), base_url (links in a mail are
+      absolute), now — mails render `section.template + ".txt"` in the text part and `section.template + ".html"`
+      in the HTML part, with the parent's `manage_url` at hand
 """
 
 from __future__ import annotations

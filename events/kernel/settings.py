@@ -124,6 +124,8 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "login": (10, 60), "login_account": (10, 900), "registration": (60, 60), "quiz_join": (600, 60),
     # Live spaces: joining per address (a whole hall on one Wi-Fi), asking questions per address.
     "live_join": (1200, 60), "live_ask": (300, 60),
+    # "Tell me when the next one opens" on a series page, per address (each request may send a mail).
+    "series_subscribe": (20, 600),
 }
 
 

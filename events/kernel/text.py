@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 from urllib.parse import urlsplit
+
+from events.kernel.i18n import N_
 
 # C0 and C1 control characters (TAB, CR and LF included) and the Unicode line and paragraph separators: in a
 # mail header they split it, in a calendar line they end it, on a page they hide text.
@@ -51,3 +54,44 @@ def valid_web_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value)
+
+
+# The form error (a msgid) of a field that holds control characters it may not carry.
+CONTROL_CHARACTERS_IN_FIELD = N_(
+    "This field contains a character that is not allowed here, such as a line break or an invisible control "
+    "character. Remove it and try again."
+)
+
+# The fields that may keep line breaks and tabs (descriptions, abstracts, bios, question texts, option lists, the
+# texts of reminders and mails: `text`, `text_nl`, `reminder_text_en`, …). Every other text is one line.
+MULTILINE_FIELDS = frozenset({
+    "summary", "description", "abstract", "bio", "text", "comment", "options", "hosts", "pasted", "quiz_json",
+    "explanation", "message", "body", "answers", "tags",
+})
+# Fields never shown to anyone, which the check leaves alone (a password may be any text).
+UNCHECKED_FIELDS = frozenset({"password", "new_password", "password_again", "current_password", "_csrf_token"})
+
+
+def is_multiline_field(name: str) -> bool:
+    return name in MULTILINE_FIELDS or name.startswith("text_") or name.endswith("_text") or "texts" in name
+
+
+def control_character_fields(data: Any, path: str = "", multiline: bool = False) -> list[str]:
+    """The fields of a decoded request body (JSON values, form fields) whose text holds control characters that
+    the field may not carry, as dotted paths (`options.1.text`); lists and objects are walked."""
+    if isinstance(data, str):
+        return [path or "body"] if has_control_characters(data, multiline=multiline) else []
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            name = str(key)
+            if name in UNCHECKED_FIELDS:
+                continue
+            if has_control_characters(name):
+                found.append(f"{path}.{name}" if path else name)
+                continue
+            found += control_character_fields(value, f"{path}.{name}" if path else name, multiline or is_multiline_field(name))
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            found += control_character_fields(value, f"{path}.{index}" if path else str(index), multiline)
+    return found

@@ -8,6 +8,8 @@ from events.kernel.sections import provide
 from events.live import routes
 from events.live.routes.back_office import live_panel
 from events.live.routes.public import session_space_section
+from events.live.service.duplication import copy_spaces
+from events.programme import service as programme
 from events.web.domain_plugin import DomainPlugin
 
 
@@ -20,3 +22,4 @@ class LivePlugin(DomainPlugin):
     def contribute(self, app_config: AppConfig) -> None:
         provide("organiser_event", live_panel)
         provide("session_page", session_space_section)
+        programme.on_event_duplicate(copy_spaces)

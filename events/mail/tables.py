@@ -31,6 +31,8 @@ class OutboxMessage(Table, tablename="mail_outbox"):
     # Set (JSON) when the message is to be rendered by the deliverer, e.g. the registration writer's batch mails,
     # so the writer's transaction holds no template or calendar work; the row itself is written with the change.
     render_context = Text(null=True, default=None)
+    # Extra header fields (JSON object, name → value), e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers = Text(null=True, default=None)
     status = Varchar(length=20, default="queued", index=True)  # queued | sending | sent | failed
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)

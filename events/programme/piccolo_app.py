@@ -1,15 +1,5 @@
 """Piccolo app of the programme domain."""
 
-import os
+from events.kernel.apps import domain_app
 
-from piccolo.conf.apps import AppConfig, table_finder
-
-CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
-
-APP_CONFIG = AppConfig(
-    app_name="programme",
-    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=table_finder(modules=["events.programme.tables"], exclude_imported=True),
-    migration_dependencies=["events.accounts.piccolo_app", "events.organisations.piccolo_app"],
-    commands=[],
-)
+APP_CONFIG = domain_app(__name__, "accounts", "organisations")

@@ -11,6 +11,13 @@ from msgspec import UNSET, Struct, UnsetType
 
 from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS, MIN_ALARM_MINUTES
 from events.kernel.i18n import LANGUAGES
+from events.programme.service.followup import (
+    DEFAULT_FOLLOWUP_DELAY,
+    FOLLOWUP_PLACEHOLDERS,
+    MAX_FOLLOWUP_DELAY,
+    followup_of,
+)
+from events.programme.service.recordings import MAX_RECORDINGS, recordings_of, released_recordings
 from events.programme.service.reminders import (
     DEFAULT_REMINDER_MINUTES,
     MAX_REMINDER_TEXT,
@@ -18,7 +25,7 @@ from events.programme.service.reminders import (
     reminders_of,
 )
 from events.programme.service.timezones import DEFAULT_TIMEZONE
-from events.programme.tables import EventFormat, EventKind, SessionKind
+from events.programme.tables import EventFormat, EventKind, RecordingVisibility, SessionKind
 
 # The calendar's own limits (events.ical.build): the event's rules accept exactly what its invitations carry.
 ReminderMinutes = Annotated[str, msgspec.Meta(description=(
@@ -42,6 +49,50 @@ class Reminder(Struct, forbid_unknown_fields=True):
     text_en: ReminderText = ""
 
 
+class Recording(Struct, forbid_unknown_fields=True):
+    """A recording on a video platform. Shown once its session (or the event) has ended: `public` to everyone,
+    `registrants` to confirmed registrants only (their manage page and follow-up mail)."""
+
+    url: Annotated[str, msgspec.Meta(description="The video's web address (http or https)")]
+    title: Annotated[str, msgspec.Meta(description="At most 200 characters")]
+    visibility: Annotated[str, msgspec.Meta(description=" or ".join(RecordingVisibility))] = RecordingVisibility.PUBLIC.value
+    transcript_url: Annotated[str, msgspec.Meta(description="Subtitles or a transcript (http or https), or empty")] = ""
+
+
+Recordings = Annotated[list[Recording], msgspec.Meta(description=(
+    f"At most {MAX_RECORDINGS}; when sent, the list replaces the recordings"
+))]
+FollowupText = Annotated[str, msgspec.Meta(description=(
+    f"The follow-up mail's text (empty: the standard text), at most {MAX_REMINDER_TEXT} characters; placeholders: "
+    + ", ".join("{" + name + "}" for name in FOLLOWUP_PLACEHOLDERS)
+))]
+
+
+class Followup(Struct):
+    """The follow-up mail after the event: attendees get one text (with materials, recordings, resources and the
+    evaluation), confirmed no-shows another (with the recordings); each registration once."""
+
+    enabled: bool = True
+    delay_minutes: Annotated[int, msgspec.Meta(ge=0, le=MAX_FOLLOWUP_DELAY, description=(
+        f"Minutes after the event's end (0 to {MAX_FOLLOWUP_DELAY}); a new event gets {DEFAULT_FOLLOWUP_DELAY}"
+    ))] = DEFAULT_FOLLOWUP_DELAY
+    text_attended_nl: FollowupText = ""
+    text_attended_en: FollowupText = ""
+    text_no_show_nl: FollowupText = ""
+    text_no_show_en: FollowupText = ""
+
+
+class FollowupWrite(Struct, forbid_unknown_fields=True):
+    """Change the follow-up settings: only the fields sent change."""
+
+    enabled: bool | UnsetType = UNSET
+    delay_minutes: int | UnsetType = UNSET
+    text_attended_nl: FollowupText | UnsetType = UNSET
+    text_attended_en: FollowupText | UnsetType = UNSET
+    text_no_show_nl: FollowupText | UnsetType = UNSET
+    text_no_show_en: FollowupText | UnsetType = UNSET
+
+
 def local(moment: datetime | None, tz_name: str) -> datetime | None:
     """A UTC instant shown in the event's timezone, so the ISO 8601 text carries the local offset."""
     return moment.astimezone(ZoneInfo(tz_name)) if moment is not None else None
@@ -63,14 +114,17 @@ class PublicSession(Struct):
     room: str
     track: str
     speakers: list[SpeakerRef] = []
+    recordings: list[Recording] = []  # the public: released public ones; the organiser: all
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], tz_name: str) -> PublicSession:
+    def from_row(cls, row: dict[str, Any], tz_name: str, now: datetime | None = None) -> PublicSession:
+        """`now`: the public's view (the recordings released by then); without it the organiser's (all)."""
         return cls(
             id=row["id"], title=row["title"], abstract=row["abstract"], kind=row["kind"],
             starts_at=local(row["starts_at"], tz_name), ends_at=local(row["ends_at"], tz_name),
             room=row["room"], track=row["track"],
             speakers=[SpeakerRef(id=s.id, name=s.name, organisation=s.organisation) for s in row.get("speakers", [])],
+            recordings=as_recordings(row, now),
         )
 
 
@@ -116,10 +170,16 @@ class PublicEvent(Struct):
         return cls(**cls.fields_from(row, base_url))
 
 
+def as_recordings(row: dict[str, Any], now: datetime | None) -> list[Recording]:
+    items = recordings_of(row) if now is None else released_recordings(row, now, registrant=False)
+    return [Recording(**item) for item in items]
+
+
 class PublicEventDetail(PublicEvent):
     description: str = ""  # markdown as written
     description_html: str = ""  # rendered and sanitised
     sessions: list[PublicSession] = []
+    recordings: list[Recording] = []  # the event's own, released and public
 
 
 class OrganiserEvent(PublicEvent):
@@ -132,6 +192,8 @@ class OrganiserEvent(PublicEvent):
     upload_deadline: datetime | None = None
     reminder_minutes: ReminderMinutes = ""
     reminders: list[Reminder] = []
+    followup: Followup = msgspec.field(default_factory=Followup)
+    recordings: list[Recording] = []  # the event's own (all of them, released or not)
     organiser_id: int = 0
 
     @classmethod
@@ -142,6 +204,7 @@ class OrganiserEvent(PublicEvent):
             approval_required=row["approval_required"], upload_deadline=local(row["upload_deadline"], row["timezone"]),
             reminder_minutes=row["reminder_minutes"], organiser_id=row["organiser"],
             reminders=[Reminder(**item) for item in reminders_of(row)],
+            followup=Followup(**followup_of(row)), recordings=as_recordings(row, None),
         )
 
 
@@ -169,6 +232,8 @@ class EventWrite(Struct, forbid_unknown_fields=True):
     reminders: list[Reminder] | UnsetType = UNSET  # when sent, it replaces reminder_minutes
     contact_name: str = ""
     contact_email: str = ""
+    followup: FollowupWrite | UnsetType = UNSET
+    recordings: Recordings | UnsetType = UNSET
     organisation: str | None = msgspec.field(default=None)  # slug; required when you are editor in several
 
 
@@ -195,6 +260,8 @@ class EventPatch(Struct, forbid_unknown_fields=True):
     reminders: list[Reminder] | UnsetType = UNSET  # when sent, it replaces reminder_minutes and the texts
     contact_name: str | UnsetType = UNSET
     contact_email: str | UnsetType = UNSET
+    followup: FollowupWrite | UnsetType = UNSET  # the fields sent change
+    recordings: Recordings | UnsetType = UNSET
 
 
 class SessionWrite(Struct, forbid_unknown_fields=True):
@@ -205,6 +272,7 @@ class SessionWrite(Struct, forbid_unknown_fields=True):
     abstract: str = ""
     room: str = ""
     track: str = ""
+    recordings: Recordings = []
 
 
 class SessionPatch(Struct, forbid_unknown_fields=True):
@@ -215,6 +283,7 @@ class SessionPatch(Struct, forbid_unknown_fields=True):
     abstract: str | UnsetType = UNSET
     room: str | UnsetType = UNSET
     track: str | UnsetType = UNSET
+    recordings: Recordings | UnsetType = UNSET
 
 
 class SpeakerAdd(Struct, forbid_unknown_fields=True):
@@ -230,8 +299,11 @@ class SpeakerAdded(Struct):
 
 
 def sent_fields(data: Struct) -> dict[str, Any]:
-    """The fields a client actually sent (UNSET ones left out)."""
-    return {name: value for name, value in msgspec.structs.asdict(data).items() if value is not UNSET}
+    """The fields a client actually sent (UNSET ones left out; a nested object's too)."""
+    values = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not UNSET}
+    if isinstance(values.get("followup"), Struct):
+        values["followup"] = sent_fields(values["followup"])
+    return values
 
 
 class SpeakerProfileOut(Struct):

@@ -44,6 +44,13 @@ class SessionKind(StrEnum):
     BREAK = "break"
 
 
+class RecordingVisibility(StrEnum):
+    """Who sees a recording once it is released: anyone, or confirmed registrants only."""
+
+    PUBLIC = "public"
+    REGISTRANTS = "registrants"
+
+
 class Event(Table, tablename="programme_event"):
     slug = Varchar(length=120, unique=True, index=True)
     kind = Varchar(length=20, default="conference")  # conference | webinar | festival
@@ -67,6 +74,13 @@ class Event(Table, tablename="programme_event"):
     # both follow it. `reminder_texts`: the organiser's texts by minutes and language (programme.service.reminders).
     reminder_minutes = Varchar(length=100, default="")
     reminder_texts = Text(default="{}")
+    # The follow-up mail after the event (registration sends it): on or off, how long after the end, and the
+    # organiser's texts for attendees and no-shows by language, JSON {"attended": {"nl": …}, "no_show": {…}}.
+    followup_enabled = Boolean(default=True)
+    followup_delay_minutes = Integer(default=120)
+    followup_texts = Text(default="{}")
+    # Recordings of the event as a whole, JSON [{url, title, transcript_url, visibility}] (programme.service.recordings).
+    recordings = Text(default="[]")
     # The organisation that owns the event and everything under it (NULL only in rows older than organisations,
     # which the migration gave one). `organiser` is the member who created it.
     organisation = ForeignKey(references=Organisation, null=True, default=None, index=True)
@@ -90,6 +104,7 @@ class Session(Table, tablename="programme_session"):
     ends_at = Timestamptz()
     room = Varchar(length=100, default="")
     track = Varchar(length=100, default="")
+    recordings = Text(default="[]")  # JSON [{url, title, transcript_url, visibility}], shown after the session
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -12,9 +12,11 @@ from litestar.di import Provide
 from events.kernel import statement_writer
 from events.kernel.sections import provide
 from events.kernel.settings import Settings
+from events.programme import service as programme
 from events.quiz import routes
 from events.quiz.broadcasts import AnswerCounts, ChannelsDep
 from events.quiz.routes.back_office import quizzes_panel
+from events.quiz.service.duplication import copy_quizzes
 from events.web.domain_plugin import DomainPlugin
 
 
@@ -40,6 +42,7 @@ class QuizPlugin(DomainPlugin):
 
     def contribute(self, app_config: AppConfig) -> None:
         provide("organiser_event", quizzes_panel)
+        programme.on_event_duplicate(copy_quizzes)
         app_config.dependencies["answer_counts"] = Provide(self.answer_counts, sync_to_thread=False)
 
     def answer_counts(self, channels: ChannelsDep) -> AnswerCounts:

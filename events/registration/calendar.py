@@ -21,6 +21,7 @@ from events.kernel.i18n import N_
 from events.kernel.tokens import same_secret
 from events.programme import service as programme
 from events.programme.tables import EventStatus
+from events.registration.service.addresses import confirm_address
 from events.registration.service.links import event_as_seen_by, join_token
 from events.registration.service.queries import registration_row_by_token
 from events.registration.tables import ACTIVE_STATUSES, Registration, RegistrationStatus
@@ -101,14 +102,21 @@ async def invitation_download(token: str, base_url: str, now: datetime, secret_k
     return CalendarDocument(data, None, "invite.ics")
 
 
-async def personal_feed(key: str, base_url: str, secret_key: str, default_language: str, sender: str = "") -> CalendarDocument:
-    """Every current registration of the e-mail address behind this key, with its event (join URL only when
-    confirmed). Cancelled registrations leave the feed; a cancelled event stays, marked CANCELLED."""
+async def personal_feed(
+    key: str, base_url: str, secret_key: str, default_language: str, now: datetime, sender: str = ""
+) -> CalendarDocument:
+    """Every current registration of the e-mail address behind this key that the address's owner confirmed through
+    a mail (`address_confirmed_at`: the key itself travels only by mail, so its own registration counts), with its
+    event (join URL only when confirmed). A registration somebody else made with the address stays out until its
+    owner opens its mail. Cancelled registrations leave the feed; a cancelled event stays, marked CANCELLED."""
     anchor = await registration_by_feed_key(key, secret_key)
     if anchor is None or not anchor.get("email_normalised"):
         raise NotFound(N_("This link is not valid (any more)."))
+    await confirm_address(anchor, now)
     rows = await Registration.select().where(
-        (Registration.email_normalised == anchor["email_normalised"]) & Registration.status.is_in(list(ACTIVE_STATUSES))
+        (Registration.email_normalised == anchor["email_normalised"])
+        & Registration.status.is_in(list(ACTIVE_STATUSES))
+        & (Registration.address_confirmed_at.is_not_null() | (Registration.id == anchor["id"]))
     ).order_by(Registration.id)
     entries = []
     for registration in rows:

@@ -1,6 +1,6 @@
 """Registration wires itself: its routes, the registration desk's lifespan, the desk and manage links as
 dependencies, its sections on the programme's pages, its listeners on the programme's changes, and its jobs for
-the mail worker (the waiting-list sweep, reminders, and rendering the desk's unrendered mails)."""
+the mail worker (the waiting-list sweep, reminders, the follow-up after the event, and rendering the desk's unrendered mails)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from events.mail.jobs import worker_jobs
 from events.programme import service as programme
 from events.registration import routes, service
 from events.registration.desk import RegistrationDesk
+from events.registration.service.duplication import copy_questions
 from events.registration.tables import RegistrationMailKind
 from events.web.domain_plugin import DomainPlugin
 
@@ -39,9 +40,11 @@ class RegistrationPlugin(DomainPlugin):
         programme.on_calendar_change(service.TellRegistrants(self.links))
         programme.on_event_update(service.FillRaisedCapacity(self.links))
         programme.on_event_delete(service.keep_events_with_registrations)
+        programme.on_event_duplicate(copy_questions)
         jobs = worker_jobs(app_config.state)
         jobs.every_round(partial(service.promote_where_places_free, links=self.links))
         jobs.every_round(partial(service.queue_due_reminders, links=self.links))
+        jobs.every_round(partial(service.queue_due_followups, links=self.links))
         jobs.compose(RegistrationMailKind, service.registration_mail_composer(self.links))
 
     @contextlib.asynccontextmanager

@@ -35,6 +35,11 @@ class RegistrationMailKind(StrEnum):
     EVENT_CHANGED = "event_changed"
     EVENT_CANCELLED = "event_cancelled"
     REMINDER = "reminder"
+    CALENDAR_FEED = "calendar_feed"  # the personal feed's link, asked for on the manage page
+    # The follow-up after the event: attendees get the materials, recordings, resources and evaluation; confirmed
+    # no-shows another text with the recordings. Other domains key their mail sections on these values.
+    FOLLOWUP_ATTENDED = "followup_attended"
+    FOLLOWUP_NO_SHOW = "followup_no_show"
 
 
 class QuestionKind(StrEnum):
@@ -83,6 +88,10 @@ class Registration(Table, tablename="registration_registration"):
     first_join_at = Timestamptz(null=True, default=None)
     last_join_at = Timestamptz(null=True, default=None)
     reminder_sent_at = Timestamptz(null=True, default=None)
+    # When the person behind the address confirmed this registration through a link in a mail to it (the mail's
+    # manage link, or the personal feed whose key only mails carry): only such registrations join the address's
+    # personal feed, never one that somebody else made with the address.
+    address_confirmed_at = Timestamptz(null=True, default=None)
     link_resent_at = Timestamptz(null=True, default=None)
     anonymised_at = Timestamptz(null=True, default=None)
 
@@ -105,6 +114,15 @@ class ReminderSent(Table, tablename="registration_reminder_sent"):
     registration = ForeignKey(references=Registration, index=True)
     minutes_before = Integer()
     starts_at = Timestamptz()  # the event's start this reminder was for
+    sent_at = Timestamptz(default=TimestamptzNow())
+
+
+class FollowupSent(Table, tablename="registration_followup_sent"):
+    """The follow-up mail that went to a registration: once per registration (UNIQUE registration, see the
+    migration), also when two workers or a worker and the organiser's "send now" race."""
+
+    registration = ForeignKey(references=Registration, index=True)
+    kind = Varchar(length=30)  # a RegistrationMailKind: followup_attended | followup_no_show
     sent_at = Timestamptz(default=TimestamptzNow())
 
 

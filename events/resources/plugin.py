@@ -6,8 +6,10 @@ from __future__ import annotations
 from litestar.config.app import AppConfig
 
 from events.kernel.sections import provide
+from events.programme import service as programme
 from events.resources.routes import ROUTES
 from events.resources.routes.sections import SECTIONS
+from events.resources.service.duplication import copy_links
 from events.web.domain_plugin import DomainPlugin
 
 
@@ -17,3 +19,4 @@ class ResourcesPlugin(DomainPlugin):
     def contribute(self, app_config: AppConfig) -> None:
         for slot, provider in SECTIONS:
             provide(slot, provider)
+        programme.on_event_duplicate(copy_links)

@@ -18,7 +18,8 @@ from uvicorn.config import LOGGING_CONFIG
 
 # A path segment that follows one of these prefixes is a secret (the rest of the path stays readable).
 SECRET_PATHS = re.compile(
-    r"(?P<prefix>/(?:p|j|registrations|invitations|calendar/personal|api/registrations)/)(?P<secret>[^/?#\s]+)"
+    r"(?P<prefix>/(?:p|j|registrations|invitations|calendar/personal|api/registrations|series/confirm|series/unsubscribe)/)"
+    r"(?P<secret>[^/?#\s]+)"
 )
 SECRET_QUERY = re.compile(r"(?P<prefix>[?&](?:token|key|_csrf_token|code|registration)=)(?P<secret>[^&#\s]+)")
 MASK = "…"

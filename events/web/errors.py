@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from events.kernel.errors import RuleViolation
 from events.kernel.i18n import N_
+from events.kernel.text import CONTROL_CHARACTERS_IN_FIELD, control_character_fields
 from events.web.auth import LoginRequired
 
 log = logging.getLogger("events.kernel.errors")
@@ -149,9 +150,41 @@ def refuse_unsupported_media(request: Request) -> None:
         raise HTTPException(status_code=415, detail="Send the body as JSON (Content-Type: application/json)")
 
 
-def before_request(request: Request) -> None:
+# A route whose own rules refuse control characters field by field (with a form error beside the field) says so:
+# `opt={TEXT_CHECKED: True}`; the net below leaves its form posts to it.
+TEXT_CHECKED = "text_checked"
+TEXT_CHECKED_OPT = {TEXT_CHECKED: True}
+
+
+async def refuse_control_characters(request: Request) -> None:
+    """A before-request net under every write: a 400 naming each field of the JSON body or the form whose text holds
+    control characters it may not carry (C0, C1, U+2028/2029; line breaks and tabs only in multi-line fields),
+    before any handler writes anything. Multipart uploads are left to their routes, which stream the body (the
+    materials' title is checked by their service)."""
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return
+    content_type = request.content_type[0]
+    if content_type == RequestEncodingType.URL_ENCODED:
+        if request.route_handler.opt.get(TEXT_CHECKED) and not wants_json(request):
+            return
+        form = await request.form()
+        data: Any = {key: form.getall(key) for key in form}
+    elif JSON_TYPE.match(content_type):
+        try:
+            data = await request.json()
+        except Exception:  # noqa: BLE001 - a malformed body gets the handler's own clear 400
+            return
+    else:
+        return
+    fields = control_character_fields(data)
+    if fields:
+        raise RuleViolation(N_("The request could not be processed"), {field.removesuffix(".0"): CONTROL_CHARACTERS_IN_FIELD for field in fields})
+
+
+async def before_request(request: Request) -> None:
     refuse_impossible_ids(request)
     refuse_unsupported_media(request)
+    await refuse_control_characters(request)
 
 
 EXCEPTION_HANDLERS = {

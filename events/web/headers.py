@@ -7,6 +7,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from events.kernel.settings import Settings
+from events.web.cookies import LANGUAGE
 
 # No inline scripts or styles, nothing from other hosts; WebSockets to ourselves for the live quiz.
 CONTENT_SECURITY_POLICY = (
@@ -22,6 +23,34 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
 }
+
+
+# Paths whose answers carry or open a secret (a manage token, a personal link, an invitation, a feed key, a join
+# link, a new API token): never stored by a browser or a proxy, whoever asks.
+SECRET_PATHS = (
+    "/registrations/", "/api/registrations/", "/p/", "/j/", "/invitations/", "/calendar/personal/",
+    "/organiser/tokens", "/api/tokens",
+)
+NO_STORE = "no-store"
+_ANONYMOUS_COOKIE = LANGUAGE.encode()
+
+
+def must_not_be_stored(scope: Scope) -> bool:
+    """Whether an answer without its own Cache-Control gets `no-store`: one that opens a secret (`SECRET_PATHS`),
+    one to a request with credentials (a signed-in person's view: a session cookie or an Authorization header),
+    and every answer to a request that changes something (a new token, a secret shown once). Anonymous reads of
+    public pages keep their own caching (the public response cache sets validators)."""
+    path = scope["path"]
+    if path.startswith(SECRET_PATHS) or scope.get("method", "GET") not in ("GET", "HEAD"):
+        return True
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return True
+        if name == b"cookie" and any(
+            part.strip().partition(b"=")[0] != _ANONYMOUS_COOKIE for part in value.split(b";") if part.strip()
+        ):
+            return True
+    return False
 
 
 # The API's semantic version: every /api answer says it (REST API Design Rules), and so does the OpenAPI document.
@@ -44,6 +73,8 @@ def security_headers(settings: Settings):
             for name, value in headers_to_add.items():
                 if name not in headers and not (framable and name == "x-frame-options"):
                     headers[name] = value
+            if "cache-control" not in headers and scope["type"] == "http" and must_not_be_stored(scope):
+                headers["cache-control"] = NO_STORE
             if scope["path"].startswith("/api/") or scope["path"] == "/api":
                 headers["api-version"] = API_VERSION
 

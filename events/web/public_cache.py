@@ -32,6 +32,7 @@ ANONYMOUS_COOKIE = LANGUAGE.encode()
 # What a route shows, as its `opt`: `@get(..., opt={**PUBLIC_PROGRAMME})`.
 PUBLIC_PROGRAMME = {OPT_KEY: (content_versions.PROGRAMME,)}
 PUBLIC_LIBRARY = {OPT_KEY: (content_versions.PROGRAMME, content_versions.LIBRARY)}
+PUBLIC_SERIES = {OPT_KEY: (content_versions.PROGRAMME, content_versions.SERIES)}
 
 
 @dataclass(slots=True)

@@ -1,15 +1,5 @@
 """Piccolo app of the webhooks domain."""
 
-import os
+from events.kernel.apps import domain_app
 
-from piccolo.conf.apps import AppConfig, table_finder
-
-CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
-
-APP_CONFIG = AppConfig(
-    app_name="webhooks",
-    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=table_finder(modules=["events.webhooks.tables"], exclude_imported=True),
-    migration_dependencies=["events.organisations.piccolo_app"],
-    commands=[],
-)
+APP_CONFIG = domain_app(__name__, "organisations")

@@ -63,7 +63,7 @@ def test_organiser_pages(live_server, organiser, organiser_token, page):
                  f"/organiser/events/{slug}/programme", f"/organiser/events/{slug}/registrations",
                  f"/organiser/events/{slug}/questions", f"/organiser/events/{slug}/materials",
                  f"/organiser/events/{slug}/reminders", f"/organiser/events/{slug}/reminders/preview?minutes=1440",
-                 f"/organiser/events/{slug}/attendance",
+                 f"/organiser/events/{slug}/attendance", f"/organiser/events/{slug}/followup",
                  f"/organiser/events/{slug}/quizzes", f"/organiser/events/{slug}/resources",
                  f"/organiser/events/{draft['slug']}/status/publish", "/organiser/resources",
                  "/organiser/resources/new", "/organiser/tokens"):
@@ -132,3 +132,37 @@ def test_live_pages(live_server, organiser, organiser_token, page):
     assert_fits_320(page)
     page.goto(f"/organiser/events/{webinar['slug']}")
     audit(page, "organiser event page with the live section")
+
+
+def test_series_pages(live_server, organiser, organiser_token, page):
+    """The public series page (Dutch and English), its subscription form (also with an error), the organisers'
+    series pages and the duplicate form of an event."""
+    from tests.e2e.conftest import api  # noqa: PLC0415 - the e2e API client, only this test needs it
+
+    webinar = create_webinar(live_server, organiser_token)
+    with api(live_server, organiser_token) as client:
+        made = client.post("/api/series", json={"name": "COT-webinars integrale beveiliging", "description": "Elke maand een **webinar**."})
+        assert made.status_code == 201, made.text
+        slug = made.json()["slug"]
+        assert client.post(f"/api/series/{slug}/events", json={"event": webinar["slug"]}).status_code == 200
+    for path in (f"/series/{slug}", f"/series/{slug}?lang=en", f"/series/{slug}/subscribe"):
+        response = page.goto(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        audit(page, path)
+        assert_fits_320(page)
+    page.goto(f"/series/{slug}/subscribe")
+    page.get_by_label("E-mailadres").fill("geen-adres")
+    page.get_by_role("button", name="Houd mij op de hoogte").click()
+    page.locator("#error-summary").wait_for()
+    audit(page, "subscription form with an error")
+    page.get_by_label("E-mailadres").fill("fatima@gemeente-utrecht.nl")
+    page.get_by_role("button", name="Houd mij op de hoogte").click()
+    page.get_by_text("Kijk in uw mailbox").wait_for()
+    audit(page, "subscription sent")
+    sign_in(page, organiser.email, PASSWORD)
+    for path in ("/organiser/series", "/organiser/series/new", f"/organiser/series/{slug}", f"/organiser/series/{slug}/edit",
+                 f"/organiser/series/{slug}/delete", f"/organiser/events/{webinar['slug']}/duplicate"):
+        response = page.goto(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        audit(page, path)
+        assert_fits_320(page)

@@ -10,13 +10,14 @@ import pytest
 
 from events.app import create_app
 from events.mail.jobs import worker_jobs
+from events.mail.tables import OutboxMessage
 from events.mail.worker import deliverer_for
 from events.programme.tables import Event
 from events.registration import calendar as ical
 from events.registration import service as registration
 from events.registration.service import Applicant, ManageLinks
 from events.registration.tables import Registration
-from tests.conftest import NOW
+from tests.conftest import NOW, post_form
 from tests.ical.checks import JOIN_URL, check_calendar, make_event, only_event, utc
 
 
@@ -78,16 +79,91 @@ async def test_invite_needs_a_valid_token_and_a_confirmed_place(client, organise
         assert (await client.get(f"/registrations/{token}/invite.ics")).status_code == 404
 
 
-async def test_manage_page_offers_the_invite_and_the_personal_feed(client, organiser, site, settings):
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+
+async def open_mail_link(client, site, outcome, **headers):
+    """What the participant does with the manage link in their mail (it carries the mail's proof), in a browser."""
+    row = await Registration.select().where(Registration.id == outcome.id).first()
+    headers = {"user-agent": BROWSER, **headers}
+    return await client.get(site.mail_manage_url(outcome.token, row["token_nonce"]), headers=headers)
+
+
+async def feed_key_of(outcome, settings) -> str:
+    row = await Registration.select().where(Registration.id == outcome.id).first()
+    return ical.feed_key(row["id"], row["token_hash"], settings.secret_key)
+
+
+async def test_manage_page_offers_the_invite_and_mails_the_personal_feed(client, organiser, site, settings):
     event = await make_event(organiser)
     outcome = await sign_up(event, "piet@gemeente.nl", site)
     response = await client.get(f"/registrations/{outcome.token}")
     assert response.status_code == 200
     assert f'href="/registrations/{outcome.token}/invite.ics"' in response.text
-    row = await Registration.select().where(Registration.id == outcome.id).first()
-    key = ical.feed_key(row["id"], row["token_hash"], settings.secret_key)
-    assert f'href="webcal://testserver.local/calendar/personal/{key}/feed.ics"' in response.text
+    key = await feed_key_of(outcome, settings)
+    assert key not in response.text and "/calendar/personal/" not in response.text  # whoever registered sees this page
     assert outcome.token not in key
+    # the confirmation mail carries it: only the address's owner gets it
+    (confirmation,) = await OutboxMessage.select().where(OutboxMessage.registration_id == outcome.id)
+    assert f"webcal://testserver.local/calendar/personal/{key}/feed.ics" in confirmation["text_body"]
+    assert f"/calendar/personal/{key}/feed.ics" in confirmation["html_body"]
+
+    sent = await post_form(client, f"/registrations/{outcome.token}/calendar-link", {})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("?feed=sent")
+    again = await post_form(client, f"/registrations/{outcome.token}/calendar-link", {})
+    assert again.status_code == 303
+    mails = await OutboxMessage.select().where(
+        (OutboxMessage.registration_id == outcome.id) & (OutboxMessage.kind == "calendar_feed"))
+    assert len(mails) == 1  # a second press within ten minutes sends nothing more
+    assert mails[0]["to_address"] == "piet@gemeente.nl" and key in mails[0]["text_body"]
+    assert mails[0]["subject"] == "Uw persoonlijke agenda-link"
+    page = await client.get(sent.headers["location"])
+    assert "We hebben de link naar uw e-mailadres gestuurd." in page.text and key not in page.text
+    forged = await post_form(client, "/registrations/not-a-real-token-at-all-0000000000000/calendar-link", {})
+    assert forged.status_code == 404
+
+
+async def test_a_registration_made_with_someone_elses_address_stays_out_of_their_feed(client, organiser, site, settings):
+    """The personal feed leak: registering an open event with the victim's address showed the registrant the feed
+    key, and the feed listed the victim's other registrations with their join URLs."""
+    webinar = await make_event(organiser, slug="webinar", title="Geheim webinar", format="online", venue="",
+                               join_url="https://meet.example.org/j/victims-room")
+    open_event = await make_event(organiser, slug="open", title="Open dag")
+    victims = await sign_up(webinar, "slachtoffer@gemeente.nl", site)
+    await open_mail_link(client, site, victims)  # the victim opened their confirmation mail
+    planted = await sign_up(open_event, "Slachtoffer@Gemeente.nl", site, name="Aanvaller")
+
+    page = await client.get(f"/registrations/{planted.token}")  # what the attacker sees
+    assert "/calendar/personal/" not in page.text and "victims-room" not in page.text
+
+    # the victim's own feed does not list what the attacker made until the victim opens its mail
+    victims_feed = await client.get(f"/calendar/personal/{await feed_key_of(victims, settings)}/feed.ics")
+    titles = {str(e["SUMMARY"]) for e in check_calendar(victims_feed.content, "PUBLISH")[0].walk("VEVENT")}
+    assert titles == {"Geheim webinar"}
+    # a link previewer or a HEAD request does not confirm it
+    preview = await open_mail_link(client, site, planted, **{"user-agent": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"})
+    assert preview.status_code == 303
+    row = await Registration.select(Registration.address_confirmed_at).where(Registration.id == planted.id).first()
+    assert row["address_confirmed_at"] is None
+    # once the owner opens the mail, it is theirs
+    opened = await open_mail_link(client, site, planted)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/registrations/{planted.token}"
+    assert opened.headers["cache-control"] == "no-store"
+    victims_feed = await client.get(f"/calendar/personal/{await feed_key_of(victims, settings)}/feed.ics")
+    titles = {str(e["SUMMARY"]) for e in check_calendar(victims_feed.content, "PUBLISH")[0].walk("VEVENT")}
+    assert titles == {"Geheim webinar", "Open dag"}
+
+
+async def test_the_mail_link_needs_its_own_proof(client, organiser, site):
+    event = await make_event(organiser)
+    one = await sign_up(event, "piet@gemeente.nl", site)
+    other = await sign_up(event, "anna@gemeente.nl", site)
+    other_row = await Registration.select().where(Registration.id == other.id).first()
+    for proof in (site.mail_proof(other_row["token_nonce"]), "x", "a" * 200):
+        response = await client.get(f"/registrations/{one.token}/mail/{proof}")
+        assert response.status_code == 404
+    row = await Registration.select(Registration.address_confirmed_at).where(Registration.id == one.id).first()
+    assert row["address_confirmed_at"] is None
 
 
 async def test_personal_feed_lists_current_registrations_of_the_address_join_url_only_when_confirmed(client, organiser, site, settings):
@@ -103,6 +179,8 @@ async def test_personal_feed_lists_current_registrations_of_the_address_join_url
     gone = await sign_up(left, "piet@gemeente.nl", site)
     await registration.cancel_by_token(gone.token, NOW, site)
     await sign_up(other_person, "anna@gemeente.nl", site)
+    for confirmed in (waiting, gone):  # Piet opened the mails of his registrations
+        await open_mail_link(client, site, confirmed)
 
     row = await Registration.select().where(Registration.id == mine.id).first()
     key = ical.feed_key(row["id"], row["token_hash"], settings.secret_key)

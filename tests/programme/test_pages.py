@@ -282,7 +282,7 @@ async def test_edit_form_saves_and_raises_sequence_only_for_calendar_changes(org
     values = dict(
         title=event["title"], kind="conference", format="online", summary="Nieuwe samenvatting", description="",
         starts_at="2026-12-06T09:30", ends_at="2026-12-06T16:30", venue="", join_url=JOIN_URL, capacity="500",
-        contact_name="", contact_email="",
+        contact_name="", contact_email="", reminder_minutes=event["reminder_minutes"],  # the form sends the schedule
     )
     response = await post_form(organiser_client, f"/organiser/events/{event['slug']}/edit", form(**values))
     assert response.status_code == 303

@@ -167,9 +167,14 @@ async def test_sequence_rises_on_each_calendar_change_and_not_on_others(organise
     assert await change(format="hybrid", venue="Stadhuis Gouda") == ({"format", "venue"}, 1)
     assert await change(venue="Goudse Schouwburg") == ({"venue"}, 1)
     assert await change(join_url="https://meet.example.org/nieuw") == ({"join_url"}, 1)
+    # The reminder schedule is the calendar's alarms: a calendar must see the new VALARMs as a new version.
+    assert await change(reminder_minutes="60") == ({"reminder_minutes"}, 1)
+    assert await change(reminders=[{"minutes_before": 30}, {"minutes_before": 1440}]) == ({"reminder_minutes"}, 1)
     for irrelevant in ({"summary": "Anders"}, {"description": "Meer tekst"}, {"capacity": 20},
-                       {"approval_required": True}, {"contact_name": "Iemand"}, {"reminder_minutes": "60"},
-                       {"title": "Nieuwe titel"}):
+                       {"approval_required": True}, {"contact_name": "Iemand"}, {"reminder_minutes": "30,1440"},
+                       {"reminders": [{"minutes_before": 30, "text_nl": "Tot zo!"}, {"minutes_before": 1440}]},
+                       {"title": "Nieuwe titel"}, {"followup": {"delay_minutes": 30}},
+                       {"recordings": [{"url": "https://video.example.org/1", "title": "Opname"}]}):
         assert await change(**irrelevant) == (frozenset(), 0), irrelevant
     for action, status in (("publish", "published"), ("unpublish", "draft"), ("publish", "published"), ("cancel", "cancelled")):
         before = await programme.event_by_id(event["id"])

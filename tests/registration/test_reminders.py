@@ -13,6 +13,7 @@ from events.registration import service
 from events.registration.service import Applicant
 from events.registration.tables import ReminderSent
 from tests.conftest import NOW, http_client, login, post_form
+from tests.ical.checks import check_calendar, only_event, unfolded
 
 
 async def reminders_to(email: str) -> list[dict]:
@@ -148,3 +149,27 @@ async def test_the_organiser_edits_the_schedule_and_previews_each_reminder(app, 
         assert (await other.get(url)).status_code == 404
         assert (await other.get(f"{url}/preview?minutes=30")).status_code == 404
         assert (await post_form(other, url, {"minutes_0": "60"})).status_code == 404
+
+
+async def test_a_new_reminder_schedule_raises_the_calendar_sequence_everywhere(api, site, make_event, organiser_token):
+    """Invitations, downloads and feeds carry the VALARMs of the schedule, so a calendar must see a new version
+    (read by both parsers, and on the bytes)."""
+    event = await make_event(reminder_minutes="1440")
+    token = (await service.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW, site)).token
+    old = event["sequence"]
+    patched = await api.patch(f"/api/events/{event['slug']}", json={"reminders": [{"minutes_before": 30}]},
+                              headers={"Authorization": f"Bearer {organiser_token}"})
+    assert patched.status_code == 200 and patched.json()["sequence"] == old + 1
+    update = await OutboxMessage.select().where(OutboxMessage.kind == "event_changed").first()
+    assert update is not None and update["to_address"] == "anna@x.nl"  # the calendar gets the new alarms
+    for method, ics in (("REQUEST", update["calendar_ics"].encode()),
+                        ("REQUEST", (await api.get(f"/registrations/{token}/invite.ics")).content),
+                        ("PUBLISH", (await api.get(f"/events/{event['slug']}/event.ics")).content)):
+        calendar, vcal = check_calendar(ics, method)
+        vevent = only_event(calendar)
+        assert int(vevent["SEQUENCE"]) == old + 1 and int(vcal.vevent.sequence.value) == old + 1
+        assert [a["TRIGGER"].to_ical() for a in vevent.walk("VALARM")] == [b"-PT30M"]
+        assert f"SEQUENCE:{old + 1}" in unfolded(ics) and "TRIGGER:-PT30M" in unfolded(ics)
+    same = await api.patch(f"/api/events/{event['slug']}", json={"reminder_minutes": "30"},
+                           headers={"Authorization": f"Bearer {organiser_token}"})
+    assert same.json()["sequence"] == old + 1  # the same schedule again is no change

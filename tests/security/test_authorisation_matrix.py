@@ -55,6 +55,7 @@ PUBLIC_MUTATIONS = [
         r"^/api/quiz/.*/(join|answers?)$",
         r"^/api/quiz/players/.*",
         r"^/api/live/\{code:str\}/.*",  # a live space's participants (their token, no account)
+        r"^/api/series/unsubscribe/\{token:str\}$",  # a mail client's one-click unsubscribe (RFC 8058)
     )
 ]
 GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
@@ -63,7 +64,7 @@ GUARDED_PREFIXES = ("/api/", "/organiser", "/speaker/", "/admin")
 # resource_id is among them: the world's resource is organisation A's own entry (the shared library is admins').
 OWNED = {"slug", "resource_id", "token_id", "session_id", "speaker_id", "material_id", "registration_id", "quiz_id", "question_id", "run_id",
          "player_id", "version_id", "option_id", "member_id", "invitation_id", "space_id", "poll_id",
-         "webhook_id", "delivery_id", "import_id"}
+         "webhook_id", "delivery_id", "import_id", "series_slug", "event_slug"}
 REFUSED = {401, 403, 404}
 
 
@@ -233,7 +234,7 @@ OWNER_ONLY = [re.compile(p) for p in (
 )]
 # Pages that only serve a change (edit forms, confirmations, the check-in scanner, the quiz host screen).
 EDITOR_PAGES = re.compile(
-    r"/(edit|delete|scan|profile|host|screen|qr\.svg|audit|reminders|reminders/preview)$|^/organiser/live/\{space_id:int\}$|/status/\{action:str\}$|/quizzes/\{quiz_id:int\}/questions/\{question_id:int\}$"
+    r"/(edit|delete|duplicate|scan|profile|host|screen|qr\.svg|audit|reminders|reminders/preview)$|^/organiser/live/\{space_id:int\}$|/status/\{action:str\}$|/quizzes/\{quiz_id:int\}/questions/\{question_id:int\}$"
 )
 
 
@@ -263,7 +264,9 @@ RANK = {"viewer": 0, "editor": 1, "owner": 2}
 # Speaker routes that only the organisation's editors use (visibility and release of a material).
 ORGANISERS_FOR_SPEAKERS = {"PATCH /api/materials/{material_id:int}"}
 EDITOR_SOMEWHERE = {"POST /organiser/new-event", "POST /api/events", "POST /api/resources", "POST /api/resources/import",
-                    "POST /organiser/resources", "POST /organiser/resources/import", "GET /organiser/resources/new"}
+                    "POST /organiser/resources", "POST /organiser/resources/import", "GET /organiser/resources/new",
+                    "GET /organiser/new-event", "GET /organiser/resources/import",
+                    "POST /api/series", "GET /organiser/series/new", "POST /organiser/series/new"}
 
 
 def expected(case: RouteCase) -> dict[str, str]:
@@ -304,11 +307,15 @@ def matches(expectation: str, case: RouteCase, response: httpx.Response) -> bool
 
 
 # Forms a viewer's page may carry: signing out, the organisation switcher, leaving the organisation (a member's
-# own right; removing anyone else needs an owner, which the matrix checks on that route).
-HARMLESS_FORMS = re.compile(r"^(/logout|/organiser/organisations/current|/organiser/organisations/[\w-]+/team/\d+/remove)$")
+# own right; removing anyone else needs an owner, which the matrix checks on that route), their own API tokens
+# (a token reads what its holder may read).
+HARMLESS_FORMS = re.compile(
+    r"^(/logout|/organiser/organisations/current|/organiser/organisations/[\w-]+/team/\d+/remove"
+    r"|/organiser/tokens|/organiser/tokens/\d+/revoke)$"
+)
 FORM_ACTION = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]*)"|<form[^>]*action="([^"]*)"[^>]*method="post"', re.I)
 LINK = re.compile(r'href="(/organiser[^"#?]*)')
-EDITOR_LINK = re.compile(r"/(edit|delete|scan|profile|host|audit)$|/status/[a-z-]+$|/new-event$|/questions/\d+$")
+EDITOR_LINK = re.compile(r"/(edit|delete|duplicate|scan|profile|host|audit)$|/status/[a-z-]+$|/new-event$|/questions/\d+$")
 
 
 def changes_offered(response: httpx.Response) -> list[str]:
@@ -321,7 +328,7 @@ def changes_offered(response: httpx.Response) -> list[str]:
 
 
 # Deleting a parent removes its children: the allowed destructive requests run children first.
-PARENT_LEVEL = {"session_id": 1, "quiz_id": 1, "run_id": 2, "slug": 3}
+PARENT_LEVEL = {"session_id": 1, "quiz_id": 1, "run_id": 2, "series_slug": 2, "slug": 3}
 
 
 def level(case: RouteCase) -> int:
@@ -379,7 +386,7 @@ async def _allowed(world, ready) -> list[str]:
                 break  # removed a moment ago by an allowed delete
             if not matches("allow", case, response):
                 problems.append(f"{case.id} as {name}: wanted through, got {response.status_code} {response.text[:160]!r}")
-            elif name == "viewer_a" and case.method == "GET" and kind_of(case) != "own_space":
+            elif name == "viewer_a" and case.method == "GET":  # in their own space too: a viewer creates nothing
                 problems += [f"{case.id} as viewer_a: the page offers {what}" for what in changes_offered(response)]
             elif destructive(case) and case.params:
                 last = case.params[-1] if case.params[-1] != "action" else case.params[-2]
@@ -419,6 +426,11 @@ def test_the_matrix_sees_the_guarded_routes():
     assert needed_role(by_id["GET /organiser/events/{slug:str}/registrations/export"]) == "viewer"
     assert needed_role(by_id["POST /organiser/events/{slug:str}/registrations/{registration_id:int}/{action:str}"]) == "editor"
     assert needed_role(by_id["POST /organiser/organisations/{slug:str}/team/invite"]) == "owner"
+    # The follow-up after the event: viewers read the page (counts, previews), editors change and send it.
+    assert needed_role(by_id["GET /organiser/events/{slug:str}/followup"]) == "viewer"
+    for change in ("POST /organiser/events/{slug:str}/followup", "POST /organiser/events/{slug:str}/followup/send",
+                   "POST /api/events/{slug:str}/followup/send"):
+        assert needed_role(by_id[change]) == "editor" and by_id[change].guards == {"organiser"}
 
 
 # --- sockets ------------------------------------------------------------------------------------------------------

@@ -7,7 +7,13 @@ and its mail commit together or not at all. Callers write `from events.mail impo
 
 from events.mail.service.delivery import BACKOFF_BASE, LEASE, MAX_ATTEMPTS, Deliverer
 from events.mail.service.failures import failed_messages, mail_counts, retry_failed
-from events.mail.service.outbox import forget_events, forget_registration, new_message, queue_messages
+from events.mail.service.outbox import (
+    forget_events,
+    forget_mails_to,
+    forget_registration,
+    new_message,
+    queue_messages,
+)
 from events.mail.service.rendering import build_mime, render
 from events.mail.service.smtp import SmtpTarget
 
@@ -20,6 +26,7 @@ __all__ = [
     "build_mime",
     "failed_messages",
     "forget_events",
+    "forget_mails_to",
     "forget_registration",
     "mail_counts",
     "new_message",

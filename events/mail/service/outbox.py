@@ -3,12 +3,14 @@ of messages whose participant data is being erased."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
 import anyio.to_thread
 
 from events.kernel.database import insert_rows
+from events.kernel.text import has_control_characters
 from events.mail.tables import MessageStatus, OutboxMessage
 
 
@@ -26,11 +28,15 @@ def new_message(
     calendar_method: str | None = None,
     calendar_ics: str | None = None,
     render_context: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
     """An outbox row, not yet saved: save it (or `queue_messages` many) in the transaction of the change.
 
     With `render_context` (JSON) the message is written unrendered: the worker's composer for its kind renders
-    it at delivery (see `events.mail.jobs`)."""
+    it at delivery (see `events.mail.jobs`). `headers`: extra header fields of the message (List-Unsubscribe…);
+    a name or value with a line break or other control character is refused (ValueError)."""
+    if headers and any(has_control_characters(f"{name}{value}") or ":" in name for name, value in headers.items()):
+        raise ValueError("a mail header may not hold control characters")
     return OutboxMessage(
         event=event_id,
         registration_id=registration_id,
@@ -43,6 +49,7 @@ def new_message(
         calendar_method=calendar_method if calendar_ics else None,
         calendar_ics=calendar_ics,
         render_context=render_context,
+        headers=json.dumps(headers) if headers else None,
         status=MessageStatus.QUEUED,
         next_attempt_at=now,
         created_at=now,
@@ -52,6 +59,13 @@ def new_message(
 async def queue_messages(rows: list[OutboxMessage]) -> None:
     """Adds many messages in one INSERT (e.g. the registration desk's batch)."""
     await insert_rows(OutboxMessage, rows, returning=())
+
+
+async def forget_mails_to(address: str, kind_prefix: str) -> None:
+    """Drops every message of the kinds starting with `kind_prefix` to this address (a subscriber who left)."""
+    await OutboxMessage.delete().where(
+        (OutboxMessage.to_address == address) & OutboxMessage.kind.like(f"{kind_prefix}%")
+    )
 
 
 async def forget_registration(registration_id: int) -> None:

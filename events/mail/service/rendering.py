@@ -3,6 +3,7 @@ calendar invitation when there is one)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -32,6 +33,8 @@ def build_mime(message: dict[str, Any], mail_from: str, now: datetime) -> EmailM
     mime["Message-ID"] = message.get("message_id") or make_msgid(domain="events.local")
     mime["Content-Language"] = message.get("language") or "nl"
     mime["Auto-Submitted"] = "auto-generated"
+    for name, value in json.loads(message.get("headers") or "{}").items():
+        mime[name] = value
     mime.set_content(message["text_body"], charset="utf-8")
     if message.get("html_body"):
         mime.add_alternative(message["html_body"], subtype="html", charset="utf-8")

@@ -1,5 +1,5 @@
 """What materials add to other domains' pages: released files on the session and event pages and on a
-registrant's manage page, a way to the materials page on the organiser's dashboard, a column on the event list.
+registrant's manage page and in the attendees' follow-up mail, a way to the materials page on the organiser's dashboard, a column on the event list.
 `MaterialsPlugin.contribute` registers each provider for its slot (`SECTIONS`)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from events.kernel.sections import Section, SectionProvider
 from events.materials import service
 from events.materials.routes.shown import shown
 from events.programme import service as programme
-from events.registration.tables import RegistrationStatus
+from events.registration.tables import RegistrationMailKind, RegistrationStatus
 
 
 def _now(request: Request) -> datetime:
@@ -71,10 +71,23 @@ async def organiser_event_list_panel(events: list, request: Request, **_: Any) -
     return Section("", {"columns": [N_("Materials")], "values": {e["id"]: [counts.get(e["id"], 0)] for e in events}}, order=70)
 
 
+async def registration_mail_panel(
+    event: dict, kind: str, token: str = "", base_url: str = "", now: datetime | None = None, **_: Any
+) -> Section | None:
+    """The attendees' follow-up mail: the released materials per session, registrants' ones with a personal link."""
+    if kind != RegistrationMailKind.FOLLOWUP_ATTENDED or now is None:
+        return None
+    section = await _released_by_session(event, now, registrant=True, token=token or None)
+    if section is None:
+        return None
+    return Section("materials/_mail_materials", {**section.context, "base_url": base_url.rstrip("/")}, order=70)
+
+
 SECTIONS: list[tuple[str, SectionProvider]] = [
     ("session_page", session_panel),
     ("event_page", event_panel),
     ("manage_page", manage_panel),
+    ("registration_mail", registration_mail_panel),
     ("organiser_event", organiser_event_panel),
     ("organiser_event_list", organiser_event_list_panel),
 ]

@@ -27,6 +27,7 @@ from events.organisations.service.invitations import (
 from events.organisations.service.members import (
     add_member,
     change_role,
+    may_create_events,
     members_of,
     organisation_for_new_event,
     remove_member,
@@ -49,6 +50,7 @@ __all__ = [
     "organisation_by_slug",
     "organisation_for",
     "organisation_for_new_event",
+    "may_create_events",
     "require_may_create_events",
     "organisations_of",
     "pending_invitations",

@@ -129,11 +129,16 @@ async def organisation_for_new_event(user: CurrentUser, slug: str | None, now: d
     return own
 
 
-async def require_may_create_events(user: CurrentUser) -> None:
-    """A member who is only a viewer (in all their organisations) creates no events: Forbidden. An organiser in
-    no organisation may (they get one of their own, `organisation_for_new_event`)."""
+async def may_create_events(user: CurrentUser) -> bool:
+    """Whether this user may create an event: not a member who is only a viewer (in all their organisations). An
+    organiser in no organisation may (they get one of their own, `organisation_for_new_event`)."""
     roles = [role for _org, role in await _roles_of(user.id)]
-    if roles and not any(role.includes(OrgRole.EDITOR) for role in roles):
+    return not roles or any(role.includes(OrgRole.EDITOR) for role in roles)
+
+
+async def require_may_create_events(user: CurrentUser) -> None:
+    """`may_create_events`, or Forbidden."""
+    if not await may_create_events(user):
         raise Forbidden(N_("Only editors and owners of this organisation can do this"))
 
 

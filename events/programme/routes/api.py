@@ -28,6 +28,7 @@ from events.programme.schemas import (
     SessionWrite,
     SpeakerAdd,
     SpeakerAdded,
+    as_recordings,
     sent_fields,
 )
 from events.programme.tables import EventKind, EventStatus
@@ -75,13 +76,14 @@ async def api_list_events(
 
 
 @get("/api/events/{slug:str}", tags=API_TAGS, summary="One public event with its programme")
-async def api_event(slug: FromPath[str], settings: SettingsDep) -> PublicEventDetail:
+async def api_event(slug: FromPath[str], settings: SettingsDep, clock: ClockDep) -> PublicEventDetail:
     event = await programme.require_public_event(slug)
     sessions = await programme.public_agenda(event)
     return PublicEventDetail(
         **PublicEvent.fields_from(event, settings.base_url),
         description=event["description"], description_html=programme.render_markdown(event["description"]),
-        sessions=[PublicSession.from_row(s, event["timezone"]) for s in sessions],
+        sessions=[PublicSession.from_row(s, event["timezone"], clock.now()) for s in sessions],
+        recordings=as_recordings(event, clock.now()),
     )
 
 
@@ -97,9 +99,13 @@ async def _event_for_reader(slug: str, current_user: CurrentUser | None) -> dict
 
 @get("/api/events/{slug:str}/sessions", tags=API_TAGS, summary="The sessions of an event, by time (paginated)",
      response_headers=PAGE_HEADERS)
-async def api_sessions(slug: FromPath[str], current_user: MaybeUserDep, paging: PagingDep) -> Response[list[PublicSession]]:
+async def api_sessions(
+    slug: FromPath[str], current_user: MaybeUserDep, clock: ClockDep, paging: PagingDep,
+) -> Response[list[PublicSession]]:
+    """Each session with its released public recordings."""
     event = await _event_for_reader(slug, current_user)
-    return paging.answer_all([PublicSession.from_row(s, event["timezone"]) for s in await programme.public_agenda(event)])
+    now = clock.now()
+    return paging.answer_all([PublicSession.from_row(s, event["timezone"], now) for s in await programme.public_agenda(event)])
 
 
 # --- organisers: events -----------------------------------------------------------------------------------------

@@ -26,13 +26,16 @@ from events.programme.routes.forms import (
     SpeakerForm,
     event_form_values,
     new_event_values,
+    recording_rows,
     session_form_values,
+    with_form_recordings,
 )
 from events.programme.routes.labels import LABELS
 from events.programme.schemas import sent_fields
 from events.programme.tables import SessionKind
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
+from events.web.errors import TEXT_CHECKED_OPT
 from events.web.forms import translated
 
 FORM = RequestEncodingType.URL_ENCODED
@@ -92,6 +95,7 @@ async def organiser_home(
         "programme/organiser/list.html",
         context={"events": events, "columns": columns, "values": values, "labels": LABELS, "deleted": deleted,
                  "organisations": await organisations.organisations_of(current_user),
+                 "may_create": await organisations.may_create_events(current_user),
                  "current": request.session.get("organisation", "")},
     )
 
@@ -104,11 +108,12 @@ async def _editable_organisations(user: CurrentUser) -> list[tuple[str, str]]:
 
 @get("/organiser/new-event", guards=[organiser_guard], include_in_schema=False)
 async def new_event_page(request: Request, current_user: CurrentUserDep) -> Template:
+    await organisations.require_may_create_events(current_user)  # a viewer gets no form to fill in vain
     values = {**new_event_values(current_user.name, current_user.email), "organisation": request.session.get("organisation", "")}
     return _form_page(EVENT_FORM, request, values=values, event=None, organisations=await _editable_organisations(current_user))
 
 
-@post("/organiser/new-event", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/new-event", guards=[organiser_guard], include_in_schema=False, opt=TEXT_CHECKED_OPT)
 async def new_event(
     request: Request, current_user: CurrentUserDep, clock: ClockDep, data: Annotated[EventForm, Body(media_type=FORM)]
 ) -> Template | Redirect:
@@ -126,7 +131,9 @@ async def new_event(
 
 @get("/organiser/events/{slug:str}", guards=[organiser_guard], include_in_schema=False)
 async def dashboard(
-    request: Request, slug: FromPath[str], current_user: CurrentUserDep, saved: Annotated[str | None, QueryParameter(name="saved")] = None
+    request: Request, slug: FromPath[str], current_user: CurrentUserDep,
+    saved: Annotated[str | None, QueryParameter(name="saved")] = None,
+    duplicated: Annotated[str | None, QueryParameter(name="duplicated")] = None,
 ) -> Template:
     event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     sessions = await programme.sessions_of(event["id"])
@@ -134,7 +141,7 @@ async def dashboard(
     return Template(
         "programme/organiser/dashboard.html",
         context={
-            "event": event, "sessions": sessions, "sections": sections, "labels": LABELS, "saved": bool(saved),
+            "event": event, "sessions": sessions, "sections": sections, "labels": LABELS, "saved": bool(saved), "duplicated": bool(duplicated),
             "actions": programme.actions_for(event["status"]), "action_texts": ACTION_TEXTS,
         },
     )
@@ -143,19 +150,19 @@ async def dashboard(
 @get("/organiser/events/{slug:str}/edit", guards=[organiser_guard], include_in_schema=False)
 async def edit_event_page(request: Request, slug: FromPath[str], current_user: CurrentUserDep) -> Template:
     event = await programme.event_for_organiser(slug, current_user)
-    return _form_page(EVENT_FORM, request, values=event_form_values(event), event=event)
+    return _form_page(EVENT_FORM, request, values=event_form_values(event), event=event, recording_rows=recording_rows({}, event))
 
 
-@post("/organiser/events/{slug:str}/edit", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/events/{slug:str}/edit", guards=[organiser_guard], include_in_schema=False, opt=TEXT_CHECKED_OPT)
 async def edit_event(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[EventForm, Body(media_type=FORM)],
 ) -> Template | Redirect:
     event = await programme.event_for_organiser(slug, current_user)
-    values = sent_fields(data)
+    values = with_form_recordings(sent_fields(data))
     return await _saved_or_form_again(
         programme.update_event(event, values, clock.now()), EVENT_FORM, request, f"/organiser/events/{slug}?saved=1",
-        values=values, event=event,
+        values=values, event=event, recording_rows=recording_rows(values),
     )
 
 
@@ -229,7 +236,7 @@ async def programme_editor(request: Request, slug: FromPath[str], current_user: 
     return await _programme_page(request, event)
 
 
-@post("/organiser/events/{slug:str}/programme", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/events/{slug:str}/programme", guards=[organiser_guard], include_in_schema=False, opt=TEXT_CHECKED_OPT)
 async def add_session(
     request: Request, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[SessionForm, Body(media_type=FORM)],
@@ -248,20 +255,23 @@ async def edit_session_page(request: Request, slug: FromPath[str], session_id: F
     event = await programme.event_for_organiser(slug, current_user)
     session = await programme.session_of_event(event, session_id)
     values = session_form_values(session, event["timezone"])
-    return _form_page(SESSION_FORM, request, event=event, session=session, values=values)
+    return _form_page(SESSION_FORM, request, event=event, session=session, values=values,
+                      recording_rows=recording_rows({}, session))
 
 
-@post("/organiser/events/{slug:str}/sessions/{session_id:int}/edit", guards=[organiser_guard], include_in_schema=False)
+@post("/organiser/events/{slug:str}/sessions/{session_id:int}/edit", guards=[organiser_guard], include_in_schema=False,
+      opt=TEXT_CHECKED_OPT)
 async def edit_session(
     request: Request, slug: FromPath[str], session_id: FromPath[int], current_user: CurrentUserDep, clock: ClockDep,
     data: Annotated[SessionForm, Body(media_type=FORM)],
 ) -> Template | Redirect:
     event = await programme.event_for_organiser(slug, current_user)
     session = await programme.session_of_event(event, session_id)
-    values = sent_fields(data)
+    values = with_form_recordings(sent_fields(data))
     return await _saved_or_form_again(
         programme.update_session(event, session_id, values, clock.now()), SESSION_FORM, request,
         f"/organiser/events/{slug}/programme#session-{session_id}", event=event, session=session, values=values,
+        recording_rows=recording_rows(values),
     )
 
 

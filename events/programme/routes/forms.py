@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
 from events.kernel.i18n import LANGUAGES
@@ -15,7 +16,28 @@ from events.programme.tables import EventFormat, EventKind, SessionKind
 LOCAL_TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "upload_deadline")
 
 
-class EventForm(Struct):
+# The recording rows of a form: recording_url_0, recording_title_0, recording_transcript_url_0, …
+RecordingFields = msgspec.defstruct(
+    "RecordingFields",
+    [(f"recording_{name}_{i}", str, "") for i in range(programme.MAX_RECORDINGS) for name in programme.RECORDING_FIELDS],
+)
+
+
+def with_form_recordings(values: dict[str, Any]) -> dict[str, Any]:
+    """A form's values with its recording rows as the rules' `recordings` list."""
+    rows = programme.recordings_from_form(values)
+    kept = {k: v for k, v in values.items() if not k.startswith("recording_")}
+    return {**kept, "recordings": rows}
+
+
+def recording_rows(values: dict[str, Any], saved: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    """The rows the form shows: what was sent (after an error), else what is saved."""
+    if "recordings" in values and isinstance(values["recordings"], list):
+        return programme.recording_form_rows(values["recordings"])
+    return programme.recording_form_rows(programme.recordings_of(saved))
+
+
+class EventForm(RecordingFields):
     title: str = ""
     kind: str = EventKind.CONFERENCE.value
     format: str = EventFormat.ONLINE.value
@@ -33,12 +55,14 @@ class EventForm(Struct):
     approval_required: str = ""
     upload_deadline: str = ""
     reminder_minutes: str = ""
+    followup_enabled: str = ""
+    followup_delay_minutes: str = ""
     contact_name: str = ""
     contact_email: str = ""
     organisation: str = ""  # a new event's organisation (its slug)
 
 
-class SessionForm(Struct):
+class SessionForm(RecordingFields):
     title: str = ""
     kind: str = SessionKind.TALK.value
     abstract: str = ""
@@ -75,6 +99,7 @@ def new_event_values(contact_name: str, contact_email: str) -> dict[str, Any]:
         "kind": EventKind.CONFERENCE.value, "format": EventFormat.ONLINE.value, "timezone": programme.DEFAULT_TIMEZONE,
         "language": LANGUAGES[0], "contact_name": contact_name, "contact_email": contact_email,
         "reminder_minutes": programme.DEFAULT_REMINDER_MINUTES,
+        "followup_enabled": True, "followup_delay_minutes": programme.DEFAULT_FOLLOWUP_DELAY,
     }
 
 

@@ -42,7 +42,11 @@ async def archive(clock: ClockDep, kind: KindQuery = None) -> Template:
 @get("/events/{slug:str}", include_in_schema=False)
 async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, current_user: MaybeUserDep) -> Template:
     event = await programme.require_public_event(slug)
-    sessions = await programme.public_agenda(event)
+    now = clock.now()
+    sessions = [
+        {**s, "public_recordings": programme.released_recordings(s, now, registrant=False)}
+        for s in await programme.public_agenda(event)
+    ]
     sections = await sections_for("event_page", event=event, request=request, current_user=current_user)
     return Template(
         "programme/event.html",
@@ -51,7 +55,8 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
             "days": programme.agenda_by_day(sessions, event["timezone"]),
             "description_html": programme.render_markdown(event["description"]),
             "sections": sections,
-            "ended": event["ends_at"] < clock.now(),
+            "ended": event["ends_at"] < now,
+            "event_recordings": programme.released_recordings(event, now, registrant=False),
             "may_manage": await programme.may_edit(event, current_user),
             "organisation": await organisations.organisation_by_id(event["organisation"]) if event["organisation"] else None,
             "labels": LABELS,
@@ -60,7 +65,9 @@ async def event_page(request: Request, slug: FromPath[str], clock: ClockDep, cur
 
 
 @get("/events/{slug:str}/sessions/{session_id:int}", include_in_schema=False)
-async def session_page(request: Request, slug: FromPath[str], session_id: FromPath[int], current_user: MaybeUserDep) -> Template:
+async def session_page(
+    request: Request, slug: FromPath[str], session_id: FromPath[int], current_user: MaybeUserDep, clock: ClockDep
+) -> Template:
     event = await programme.require_public_event(slug)
     session = await programme.session_of_event(event, session_id)
     speakers = (await programme.speakers_of_event(event["id"])).get(session_id, [])
@@ -71,6 +78,7 @@ async def session_page(request: Request, slug: FromPath[str], session_id: FromPa
             "event": event, "session": session, "sections": sections, "labels": LABELS,
             "speakers": [speaker.credit() for speaker in speakers],
             "abstract_html": programme.render_markdown(session["abstract"]),
+            "recordings": programme.released_recordings(session, clock.now(), registrant=False),
         },
     )
 

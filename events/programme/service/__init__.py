@@ -9,11 +9,15 @@ split by what users do:
 - `listeners`: what other domains subscribe to (calendar changes, edits, delete guards);
 - `events`: create, edit, publish/unpublish/cancel and delete events;  `sessions`: the programme's sessions;
 - `speakers`: speakers on sessions, their personal links and the mail that brings them;
-- `profiles`: speakers' public profiles.
+- `profiles`: speakers' public profiles;  `retention`: forgetting the speakers of long-past events;
+- `duplicate`: a new draft copied from an event, its times moved;
+- `reminders`: the reminder schedule and texts;
+- `followup`: the follow-up mail's settings;  `recordings`: recordings of sessions and events, and their release.
 """
 
 from events.kernel.text import valid_web_url
 from events.programme.service.descriptions import render_markdown
+from events.programme.service.duplicate import duplicate_event, wall_clock_shift
 from events.programme.service.events import (
     TRANSITION_REFUSALS,
     TRANSITIONS,
@@ -24,11 +28,22 @@ from events.programme.service.events import (
     deletion_refusal,
     update_event,
 )
+from events.programme.service.followup import (
+    AUDIENCES,
+    DEFAULT_FOLLOWUP_DELAY,
+    FOLLOWUP_PLACEHOLDERS,
+    FOLLOWUP_TEXT_RULE,
+    MAX_FOLLOWUP_DELAY,
+    followup_of,
+    followup_text,
+)
 from events.programme.service.listeners import (
     CALENDAR_FIELDS,
+    Duplication,
     calendar_changes,
     on_calendar_change,
     on_event_delete,
+    on_event_duplicate,
     on_event_update,
 )
 from events.programme.service.organizer import with_organizer, with_organizers
@@ -64,6 +79,15 @@ from events.programme.service.queries import (
     speaks_at_event,
     upcoming_events,
 )
+from events.programme.service.recordings import FIELDS as RECORDING_FIELDS
+from events.programme.service.recordings import (
+    MAX_RECORDINGS,
+    recording_form_rows,
+    recordings_by_part,
+    recordings_from_form,
+    recordings_of,
+    released_recordings,
+)
 from events.programme.service.reminders import (
     DEFAULT_REMINDER_MINUTES,
     PLACEHOLDERS,
@@ -72,6 +96,7 @@ from events.programme.service.reminders import (
     reminder_text,
     reminders_of,
 )
+from events.programme.service.retention import forget_past_speakers
 from events.programme.service.rules import (
     EDITABLE_EVENT_FIELDS,
     EDITABLE_SESSION_FIELDS,
@@ -93,8 +118,12 @@ from events.programme.service.speakers import (
 from events.programme.service.timezones import COMMON_TIMEZONES, DEFAULT_TIMEZONE, valid_timezone
 
 __all__ = [
+    "Duplication", "duplicate_event", "on_event_duplicate", "wall_clock_shift",
+    "AUDIENCES", "DEFAULT_FOLLOWUP_DELAY", "FOLLOWUP_PLACEHOLDERS", "FOLLOWUP_TEXT_RULE", "MAX_FOLLOWUP_DELAY",
+    "followup_of", "followup_text", "MAX_RECORDINGS", "RECORDING_FIELDS", "recording_form_rows", "recordings_by_part",
+    "recordings_from_form", "recordings_of", "released_recordings",
     "DEFAULT_REMINDER_MINUTES", "PLACEHOLDERS", "REMINDER_TEXT_RULE", "fill_placeholders", "reminder_text",
-    "reminders_of", "with_organizer", "with_organizers",
+    "reminders_of", "with_organizer", "with_organizers", "forget_past_speakers",
     "CALENDAR_FIELDS", "COMMON_TIMEZONES", "DEFAULT_TIMEZONE", "EDITABLE_EVENT_FIELDS",
     "EDITABLE_SESSION_FIELDS", "INSTANT_RULE", "NO_EVENT", "PUBLIC_EVENT_COLUMNS", "REMINDER_RULE", "SPEAKER_LINK_SUBJECT", "TRANSITIONS",
     "TRANSITION_REFUSALS", "actions_for", "add_speaker", "agenda_by_day", "calendar_changes", "change_status",

@@ -2,7 +2,9 @@
 
 - `on_calendar_change`: a change that raised the event's sequence (registration mails its invitation updates);
 - `on_event_update`: any saved edit (registration fills a raised capacity from the waiting list);
-- `on_event_delete`: a guard that may keep a draft from being deleted (registration, once people registered).
+- `on_event_delete`: a guard that may keep a draft from being deleted (registration, once people registered);
+- `on_event_duplicate`: a domain copies its part of an event into a duplicate (questions, quizzes, live polls,
+  linked resources).
 
 Listeners run inside the transaction of the change, so what they write commits or rolls back with it.
 """
@@ -10,24 +12,44 @@ Listeners run inside the transaction of the change, so what they write commits o
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 # The fields whose change matters to a calendar entry: a change raises `sequence` and is reported to listeners.
-CALENDAR_FIELDS = frozenset({"title", "starts_at", "ends_at", "timezone", "venue", "join_url", "format", "status"})
+# The reminder schedule is one: the invitations' and feeds' VALARMs follow it, so a calendar must see a new SEQUENCE.
+CALENDAR_FIELDS = frozenset(
+    {"title", "starts_at", "ends_at", "timezone", "venue", "join_url", "format", "status", "reminder_minutes"}
+)
 
 CalendarListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
 UpdateListener = Callable[[dict[str, Any], frozenset[str], datetime], Awaitable[None]]
 DeleteGuard = Callable[[dict[str, Any]], Awaitable[str | None]]
 
+
+@dataclass(frozen=True)
+class Duplication:
+    """What a duplicate hook gets: the source event's row, the copy (`id`, `slug`), the copy's session for each
+    source session (ids), the shift of every instant (local wall-clock time of the event's zone) and now."""
+
+    source: dict[str, Any]
+    copy: dict[str, Any]
+    sessions: dict[int, int]
+    shift: Callable[[datetime | None], datetime | None]
+    now: datetime
+
+
+DuplicateHook = Callable[[Duplication], Awaitable[None]]
+
 _calendar_listeners: list[CalendarListener] = []
 _update_listeners: list[UpdateListener] = []
 _delete_guards: list[DeleteGuard] = []
+_duplicate_hooks: list[DuplicateHook] = []
 
 
 def on_calendar_change(listener: CalendarListener) -> CalendarListener:
     """Register `async listener(event_row, changed_fields, now)`, called inside the transaction of every change
-    that raised the event's sequence (title, times, place, join URL, format or status), so a listener can write
+    that raised the event's sequence (title, times, place, join URL, format, status or reminder schedule), so a listener can write
     its outbox messages atomically with the change."""
     if listener not in _calendar_listeners:
         _calendar_listeners.append(listener)
@@ -49,6 +71,15 @@ def on_event_delete(guard: DeleteGuard) -> DeleteGuard:
     if guard not in _delete_guards:
         _delete_guards.append(guard)
     return guard
+
+
+def on_event_duplicate(hook: DuplicateHook) -> DuplicateHook:
+    """Register `async hook(duplication)`, called inside the transaction that makes a duplicate of an event, after
+    the programme copied the event, its sessions and their speakers: the domain copies its own rows of the source
+    to the copy (mapping sessions through `duplication.sessions`, moving instants with `duplication.shift`)."""
+    if hook not in _duplicate_hooks:
+        _duplicate_hooks.append(hook)
+    return hook
 
 
 def calendar_changes(before: dict[str, Any], after: dict[str, Any]) -> frozenset[str]:
@@ -73,3 +104,8 @@ async def refusal_of_guards(event: dict[str, Any]) -> str | None:
         if refusal:
             return refusal
     return None
+
+
+async def tell_duplicate(duplication: Duplication) -> None:
+    for hook in _duplicate_hooks:
+        await hook(duplication)

@@ -27,8 +27,13 @@ REMINDER_TEXT_RULE = N_(
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+def placeholders_in(text: str) -> list[str]:
+    """The names of the placeholders a text uses ("{title}" -> "title")."""
+    return _PLACEHOLDER.findall(text)
+
+
 def valid_reminder_text(text: str) -> bool:
-    return len(text) <= MAX_REMINDER_TEXT and all(name in PLACEHOLDERS for name in _PLACEHOLDER.findall(text))
+    return len(text) <= MAX_REMINDER_TEXT and all(name in PLACEHOLDERS for name in placeholders_in(text))
 
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:

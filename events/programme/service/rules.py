@@ -13,7 +13,16 @@ from events.ical.build import MAX_ALARM_MINUTES, MAX_ALARMS, MIN_ALARM_MINUTES
 from events.kernel.errors import RuleViolation
 from events.kernel.i18n import LANGUAGES, N_
 from events.kernel.local_time import parse_local
-from events.kernel.text import normalise_email, valid_email, valid_web_url
+from events.kernel.text import (
+    CONTROL_CHARACTERS_IN_FIELD,
+    control_character_fields,
+    normalise_email,
+    valid_email,
+    valid_web_url,
+)
+from events.programme.service.followup import TEXT_FIELDS as FOLLOWUP_TEXT_FIELDS
+from events.programme.service.followup import clean_followup
+from events.programme.service.recordings import clean_recordings
 from events.programme.service.reminders import (
     DEFAULT_REMINDER_MINUTES,
     REMINDER_TEXT_RULE,
@@ -28,8 +37,9 @@ EDITABLE_EVENT_FIELDS = (
     "kind", "format", "title", "summary", "description", "starts_at", "ends_at", "timezone", "language", "venue",
     "join_url", "capacity", "registration_opens_at", "registration_closes_at", "approval_required",
     "upload_deadline", "reminder_minutes", "reminder_texts", "contact_name", "contact_email",
+    "followup_enabled", "followup_delay_minutes", "followup_texts", "recordings",
 )
-EDITABLE_SESSION_FIELDS = ("title", "abstract", "kind", "starts_at", "ends_at", "room", "track")
+EDITABLE_SESSION_FIELDS = ("title", "abstract", "kind", "starts_at", "ends_at", "room", "track", "recordings")
 MAX_CAPACITY = 1_000_000
 # The calendar's limits (events.ical.build) in words; tests/programme/test_rules.py holds the two together.
 REMINDER_RULE = N_(
@@ -68,6 +78,11 @@ def _merged(data: dict[str, Any], current: dict[str, Any] | None, fields) -> dic
     merged = {name: (current or {}).get(name) for name in fields}
     merged.update({k: v for k, v in data.items() if k in fields})
     return merged
+
+
+def _control_character_errors(data: dict[str, Any]) -> dict[str, str]:
+    """A form error for each sent field whose text holds control characters it may not carry (`kernel.text`)."""
+    return {path.split(".")[0]: CONTROL_CHARACTERS_IN_FIELD for path in control_character_fields(data)}
 
 
 def _clean_title(value: Any, errors: dict[str, str]) -> str:
@@ -208,7 +223,15 @@ def _reminders_and_contact(merged: dict[str, Any], out: dict[str, Any], errors: 
         errors["contact_email"] = N_("Enter a valid e-mail address")
 
 
-_EVENT_CHECKS = (_kind_and_texts, _zone_and_language, _times, _place, _capacity, _registration, _reminders_and_contact)
+def _after_the_event(merged: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    clean_followup(merged, out, errors)
+    out["recordings"] = clean_recordings(merged["recordings"], errors)
+
+
+_EVENT_CHECKS = (
+    _kind_and_texts, _zone_and_language, _times, _place, _capacity, _registration, _reminders_and_contact,
+    _after_the_event,
+)
 
 
 def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -217,8 +240,8 @@ def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> 
     With `current`, missing fields keep their current value (a partial update). Raises RuleViolation with one
     message per failing field.
     """
-    merged = _merged(data, current, (*EDITABLE_EVENT_FIELDS, "reminders"))
-    errors: dict[str, str] = {}
+    merged = _merged(data, current, (*EDITABLE_EVENT_FIELDS, "reminders", "followup", *FOLLOWUP_TEXT_FIELDS))
+    errors = _control_character_errors(data)
     out: dict[str, Any] = {}
     for check in _EVENT_CHECKS:
         check(merged, out, errors)
@@ -230,7 +253,7 @@ def clean_event(data: dict[str, Any], current: dict[str, Any] | None = None) -> 
 def clean_session(data: dict[str, Any], event: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
     """A session's fields, checked against its event (it must lie within the event's start and end)."""
     merged = _merged(data, current, EDITABLE_SESSION_FIELDS)
-    errors: dict[str, str] = {}
+    errors = _control_character_errors(data)
     out: dict[str, Any] = {}
     out["title"] = _clean_title(merged["title"], errors)
     out["abstract"] = _long_text(merged["abstract"])
@@ -239,6 +262,7 @@ def clean_session(data: dict[str, Any], event: dict[str, Any], current: dict[str
         errors["kind"] = N_("Choose talk, panel, workshop, quiz or break")
     out["room"] = clean_text(merged["room"])[:100]
     out["track"] = clean_text(merged["track"])[:100]
+    out["recordings"] = clean_recordings(merged["recordings"], errors)
     out["starts_at"] = _read_instant(merged, "starts_at", event["timezone"], errors)
     out["ends_at"] = _read_instant(merged, "ends_at", event["timezone"], errors)
     if out["starts_at"] is None and "starts_at" not in errors:

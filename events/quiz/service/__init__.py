@@ -36,6 +36,7 @@ from events.quiz.service.players import (
 )
 from events.quiz.service.questions import QuestionInput, validate_question
 from events.quiz.service.results import results, results_csv
+from events.quiz.service.retention import forget_past_players
 from events.quiz.service.runs import (
     GRACE_MS,
     HOST_MOVES,
@@ -55,6 +56,7 @@ from events.quiz.service.scoring import player_score, score_answer, standings
 from events.quiz.service.views import host_view, player_view
 
 __all__ = [
+    "forget_past_players",
     "EXPORT_FORMAT",
     "GRACE_MS",
     "HOST_MOVES",

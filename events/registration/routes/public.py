@@ -11,10 +11,8 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from events.ical.document import webcal
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.sections import Section, sections_for
-from events.kernel.settings import Settings
 from events.programme import service as programme
 from events.registration import calendar, service
 from events.registration.routes.dependencies import (
@@ -28,7 +26,8 @@ from events.registration.rows import QuestionRow, RegistrationRow
 from events.registration.service import Applicant
 from events.registration.tables import QuestionKind, RegistrationStatus
 from events.web.deps import ClockDep, SettingsDep
-from events.web.downloads import ICS, NO_STATE, PRIVATE_CACHE, calendar_response
+from events.web.downloads import ICS, NO_STATE, calendar_response
+from events.web.errors import TEXT_CHECKED_OPT
 from events.web.i18n import language_of
 
 PRIVATE_PAGE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
@@ -57,7 +56,7 @@ async def registration_form(slug: FromPath[str], clock: ClockDep) -> Template:
     return Template("registration/register.html", context=await form_context(event, clock.now()))
 
 
-@post("/events/{slug:str}/register", name="registration:submit")
+@post("/events/{slug:str}/register", name="registration:submit", opt=TEXT_CHECKED_OPT)
 async def registration_submit(
     request: Request, slug: FromPath[str], clock: ClockDep, registration_desk: RegistrationDeskDep
 ) -> Response:
@@ -79,32 +78,40 @@ async def registration_submit(
     return Template("registration/already.html", context={"event": event, "outcome": outcome})
 
 
-def calendar_section(event: dict[str, Any], registration: RegistrationRow, token: str, settings: Settings) -> Section:
-    """The manage page's calendar links: the invitation (while there is one) and the personal feed."""
+def calendar_section(event: dict[str, Any], registration: RegistrationRow, token: str, sent: bool) -> Section:
+    """The manage page's calendar links: the invitation (while there is one), and the button that mails the
+    personal feed's link — whoever sees this page registered with the address, but only mail reaches its owner."""
     method = calendar.invitation_method(event, registration.status)
-    key = calendar.feed_key(registration.id, registration.token_hash, settings.secret_key)
-    feed = f"{settings.base_url.rstrip('/')}/calendar/personal/{key}/feed.ics"
     return Section(
         "registration/_manage_calendar.html",
-        {
-            "invite_url": f"/registrations/{token}/invite.ics" if method else None,
-            "method": method,
-            "feed_url": feed,
-            "webcal_url": webcal(feed),
-        },
+        {"invite_url": f"/registrations/{token}/invite.ics" if method else None, "method": method,
+         "feed_mail_url": f"/registrations/{token}/calendar-link", "feed_sent": sent},
         order=50,
     )
 
 
+async def recordings_section(event: dict[str, Any], registration: RegistrationRow, now: Any) -> Section | None:
+    """The manage page's recordings: for a confirmed place, the released ones, registrants' ones included (sessions
+    lie within the event, so before its start there is none)."""
+    if registration.status != RegistrationStatus.CONFIRMED or now < event["starts_at"]:
+        return None  # before the start no session has ended: nothing is released, no query
+    parts = programme.recordings_by_part(event, await programme.sessions_of(event["id"]), now, registrant=True)
+    return Section("registration/_manage_recordings.html", {"parts": parts, "event": event}, order=55) if parts else None
+
+
 @get("/registrations/{token:str}", name="registration:manage")
 async def manage_page(
-    request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep,
-    welcome: FromQuery[bool] = False,
+    request: Request, token: FromPath[str], settings: SettingsDep, manage_links: ManageLinksDep, clock: ClockDep,
+    welcome: FromQuery[bool] = False, feed: FromQuery[str] = "",
 ) -> Template:
     row = await by_token(token)
     event = await programme.event_by_id(row.event_id)
     others = await sections_for("manage_page", event=event, registration=row, token=token, request=request)
-    sections = sorted([calendar_section(event, row, token, settings), *others], key=lambda s: s.order)
+    recordings = await recordings_section(event, row, clock.now())
+    sections = sorted(
+        [calendar_section(event, row, token, feed == "sent"), *([recordings] if recordings else []), *others],
+        key=lambda s: s.order,
+    )
     return Template(
         "registration/manage.html",
         context={
@@ -123,6 +130,24 @@ async def manage_page(
         },
         headers=PRIVATE_PAGE,
     )
+
+
+@get("/registrations/{token:str}/mail/{proof:str}", name="registration:from_mail", opt={"csrf_free": True})
+async def from_mail(
+    request: Request, token: FromPath[str], proof: FromPath[str], clock: ClockDep, manage_links: ManageLinksDep
+) -> Redirect:
+    """The manage link as mails carry it: the person behind the address confirmed this registration (not counted
+    for a HEAD request, a prefetch or a link previewer); on to the manage page."""
+    counts = not service.is_preview(request.method, dict(request.headers))
+    await service.open_mail_link(token, proof, clock.now(), manage_links, counts)
+    return Redirect(path=f"/registrations/{token}", status_code=303, headers=PRIVATE_PAGE)
+
+
+@post("/registrations/{token:str}/calendar-link", name="registration:feed_mail")
+async def feed_mail(token: FromPath[str], clock: ClockDep, manage_links: ManageLinksDep) -> Redirect:
+    """Mails the personal feed's link to the registration's address."""
+    await service.send_feed_link(token, clock.now(), manage_links)
+    return Redirect(path=f"/registrations/{token}?feed=sent", status_code=303, headers=PRIVATE_PAGE)
 
 
 @get("/registrations/{token:str}/check-in.svg", name="registration:qr", opt={"csrf_free": True, "skip_session": True})
@@ -168,11 +193,12 @@ async def invite_ics(request: Request, token: FromPath[str], settings: SettingsD
 
 
 @get("/calendar/personal/{key:str}/feed.ics", opt=dict(NO_STATE), tags=["calendar"], summary="A participant's personal feed", **ICS)
-async def personal_feed_ics(request: Request, key: FromPath[str], settings: SettingsDep) -> Response:
+async def personal_feed_ics(request: Request, key: FromPath[str], settings: SettingsDep, clock: ClockDep) -> Response:
     document = await calendar.personal_feed(
-        key, settings.base_url, settings.secret_key, settings.default_language, settings.mail_from
+        key, settings.base_url, settings.secret_key, settings.default_language, clock.now(), settings.mail_from
     )
-    response = calendar_response(request, document, cache=PRIVATE_CACHE, disposition="inline")
+    # The feed opens the address's registrations: no cache stores it (calendar clients still get 304s by ETag).
+    response = calendar_response(request, document, cache="private, no-store", disposition="inline")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -183,6 +209,8 @@ ROUTES = [
     registration_form,
     registration_submit,
     manage_page,
+    from_mail,
+    feed_mail,
     check_in_qr,
     cancel_confirm,
     cancel_submit,

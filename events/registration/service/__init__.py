@@ -1,6 +1,6 @@
 """Registration rules, split by what people do: reading (`queries`), who may apply (`applicants`), registering
 (`registering`), the waiting list (`waiting_list`), changes to one registration (`changes`), the questions editor
-(`questions`), the export (`export`), reminders (`reminders`), retention (`retention`), the mails all of them
+(`questions`), the export (`export`), reminders (`reminders`), the follow-up after the event (`followup`), retention (`retention`), the mails all of them
 cause (`mails`), what programme changes cause (`event_changes`), the manage and join links (`links`) and the audit
 trail (`audit`).
 
@@ -9,6 +9,7 @@ Every change that tells someone something writes its outbox message in the same 
 """
 
 from events.registration.rows import Outcome, QuestionRow, RegistrationRow, decoded_answers
+from events.registration.service.addresses import confirm_address, open_mail_link
 from events.registration.service.applicants import (
     MAX_ANSWER_LENGTH,
     Applicant,
@@ -40,6 +41,13 @@ from events.registration.service.event_changes import (
     on_event_change,
 )
 from events.registration.service.export import export_csv, list_for_organiser
+from events.registration.service.followup import (
+    followup_counts,
+    followup_due_at,
+    followup_preview,
+    queue_due_followups,
+    send_followup_now,
+)
 from events.registration.service.links import ManageLinks, event_as_seen_by, join_url_for
 from events.registration.service.mails import (
     KINDS_WITH_INVITATION,
@@ -47,6 +55,7 @@ from events.registration.service.mails import (
     compose_registration_mail,
     queue_registration_mail,
     registration_mail_composer,
+    send_feed_link,
 )
 from events.registration.service.organiser_actions import promote_registration, resend_manage_link
 from events.registration.service.queries import (
@@ -99,6 +108,8 @@ __all__ = [
     "cancel_by_token",
     "cancel_registration",
     "compose_registration_mail",
+    "confirm_address",
+    "open_mail_link",
     "decide",
     "decoded_answers",
     "delete_question",
@@ -129,6 +140,11 @@ __all__ = [
     "resend_manage_link",
     "purge",
     "due_minutes",
+    "followup_counts",
+    "followup_due_at",
+    "followup_preview",
+    "queue_due_followups",
+    "send_followup_now",
     "queue_due_reminders",
     "reminder_preview",
     "queue_registration_mail",
@@ -138,6 +154,7 @@ __all__ = [
     "registration_by_token",
     "registration_closed_reason",
     "registration_mail_composer",
+    "send_feed_link",
     "registration_of_event",
     "registrations_of",
     "set_checked_in",

@@ -10,7 +10,12 @@ from typing import Any
 
 from events.kernel.errors import RuleViolation
 from events.kernel.i18n import N_
-from events.kernel.text import normalise_email, valid_email
+from events.kernel.text import (
+    CONTROL_CHARACTERS_IN_FIELD,
+    has_control_characters,
+    normalise_email,
+    valid_email,
+)
 from events.programme.tables import EventStatus
 from events.registration.rows import QuestionRow
 from events.registration.tables import QuestionKind
@@ -64,6 +69,8 @@ def _identity_errors(applicant: Applicant) -> dict[str, str]:
     name = (applicant.name or "").strip()
     if not name:
         errors["name"] = N_("Enter your name.")
+    elif has_control_characters(name):
+        errors["name"] = CONTROL_CHARACTERS_IN_FIELD
     elif len(name) > 200:
         errors["name"] = N_("The name is too long (at most 200 characters).")
     email = normalise_email(applicant.email)
@@ -71,7 +78,9 @@ def _identity_errors(applicant: Applicant) -> dict[str, str]:
         errors["email"] = N_("Enter your e-mail address.")
     elif not valid_email(email):
         errors["email"] = N_("Enter a valid e-mail address, like name@example.nl.")
-    if len((applicant.organisation or "").strip()) > 200:
+    if has_control_characters(applicant.organisation or ""):
+        errors["organisation"] = CONTROL_CHARACTERS_IN_FIELD
+    elif len((applicant.organisation or "").strip()) > 200:
         errors["organisation"] = N_("The organisation is too long (at most 200 characters).")
     return errors
 

@@ -35,6 +35,16 @@ class ManageLinks:
     def manage_url(self, token: str) -> str:
         return f"{self.base_url}/registrations/{token}"
 
+    def mail_proof(self, nonce: str) -> str:
+        """What only mails to the address carry beside the manage token: opening the mail's manage link shows that
+        the person behind the address confirmed this registration (`address_confirmed_at`)."""
+        digest = hmac.new(self.secret_key.encode(), b"registration-mail:" + nonce.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:18]).decode()
+
+    def mail_manage_url(self, token: str, nonce: str) -> str:
+        """The manage link as mails carry it: `/registrations/{token}/mail/{proof}`, on to the manage page."""
+        return f"{self.manage_url(token)}/mail/{self.mail_proof(nonce)}"
+
     def event_url(self, event: Mapping[str, Any]) -> str:
         return f"{self.base_url}/events/{event['slug']}"
 

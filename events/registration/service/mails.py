@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from events.ical.document import webcal
+from events.kernel.errors import NotFound
 from events.kernel.i18n import N_, gettext_for
 from events.kernel.sections import sections_for
 from events.mail import service as mail
@@ -21,9 +23,10 @@ from events.mail.jobs import Composer
 from events.mail.tables import OutboxMessage
 from events.programme import service as programme
 from events.programme.tables import Event, EventStatus
-from events.registration.calendar import invitation_for, invitation_method
+from events.registration.calendar import feed_key, invitation_for, invitation_method
 from events.registration.rows import RegistrationRow
 from events.registration.service.links import ManageLinks
+from events.registration.service.queries import registration_row_by_token
 from events.registration.tables import Registration, RegistrationStatus
 from events.registration.tables import RegistrationMailKind as Kind
 
@@ -40,9 +43,17 @@ SUBJECTS = {
     Kind.EVENT_CHANGED: N_("Changed: %(title)s"),
     Kind.EVENT_CANCELLED: N_("Cancelled: %(title)s"),
     Kind.REMINDER: N_("Reminder: %(title)s starts soon"),
+    Kind.CALENDAR_FEED: N_("Your personal calendar link"),
+    Kind.FOLLOWUP_ATTENDED: N_("Thank you for taking part in %(title)s"),
+    Kind.FOLLOWUP_NO_SHOW: N_("We missed you at %(title)s"),
 }
+# The follow-up after the event: by the audience whose text it carries (programme.followup_text).
+FOLLOWUP_AUDIENCES = {Kind.FOLLOWUP_ATTENDED: "attended", Kind.FOLLOWUP_NO_SHOW: "no_show"}
 # The mails that put the event in (or take it out of) the participant's calendar; `invitation_method` says how.
 KINDS_WITH_INVITATION = (Kind.CONFIRMED, Kind.PROMOTED, Kind.EVENT_CHANGED, Kind.CANCELLED, Kind.EVENT_CANCELLED)
+# The mails that carry the personal feed's link: its key reaches a person only in mail to their address.
+FEED_MAIL_PAUSE = timedelta(minutes=10)  # at most one mail with the feed's link per registration in this time
+KINDS_WITH_FEED = (Kind.CONFIRMED, Kind.WAITLISTED, Kind.PENDING, Kind.PROMOTED, Kind.LINK, Kind.CALENDAR_FEED)
 
 
 def told(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any]) -> tuple[Mapping[str, Any], str | None]:
@@ -68,6 +79,24 @@ async def queue_registration_mail(
     return row.id
 
 
+async def send_feed_link(token: str, now: datetime, links: ManageLinks) -> None:
+    """Mails the personal feed's link to the registration's address (the only way the key travels); at most one
+    such mail per registration in `FEED_MAIL_PAUSE`, so the button cannot flood an inbox."""
+    row = await registration_row_by_token(token)
+    if row is None or not row.get("email"):
+        raise NotFound(N_("This link is not valid (any more)."))
+    recent = await OutboxMessage.exists().where(
+        (OutboxMessage.registration_id == row["id"]) & (OutboxMessage.kind == Kind.CALENDAR_FEED)
+        & (OutboxMessage.created_at > now - FEED_MAIL_PAUSE)
+    )
+    if recent:
+        return
+    event = await programme.event_by_id(row["event"])
+    if event is None:
+        raise NotFound(N_("This link is not valid (any more)."))
+    await queue_registration_mail(Kind.CALENDAR_FEED, event, row, links, now)
+
+
 async def compose_registration_mail(
     kind: str,
     event: Mapping[str, Any],
@@ -84,19 +113,22 @@ async def compose_registration_mail(
     token = links.manage_token(registration["token_nonce"])
     sections = await sections_for(
         "registration_mail", event=event, registration=RegistrationRow.from_row(registration), kind=kind,
-        language=language,
+        language=language, token=token, base_url=links.base_url, now=now,
     )
     context = {
         "kind": kind,
         "event": event,
         "registration": registration,
         "position": position,
-        "manage_url": links.manage_url(token),
+        "manage_url": links.manage_url(token),  # the page's address, which sections extend (`…/evaluation`)
+        "manage_link": links.mail_manage_url(token, registration["token_nonce"]),  # the link the mail shows
+        "feed_url": _feed_link(kind, registration, links),
         "event_url": links.event_url(event),
         "join_url": _join_link(kind, event, registration, links),
         "sections": sections,
         "reminder_text": programme.reminder_text(event, reminder, language) if reminder is not None else "",
         "fill": programme.fill_placeholders,
+        **await _followup_context(kind, event, language, now),
     }
     text, html = mail.render("mail/registration", language, context)
     method, ics = await _invitation(kind, event, registration, token, links, now, organiser)
@@ -132,8 +164,31 @@ async def _invitation(
     return method, ics.decode("utf-8")
 
 
+def _feed_link(kind: str, registration: Mapping[str, Any], links: ManageLinks) -> str | None:
+    """The webcal link of the address's personal feed, for the kinds that carry it."""
+    if kind not in KINDS_WITH_FEED or not registration.get("token_hash"):
+        return None
+    key = feed_key(registration["id"], registration["token_hash"], links.secret_key)
+    return webcal(f"{links.base_url.rstrip('/')}/calendar/personal/{key}/feed.ics")
+
+
+async def _followup_context(kind: str, event: Mapping[str, Any], language: str, now: datetime) -> dict[str, Any]:
+    """A follow-up mail's organiser text and the recordings released by now (registrants' ones too: it goes to
+    confirmed registrations only)."""
+    if kind not in FOLLOWUP_AUDIENCES:
+        return {"followup_text": "", "recordings": []}
+    sessions = await programme.sessions_of(event["id"])
+    return {
+        "followup_text": programme.followup_text(event, FOLLOWUP_AUDIENCES[kind], language),
+        "recordings": programme.recordings_by_part(event, sessions, now, registrant=True),
+    }
+
+
 def _join_link(kind: str, event: Mapping[str, Any], registration: Mapping[str, Any], links: ManageLinks) -> str | None:
-    """The participant's personal join link, when the mail's status may carry the join URL (`join_url_for`)."""
+    """The participant's personal join link, when the mail's status may carry the join URL (`join_url_for`); never
+    after the event (the follow-up)."""
+    if kind in FOLLOWUP_AUDIENCES:
+        return None
     told_event, status = told(kind, event, registration)
     return links.join_link(told_event, registration, status) if status else None
 

@@ -170,7 +170,8 @@ def _import_page(status: int = 200, **context: Any) -> Template:
 
 
 @get("/organiser/resources/import", guards=[organiser_guard], include_in_schema=False)
-async def import_page() -> Template:
+async def import_page(current_user: CurrentUserDep) -> Template:
+    await service.require_may_add(current_user)  # a viewer gets no form to fill in vain
     return _import_page()
 
 

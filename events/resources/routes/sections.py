@@ -11,8 +11,8 @@ from litestar import Request
 from events.kernel.sections import Section, SectionProvider
 from events.resources import service
 
-# The confirmation (also after the waiting list) and the reminder.
-MAIL_KINDS_WITH_RESOURCES = ("confirmed", "promoted", "reminder")
+# The confirmation (also after the waiting list), the reminder and the attendees' follow-up after the event.
+MAIL_KINDS_WITH_RESOURCES = ("confirmed", "promoted", "reminder", "followup_attended")
 
 
 async def event_page_panel(event: dict, **_: Any) -> Section | None:

@@ -124,18 +124,19 @@ async def change(resource_id: int, data: dict[str, Any], user: CurrentUser, now:
 
 
 async def retire(resource_id: int, user: CurrentUser, now: datetime) -> ResourceRow:
-    await resource_for(resource_id, user)
-    async with write_transaction(Resource._meta.db):
-        row = await editing.retire_resource(resource_id, now)
-        await _record("retire", user, row, now)
-    return row
+    return await _set_retired(resource_id, user, now, retired=True)
 
 
 async def restore(resource_id: int, user: CurrentUser, now: datetime) -> ResourceRow:
+    return await _set_retired(resource_id, user, now, retired=False)
+
+
+async def _set_retired(resource_id: int, user: CurrentUser, now: datetime, retired: bool) -> ResourceRow:
+    """Retires or restores an entry the user keeps, in the trail."""
     await resource_for(resource_id, user)
     async with write_transaction(Resource._meta.db):
-        row = await editing.restore_resource(resource_id, now)
-        await _record("restore", user, row, now)
+        row = await (editing.retire_resource if retired else editing.restore_resource)(resource_id, now)
+        await _record("retire" if retired else "restore", user, row, now)
     return row
 
 

@@ -1,0 +1,5 @@
+"""Piccolo app of the series domain."""
+
+from events.kernel.apps import domain_app
+
+APP_CONFIG = domain_app(__name__, "organisations", "programme")
