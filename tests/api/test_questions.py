@@ -62,3 +62,14 @@ async def test_questions_follow_the_boundary(api, make_event, viewer_headers, st
     other = await make_event()
     problem(await api.get(url(other, question["id"]), headers=viewer_headers), 404)  # not a question of that event
     assert (await Question.select(Question.label).first())["label"] == "Functie"
+
+
+async def test_the_quizzes_of_an_event_are_listed(api, make_event, editor_headers, viewer_headers, stranger_headers):
+    event = await make_event()
+    base = f"/api/events/{event['slug']}/quizzes"
+    for title in ("Kennisquiz", "Slotquiz"):
+        assert (await api.post(base, json={"title": title}, headers=editor_headers)).status_code == 201
+    listed = await api.get(base, params={"per_page": 1}, headers=viewer_headers)
+    assert listed.status_code == 200 and listed.headers["x-total-count"] == "2"
+    assert [(q["title"], q["question_count"]) for q in listed.json()] == [("Kennisquiz", 0)]
+    problem(await api.get(base, headers=stranger_headers), 404)
