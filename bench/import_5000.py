@@ -48,7 +48,8 @@ async def main(rows: int, mails: bool) -> None:
     result = await imports.commit(event_row, preview.id, links, owner, now)
     done = time.perf_counter()
     print(f"{rows} rows ({'with' if mails else 'without'} mails, {engine.__class__.__name__}): "
-          f"preview {previewed - started:.2f} s, commit {done - previewed:.2f} s, total {done - started:.2f} s; "
+          f"preview {previewed - started:.2f} s, commit {done - previewed:.2f} s, total {done - started:.2f} s "
+          f"({rows / (done - started):.0f} rows/s); "
           f"confirmed {result.get('confirmed', 0)}, waitlisted {result.get('waitlisted', 0)}, refused {len(result['refused'])}")
     await database.stop(engine)
 

@@ -48,6 +48,7 @@ from events.web.errors import EXCEPTION_HANDLERS, before_request
 from events.web.fanout import Fanout, fanout_lifespan
 from events.web.headers import API_VERSION, security_headers
 from events.web.openapi import API_DESCRIPTION, describe_error_answers
+from events.web.pagination import PAGING
 from events.web.plugin import WebPlugin
 from events.web.public_cache import PublicCacheMiddleware
 from events.web.ratelimit import RateLimitMiddleware, rate_limit_lifespan
@@ -158,6 +159,7 @@ def _dependencies(settings: Settings, clock: Clock, engine: Engine, fanout: Fano
         "current_user": Provide(provide_user, sync_to_thread=False),
         "engine": Provide(lambda: engine, sync_to_thread=False),
         "fanout": Provide(lambda: fanout, sync_to_thread=False),
+        "paging": PAGING,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from litestar import Request, delete, get, post
+from litestar import Request, Response, delete, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
@@ -19,6 +19,7 @@ from events.kernel.text import normalise_email
 from events.web.auth import organiser_guard, sign_in, sign_out, signed_in_guard
 from events.web.deps import ClockDep, CurrentUserDep
 from events.web.errors import DomainError
+from events.web.pagination import PAGE_HEADERS, PagingDep
 from events.web.ratelimit import count_attempt
 from events.web.routes import safe_next
 
@@ -79,9 +80,10 @@ async def api_me(current_user: CurrentUserDep) -> Me:
     return Me(id=current_user.id, email=current_user.email, name=current_user.name, role=current_user.role)
 
 
-@get("/api/tokens", guards=[organiser_guard], tags=["accounts"], summary="My API tokens")
-async def api_list_tokens(current_user: CurrentUserDep) -> list[TokenInfo]:
-    return [TokenInfo(**asdict(row)) for row in await accounts.list_api_tokens(current_user.id)]
+@get("/api/tokens", response_headers=PAGE_HEADERS,
+     guards=[organiser_guard], tags=["accounts"], summary="My API tokens")
+async def api_list_tokens(paging: PagingDep, current_user: CurrentUserDep) -> Response[list[TokenInfo]]:
+    return paging.answer_all([TokenInfo(**asdict(row)) for row in await accounts.list_api_tokens(current_user.id)])
 
 
 @post("/api/tokens", guards=[organiser_guard], tags=["accounts"], summary="Create an API token (shown once)")

@@ -132,7 +132,8 @@ async def preview(event: dict[str, Any], filename: str, content: bytes, send_mai
     rows = _parsed_rows(table, mapped)
     await _judge(event, rows, now)
     record = ParticipantImport(event=event["id"], created_by=actor.id, filename=filename[:200], send_mails=send_mails,
-                               rows=json.dumps([asdict(r) for r in rows], ensure_ascii=False), created_at=now)
+                               rows=json.dumps([asdict(r) for r in rows], ensure_ascii=False),
+                               unknown_columns=json.dumps(unknown, ensure_ascii=False), created_at=now)
     await record.save()
     return ImportPreview(record.id, rows, unknown, send_mails)
 
@@ -141,7 +142,7 @@ async def stored_preview(event: dict[str, Any], import_id: int, now: datetime) -
     record = await _record(event, import_id)
     rows = [ImportRow(**{**r, "errors": {}, "notes": [], "outcome": None}) for r in json.loads(record["rows"])]
     await _judge(event, rows, now)
-    return ImportPreview(record["id"], rows, [], record["send_mails"])
+    return ImportPreview(record["id"], rows, json.loads(record["unknown_columns"] or "[]"), record["send_mails"])
 
 
 async def _record(event: dict[str, Any], import_id: int) -> dict[str, Any]:
@@ -155,11 +156,15 @@ async def _record(event: dict[str, Any], import_id: int) -> dict[str, Any]:
     return record
 
 
-async def commit(event: dict[str, Any], import_id: int, links: ManageLinks, actor: CurrentUser, now: datetime) -> dict[str, Any]:
+async def commit(event: dict[str, Any], import_id: int, links: ManageLinks, actor: CurrentUser, now: datetime,
+                 send_mails: bool | None = None) -> dict[str, Any]:
     """Registers the rows without problems, in one transaction with the import's own record and audit entry.
+    `send_mails` overrides the choice made at the upload (the preview page asks again).
     Returns the counts by status, and the lines left out with their reasons."""
     async with write_transaction(ParticipantImport._meta.db):
         current = await stored_preview(event, import_id, now)
+        if send_mails is not None:
+            current.send_mails = send_mails
         good = [row for row in current.rows if row.outcome]
         results = await registration.register_batch(
             [(event["slug"], _applicant(row), now) for row in good], links, send_mails=current.send_mails
@@ -173,9 +178,52 @@ async def commit(event: dict[str, Any], import_id: int, links: ManageLinks, acto
         await ParticipantImport.update({
             ParticipantImport.committed_at: now, ParticipantImport.rows: "[]",
             ParticipantImport.result: json.dumps(counts, ensure_ascii=False),
+            ParticipantImport.send_mails: current.send_mails,
         }).where(ParticipantImport.id == import_id)
         summary = ", ".join(f"{k} {v}" for k, v in counts.items() if k != "refused")
         await audit.record("registrations.import", now, actor=actor, organisation_id=event.get("organisation"),
                            event_id=event["id"], subject=f"import {import_id}",
                            detail=f"{summary}; refused {len(counts['refused'])}; mails {'on' if current.send_mails else 'off'}")
     return counts
+
+
+@dataclass
+class ImportSummary:
+    id: int
+    filename: str
+    created_at: datetime
+    created_by: int | None
+    send_mails: bool
+    committed_at: datetime | None
+    result: dict[str, Any] | None  # the commit's counts and refused lines; None before the commit
+
+
+def _summary(record: dict[str, Any]) -> ImportSummary:
+    result = json.loads(record["result"]) if record["committed_at"] is not None and record["result"] else None
+    return ImportSummary(record["id"], record["filename"], record["created_at"], record["created_by"], record["send_mails"],
+                         record["committed_at"], result)
+
+
+SUMMARY_COLUMNS = (ParticipantImport.id, ParticipantImport.filename, ParticipantImport.created_at,
+                   ParticipantImport.created_by, ParticipantImport.send_mails, ParticipantImport.committed_at,
+                   ParticipantImport.result)
+
+
+async def imports_of(event: dict[str, Any], offset: int = 0, limit: int | None = None) -> tuple[list[ImportSummary], int]:
+    """One page of the event's imports, newest first (without their rows), and how many there are."""
+    where = ParticipantImport.event == event["id"]
+    query = ParticipantImport.select(*SUMMARY_COLUMNS).where(where).order_by(ParticipantImport.id, ascending=False)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [_summary(r) for r in await query], await ParticipantImport.count().where(where)
+
+
+async def import_of(event: dict[str, Any], import_id: int, now: datetime) -> tuple[ImportSummary, ImportPreview | None]:
+    """One import of the event: its summary and, until it is committed, its rows judged as a commit would now."""
+    record = await ParticipantImport.select(*SUMMARY_COLUMNS).where(
+        (ParticipantImport.id == import_id) & (ParticipantImport.event == event["id"])
+    ).first()
+    if record is None:
+        raise NotFound(NOT_FOUND)
+    summary = _summary(record)
+    return summary, (None if summary.committed_at else await stored_preview(event, import_id, now))

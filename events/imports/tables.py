@@ -15,6 +15,7 @@ class ParticipantImport(Table, tablename="participant_import"):
     filename = Varchar(length=200, default="")
     # The parsed rows (JSON) until the commit, which empties them: the people are registrations then.
     rows = Text(default="[]")
+    unknown_columns = Text(default="[]")  # JSON: the file's column names nobody knows (shown, ignored)
     send_mails = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
     committed_at = Timestamptz(null=True, default=None)

@@ -304,3 +304,20 @@ def sent_fields(data: Struct) -> dict[str, Any]:
     if isinstance(values.get("followup"), Struct):
         values["followup"] = sent_fields(values["followup"])
     return values
+
+
+class SpeakerProfileOut(Struct):
+    """A speaker of the event as its organisation shows them (its own profile: name, affiliation, bio)."""
+
+    id: int
+    email: str
+    name: str
+    affiliation: str
+    bio: str
+    session_ids: list[int]
+
+
+class SpeakerProfilePatch(Struct, forbid_unknown_fields=True):
+    name: str | None = None
+    affiliation: str | None = None
+    bio: str | None = None

@@ -65,3 +65,40 @@ class AttendanceItem(msgspec.Struct):
     first_join_at: datetime | None
     last_join_at: datetime | None
     checked_in_at: datetime | None
+
+
+class PromoteIn(msgspec.Struct):
+    """`over_capacity`: give the place even when the event is full (the organiser adds a place)."""
+
+    over_capacity: bool = False
+
+
+class MoveIn(msgspec.Struct):
+    target: str  # the slug of another published event of the same organisation
+
+
+class LinkSent(msgspec.Struct):
+    """The manage link went by mail; the answer never holds it."""
+
+    sent_to: str
+    message: str
+
+
+class QuestionIn(msgspec.Struct):
+    label: str
+    kind: str  # text | choice | multiple | checkbox
+    options: list[str] = []  # for choice and multiple: at least two
+    required: bool = False
+
+
+class QuestionOut(msgspec.Struct):
+    id: int
+    position: int
+    label: str
+    kind: str
+    options: list[str]
+    required: bool
+
+
+class QuestionMove(msgspec.Struct):
+    direction: str  # up | down

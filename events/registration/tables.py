@@ -61,6 +61,8 @@ class AuditAction(StrEnum):
     CANCEL = "cancel"
     CHECK_IN = "check-in"
     UNDO_CHECK_IN = "undo-check-in"
+    PROMOTE = "promote"
+    RESEND_LINK = "resend-link"
 
 
 class Registration(Table, tablename="registration_registration"):

@@ -45,6 +45,10 @@ Follows the Dutch REST API Design Rules: every answer carries `API-Version` (thi
 RFC 9457 problem details (`application/problem+json`), resource names are plural, paths have no trailing slash,
 and moments are ISO 8601 with an offset (UTC, written `Z`).
 
+Lists paginate one way: `?page=` (from 1) and `?per_page=` (1-200, default 50); out of range is a 400 naming the
+parameter. The body stays a JSON array (the webhook delivery log keeps its envelope) and the answer carries
+`X-Total-Count` and an RFC 8288 `Link` header (`first`, `prev`, `next`, `last`).
+
 Deviations kept so existing clients do not break: `/api/quiz/…` is singular (the quiz game, one per join code);
 `/api/me` names the caller, not a collection; state changes are action paths (`/api/events/{slug}/publish`,
 `…/unpublish`, `…/cancel`, `/api/quiz/runs/{run_id}/{action}`, `…/players/{player_id}/remove`, `/api/quiz/join`,

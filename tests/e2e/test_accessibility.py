@@ -73,6 +73,32 @@ def test_organiser_pages(live_server, organiser, organiser_token, page):
         assert_fits_320(page)
 
 
+def test_import_pages(live_server, organiser, organiser_token, page):
+    """The import journey in the browser: the upload form, the preview with bad rows, the result; each audited."""
+    webinar = create_webinar(live_server, organiser_token)
+    register(live_server, webinar["slug"])  # Fatima is already registered: her row is refused
+    sign_in(page, organiser.email, PASSWORD)
+    page.goto(f"/organiser/events/{webinar['slug']}/imports")
+    audit(page, "import upload page")
+    assert_fits_320(page)
+    page.get_by_label("Lijst met deelnemers").set_input_files(files=[{
+        "name": "deelnemers.csv", "mimeType": "text/csv",
+        "buffer": (b"Naam;E-mail;Afdeling\nAnna de Vries;anna@gemeente.nl;ICT\nBert;geen-adres;\n"
+                   b"Anna nogmaals;anna@gemeente.nl;\nFatima;fatima@gemeente-utrecht.nl;\n"),
+    }])
+    page.get_by_role("button", name="Lijst controleren").click()
+    page.wait_for_load_state()
+    assert "Lijst controleren" in page.locator("h1").inner_text()
+    assert page.get_by_text("Deze persoon is al aangemeld voor dit evenement").count() == 1
+    audit(page, "import preview page")
+    assert_fits_320(page)
+    page.get_by_label("Stuur geen mails").check()
+    page.get_by_role("button", name="Importeren (1)").click()
+    page.wait_for_load_state()
+    assert "Import klaar" in page.locator("h1").inner_text()
+    audit(page, "import result page")
+
+
 @pytest.fixture
 def webinar(live_server, organiser_token) -> dict:
     return create_webinar(live_server, organiser_token)

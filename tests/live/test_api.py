@@ -166,3 +166,19 @@ async def test_demo_adds_one_open_space_once(settings, clock, engine):
     assert len(data["questions"]) == 3 and data["ratings"]["count"] == 2 and data["polls"][0]["results"]["responses"] == 4
     await load_demo(settings, clock)
     assert await Space.count() == 1
+
+
+async def test_organisers_list_every_question_page_by_page(client, space, event, bearer, other_organiser):
+    await service.set_open(space["id"], True)
+    await Space.update({Space.premoderation: True}).where(Space.id == space["id"])
+    headers = token_header(await join(client, space["code"]))
+    for text in ("Eerste?", "Tweede?", "Derde?"):
+        assert (await client.post(f"/api/live/{space['code']}/questions", json={"text": text}, headers=headers)).status_code == 201
+    base = f"/api/live/spaces/{space['id']}/questions"
+    page = await client.get(base, params={"per_page": 2, "order": "newest"}, headers=bearer)
+    assert page.status_code == 200 and page.headers["x-total-count"] == "3"
+    assert [(q["text"], q["state"]) for q in page.json()] == [("Derde?", "pending"), ("Tweede?", "pending")]
+    assert 'rel="next"' in page.headers["link"]
+    assert (await client.get(base, params={"order": "random"}, headers=bearer)).status_code == 400
+    other = {"Authorization": f"Bearer {await accounts.create_api_token(other_organiser.id, label='x')}"}
+    assert (await client.get(base, headers=other)).status_code == 404

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, delete, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
-from events.kernel.errors import NotFound
+from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.live import broadcasts, service
 from events.live.broadcasts import ChannelsDep, LiveUpdates, LiveUpdatesDep
@@ -26,6 +26,7 @@ from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 ORGANISER = {"guards": [organiser_guard], "tags": ["live"]}
 PARTICIPANT = {"tags": ["live"], "opt": {"csrf_free": True, "skip_session": True}}
@@ -96,10 +97,29 @@ async def api_create_poll(space_id: FromPath[int], current_user: CurrentUserDep,
     return service.poll_view(poll)
 
 
-@get("/api/live/spaces/{space_id:int}/polls", summary="The space's polls with their results", **ORGANISER)
-async def api_polls(space_id: FromPath[int], current_user: CurrentUserDep) -> list[dict[str, Any]]:
+@get("/api/live/spaces/{space_id:int}/questions", response_headers=PAGE_HEADERS,
+     summary="Every question of the space for its organisers, pending and hidden ones too (order=votes|newest; "
+     "paginated)", **ORGANISER)
+async def api_moderator_questions(
+    paging: PagingDep, space_id: FromPath[int], current_user: CurrentUserDep,
+    order: Annotated[str, QueryParameter(name="order", description="votes or newest")] = "votes",
+) -> Response[list[dict[str, Any]]]:
     space, _event = await service.space_for_organiser(space_id, current_user, OrgRole.VIEWER)
-    return [{**service.poll_view(p), "results": await service.results(p)} for p in await service.polls_of(space)]
+    if order not in ("votes", "newest"):
+        raise RuleViolation(N_("Invalid filter"), {"order": N_("Choose votes or newest.")})
+    return paging.answer_all(await service.questions_of(space, moderator=True, order=order))
+
+
+@get("/api/live/spaces/{space_id:int}/polls", response_headers=PAGE_HEADERS,
+     summary="The space's polls with their results", **ORGANISER)
+async def api_polls(
+    paging: PagingDep, space_id: FromPath[int], current_user: CurrentUserDep,
+) -> Response[list[dict[str, Any]]]:
+    space, _event = await service.space_for_organiser(space_id, current_user, OrgRole.VIEWER)
+    polls = await service.polls_of(space)
+    # results only for the page's polls
+    return paging.answer([{**service.poll_view(p), "results": await service.results(p)} for p in paging.window(polls)],
+                         len(polls))
 
 
 @post("/api/live/spaces/{space_id:int}/polls/{poll_id:int}/{action:str}",
@@ -223,5 +243,6 @@ async def api_rate(code: FromPath[str], token: TokenHeader, data: JSONBody[Ratin
 
 ROUTES = [
     api_create_space, api_spaces, api_space_action, api_moderate, api_create_poll, api_polls, api_poll_action,
+    api_moderator_questions,
     api_hide_word, api_export, api_join, api_questions, api_ask, api_vote, api_withdraw, api_respond, api_rate,
 ]

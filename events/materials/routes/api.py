@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from litestar import Request, delete, get, patch, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -19,10 +19,12 @@ from events.materials.routes.upload_stream import receive_file
 from events.materials.rows import MaterialRow
 from events.materials.schemas import ErrorBody, MaterialOut, MaterialUpdate, MaterialVersionOut
 from events.materials.storage import storage_for
+from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.programme.tables import EventStatus
-from events.web.auth import signed_in_guard
+from events.web.auth import organiser_guard, signed_in_guard
 from events.web.deps import ClockDep, CurrentUserDep, EngineDep, MaybeUserDep, SettingsDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 
 @dataclass
@@ -115,23 +117,25 @@ async def api_replace(
     return material_out(material, session, clock.now(), full=True)
 
 
-@get("/api/sessions/{session_id:int}/materials", tags=["materials"],
+@get("/api/sessions/{session_id:int}/materials", tags=["materials"], response_headers=PAGE_HEADERS,
      summary="A session's materials: released public ones (plus registrants' with ?registration=); all for its "
              "organisers and speakers")
 async def api_list(
-    session_id: FromPath[int], current_user: MaybeUserDep, clock: ClockDep,
+    session_id: FromPath[int], current_user: MaybeUserDep, clock: ClockDep, paging: PagingDep,
     registration: FromQuery[str | None] = None,
-) -> list[MaterialOut]:
+) -> Response[list[MaterialOut]]:
     now = clock.now()
     session, event = await service.session_and_event(session_id)
     if await service.may_see_all(current_user, session, event, now):
         materials = (await service.materials_of_sessions([session_id]))[session_id]
-        return [material_out(m, session, now, full=True) for m in materials]
+        return paging.answer_all([material_out(m, session, now, full=True) for m in materials])
     if event["status"] == EventStatus.DRAFT:
         raise NotFound(N_("No session with this number"))
     registrant = await service.is_confirmed_registrant(event["id"], registration)
     visible = (await service.participant_materials([session], event, now, registrant))[session_id]
-    return [material_out(m, session, now, full=False, registration=registration if registrant else None) for m in visible]
+    return paging.answer_all(
+        [material_out(m, session, now, full=False, registration=registration if registrant else None) for m in visible]
+    )
 
 
 @patch("/api/materials/{material_id:int}", guards=[signed_in_guard], tags=["materials"],
@@ -157,4 +161,18 @@ async def api_remove(
     await service.remove_material(engine, storage_for(settings.data_dir), material_id)
 
 
-ROUTES = [api_upload, api_replace, api_list, api_update, api_remove]
+@get("/api/events/{slug:str}/materials", tags=["materials"], response_headers=PAGE_HEADERS, guards=[organiser_guard],
+     security=[{"BearerToken": []}], summary="Every material of the event's sessions, by session, with their versions "
+     "(organisers; paginated). The upload deadline is the event's `upload_deadline` (PATCH /api/events/{slug})")
+async def api_event_materials(
+    slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, paging: PagingDep
+) -> Response[list[MaterialOut]]:
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
+    sessions = {s["id"]: s for s in await programme.sessions_of(event["id"])}
+    materials = await service.materials_of_sessions(list(sessions))
+    every = [(m, sessions[session_id]) for session_id in sessions for m in materials.get(session_id, [])]
+    now = clock.now()
+    return paging.answer([material_out(m, session, now, full=True) for m, session in paging.window(every)], len(every))
+
+
+ROUTES = [api_upload, api_replace, api_list, api_update, api_remove, api_event_materials]

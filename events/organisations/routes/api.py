@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Request, delete, get, patch, post, put
+from litestar import Request, Response, delete, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, JSONBody
@@ -26,6 +26,7 @@ from events.organisations.tables import OrgRole
 from events.web.auth import admin_guard, organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
 from events.web.i18n import language_of
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 TAGS = ["organisations"]
 LOGO_BODY_LIMIT = 1024 * 1024  # the logo's 512 KB and the multipart framing; larger bodies are a 413
@@ -56,9 +57,12 @@ def _invitation_out(invitation: PendingInvitation) -> InvitationOut:
     )
 
 
-@get("/api/organisations", guards=[organiser_guard], tags=TAGS, summary="My organisations, with my role in each")
-async def api_my_organisations(current_user: CurrentUserDep) -> list[OrganisationOut]:
-    return [_mine_out(mine) for mine in await service.organisations_of(current_user)]
+@get("/api/organisations", response_headers=PAGE_HEADERS,
+     guards=[organiser_guard], tags=TAGS, summary="My organisations, with my role in each")
+async def api_my_organisations(
+    paging: PagingDep, current_user: CurrentUserDep,
+) -> Response[list[OrganisationOut]]:
+    return paging.answer_all([_mine_out(mine) for mine in await service.organisations_of(current_user)])
 
 
 @post("/api/organisations", guards=[admin_guard], tags=TAGS, summary="Create an organisation (platform admins)")
@@ -110,10 +114,13 @@ async def api_remove_logo(slug: FromPath[str], current_user: CurrentUserDep, clo
         await service.set_logo(mine.organisation, None, current_user, clock.now())
 
 
-@get("/api/organisations/{slug:str}/members", guards=[organiser_guard], tags=TAGS, summary="The team")
-async def api_members(slug: FromPath[str], current_user: CurrentUserDep) -> list[MemberOut]:
+@get("/api/organisations/{slug:str}/members", response_headers=PAGE_HEADERS,
+     guards=[organiser_guard], tags=TAGS, summary="The team")
+async def api_members(
+    paging: PagingDep, slug: FromPath[str], current_user: CurrentUserDep,
+) -> Response[list[MemberOut]]:
     mine = await service.organisation_for(current_user, slug)
-    return [_member_out(member) for member in await service.members_of(mine.organisation.id)]
+    return paging.answer_all([_member_out(member) for member in await service.members_of(mine.organisation.id)])
 
 
 @post(
@@ -151,10 +158,13 @@ async def api_remove_member(slug: FromPath[str], member_id: FromPath[int], curre
     await service.remove_member(mine.organisation, member_id, current_user, clock.now())
 
 
-@get("/api/organisations/{slug:str}/invitations", guards=[organiser_guard], tags=TAGS, summary="Open invitations (owners)")
-async def api_invitations(slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep) -> list[InvitationOut]:
+@get("/api/organisations/{slug:str}/invitations", response_headers=PAGE_HEADERS,
+     guards=[organiser_guard], tags=TAGS, summary="Open invitations (owners)")
+async def api_invitations(
+    paging: PagingDep, slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep,
+) -> Response[list[InvitationOut]]:
     mine = await service.organisation_for(current_user, slug, OrgRole.OWNER)
-    return [_invitation_out(i) for i in await service.pending_invitations(mine.organisation.id, clock.now())]
+    return paging.answer_all([_invitation_out(i) for i in await service.pending_invitations(mine.organisation.id, clock.now())])
 
 
 @delete(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import delete, get, patch, post
+from litestar import Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from events.accounts.service import CurrentUser
@@ -31,9 +31,10 @@ from events.programme.schemas import (
     as_recordings,
     sent_fields,
 )
-from events.programme.tables import EventKind
+from events.programme.tables import EventKind, EventStatus
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, MaybeUserDep, SettingsDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 from events.web.public_cache import PUBLIC_PROGRAMME
 
 API_TAGS = ["programme"]
@@ -58,18 +59,20 @@ def _query_instant(value: str | None, name: str) -> datetime | None:
 # --- public -----------------------------------------------------------------------------------------------------
 
 
-@get("/api/events", tags=API_TAGS, summary="Published events", opt={"csrf_free": True, **PUBLIC_PROGRAMME})
+@get("/api/events", tags=API_TAGS, summary="Published events (paginated)", opt={"csrf_free": True, **PUBLIC_PROGRAMME},
+     response_headers=PAGE_HEADERS)
 async def api_list_events(
     settings: SettingsDep,
+    paging: PagingDep,
     kind: Annotated[str | None, QueryParameter(name="kind", description="conference, webinar or festival")] = None,
     from_: Annotated[str | None, QueryParameter(name="from", description="ISO 8601: events still running then")] = None,
     to: Annotated[str | None, QueryParameter(name="to", description="ISO 8601: events that start by then")] = None,
-) -> list[PublicEvent]:
+) -> Response[list[PublicEvent]]:
     """Published events, soonest first. Never contains a join URL."""
     if kind is not None and kind not in tuple(EventKind):
         raise RuleViolation(N_("Invalid filter"), {"kind": KIND_RULE})
     rows = await programme.published_events(kind, _query_instant(from_, "from"), _query_instant(to, "to"))
-    return [PublicEvent.from_row(row, settings.base_url) for row in rows]
+    return paging.answer([PublicEvent.from_row(row, settings.base_url) for row in paging.window(rows)], len(rows))
 
 
 @get("/api/events/{slug:str}", tags=API_TAGS, summary="One public event with its programme")
@@ -94,21 +97,40 @@ async def _event_for_reader(slug: str, current_user: CurrentUser | None) -> dict
     raise NotFound(N_("No event with this address"))
 
 
-@get("/api/events/{slug:str}/sessions", tags=API_TAGS, summary="The sessions of an event, by time")
-async def api_sessions(slug: FromPath[str], current_user: MaybeUserDep, clock: ClockDep) -> list[PublicSession]:
+@get("/api/events/{slug:str}/sessions", tags=API_TAGS, summary="The sessions of an event, by time (paginated)",
+     response_headers=PAGE_HEADERS)
+async def api_sessions(
+    slug: FromPath[str], current_user: MaybeUserDep, clock: ClockDep, paging: PagingDep,
+) -> Response[list[PublicSession]]:
     """Each session with its released public recordings."""
     event = await _event_for_reader(slug, current_user)
-    return [PublicSession.from_row(s, event["timezone"], clock.now()) for s in await programme.public_agenda(event)]
+    now = clock.now()
+    return paging.answer_all([PublicSession.from_row(s, event["timezone"], now) for s in await programme.public_agenda(event)])
 
 
 # --- organisers: events -----------------------------------------------------------------------------------------
 
 
-@get("/api/organiser/events", summary="My events (all for an admin), join URL included", **ORGANISER)
-async def api_my_events(current_user: CurrentUserDep, settings: SettingsDep) -> list[OrganiserEvent]:
+STATUS_RULE = N_("Choose draft, published or cancelled")
+
+
+@get("/api/organiser/events", summary="My events, join URL included (paginated; filter by status, organisation)",
+     response_headers=PAGE_HEADERS, **ORGANISER)
+async def api_my_events(
+    current_user: CurrentUserDep, settings: SettingsDep, paging: PagingDep,
+    status: Annotated[str | None, QueryParameter(name="status", description="draft, published or cancelled")] = None,
+    organisation: Annotated[str | None, QueryParameter(name="organisation", description="an organisation's slug")] = None,
+) -> Response[list[OrganiserEvent]]:
+    """The events of your organisations, newest start first: one query for the list, one for the page's rows."""
+    if status is not None and status not in tuple(EventStatus):
+        raise RuleViolation(N_("Invalid filter"), {"status": STATUS_RULE})
     rows = await programme.events_of_organiser(current_user)
-    full = [await programme.event_by_id(row["id"]) for row in rows]
-    return [OrganiserEvent.from_full_row(row, settings.base_url) for row in full if row]
+    if organisation is not None:
+        rows = [row for row in rows if row["organisation_slug"] == organisation]
+    if status is not None:
+        rows = [row for row in rows if row["status"] == status]
+    full = await programme.events_by_ids([row["id"] for row in paging.window(rows)])
+    return paging.answer([OrganiserEvent.from_full_row(row, settings.base_url) for row in full], len(rows))
 
 
 @get("/api/organiser/events/{slug:str}", summary="One of my events, join URL included", **ORGANISER)

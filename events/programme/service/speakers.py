@@ -83,8 +83,9 @@ async def remove_speaker(event: dict[str, Any], session_id: int, speaker_id: int
         removed = await SessionSpeaker.delete().where(
             (SessionSpeaker.session == session_id) & (SessionSpeaker.speaker == speaker_id)
         ).returning(SessionSpeaker.id)
-        if removed:
-            await date_programme_change([event["id"]], now)
+        if not removed:
+            raise NotFound(N_("This person is not a speaker of this session"))
+        await date_programme_change([event["id"]], now)
 
 
 async def new_speaker_link(event: dict[str, Any], speaker_id: int, now: datetime, base_url: str | None = None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import delete, get, patch, post, put
+from litestar import Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 from msgspec import UNSET, Meta, Struct, UnsetType
 
@@ -20,6 +20,7 @@ from events.quiz.schemas import ExportOption
 from events.quiz.service import QuestionInput
 from events.web.auth import organiser_guard
 from events.web.deps import CurrentUserDep, EngineDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 ORGANISER = {"guards": [organiser_guard], "tags": ["quiz authoring"]}
 
@@ -138,5 +139,16 @@ async def api_delete_question(quiz_id: FromPath[int], question_id: FromPath[int]
     await service.delete_question(quiz, question_id)
 
 
-ROUTES = [api_create_quiz, api_quiz, api_change_quiz, api_delete_quiz, api_add_question, api_replace_question,
+@get("/api/events/{slug:str}/quizzes", summary="The event's quizzes (paginated), each with its number of questions",
+     response_headers=PAGE_HEADERS, **ORGANISER)
+async def api_quizzes(slug: FromPath[str], current_user: CurrentUserDep, paging: PagingDep) -> Response[list[dict[str, Any]]]:
+    event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
+    return paging.answer_all([
+        {"id": q.id, "event_id": q.event, "session_id": q.session, "title": q.title, "accuracy_only": q.accuracy_only,
+         "question_count": q.question_count}
+        for q in await service.quizzes_of_event(event["id"])
+    ])
+
+
+ROUTES = [api_quizzes, api_create_quiz, api_quiz, api_change_quiz, api_delete_quiz, api_add_question, api_replace_question,
           api_move_question, api_delete_question]

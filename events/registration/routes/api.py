@@ -8,11 +8,14 @@ from typing import Annotated, Any
 from litestar import Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from events.kernel.errors import RuleViolation
+from events.kernel.i18n import N_
 from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.registration import service
 from events.registration.routes.back_office import FILTERS, attendee_csv
 from events.registration.routes.dependencies import ManageLinksDep, RegistrationDeskDep, by_token
+from events.registration.rows import RegistrationRow
 from events.registration.schemas import (
     RegistrationAnswer,
     RegistrationIn,
@@ -22,6 +25,7 @@ from events.registration.schemas import (
 from events.registration.service import Applicant
 from events.web.auth import SKIP_AUTH, organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 # Public API calls need no session: skipping it spares a session-store write (and a cookie) per registration.
 PUBLIC_API = {"skip_session": True}
@@ -79,30 +83,33 @@ async def api_cancel(token: FromPath[str], clock: ClockDep, manage_links: Manage
     return RegistrationView(id=row.id, status=row.status, position=None, token=None, manage_url=None)
 
 
-@get("/api/events/{slug:str}/registrations", tags=["registration"], guards=[organiser_guard], name="api:registrations")
+def list_item(r: RegistrationRow) -> RegistrationListItem:
+    return RegistrationListItem(
+        id=r.id, status=r.status, position=r.position, name=r.name, email=r.email, organisation=r.organisation,
+        answers=r.answers, registered_at=r.created_at, checked_in_at=r.checked_in_at,
+    )
+
+
+@get("/api/events/{slug:str}/registrations", tags=["registration"], guards=[organiser_guard], name="api:registrations",
+     response_headers=PAGE_HEADERS, summary="The attendee list (paginated; filter by status, search with q)")
 async def api_registrations(
     request: Request,
     current_user: CurrentUserDep,
     slug: FromPath[str],
     clock: ClockDep,
-    format_: Annotated[str, QueryParameter(name="format")] = "json",
-    status: Annotated[str, QueryParameter(name="status")] = "",
-) -> Response:
-    """The attendee list of an event you organise; `?format=csv` for the Excel export."""
+    paging: PagingDep,
+    format_: Annotated[str, QueryParameter(name="format", description="json, or csv for the Excel export")] = "json",
+    status: Annotated[str, QueryParameter(name="status", description=" | ".join(FILTERS))] = "",
+    q: Annotated[str, QueryParameter(name="q", max_length=200, description="Words in name, e-mail or organisation")] = "",
+) -> Response[list[RegistrationListItem]]:
+    """The attendee list of an event you organise, in queue order; `?format=csv` for the Excel export (whole)."""
     event = await programme.event_for_organiser(slug, current_user, OrgRole.VIEWER)
     if format_ == "csv":
         return await attendee_csv(request, event, current_user, clock)
-    rows = await service.list_for_organiser(event, current_user, clock.now(), status if status in FILTERS else None)
-    return Response(
-        [
-            RegistrationListItem(
-                id=r.id, status=r.status, position=r.position, name=r.name, email=r.email,
-                organisation=r.organisation, answers=r.answers, registered_at=r.created_at,
-                checked_in_at=r.checked_in_at,
-            )
-            for r in rows
-        ]
-    )
+    if status and status not in FILTERS:
+        raise RuleViolation(N_("Invalid filter"), {"status": "Choose one of: " + ", ".join(FILTERS)})
+    rows = await service.list_for_organiser(event, current_user, clock.now(), status or None, q)
+    return paging.answer([list_item(r) for r in paging.window(rows)], len(rows))
 
 
 ROUTES = [api_register, api_registration, api_cancel, api_registrations]

@@ -14,6 +14,7 @@ from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
 from events.web.downloads import NO_STATE
 from events.web.i18n import language_of
+from events.web.pagination import PAGE_HEADERS, PagingDep
 
 # The meeting's address must not reach the meeting's server as a Referer of ours, nor stay in a cache.
 JOIN_HEADERS = {"cache-control": "no-store", "referrer-policy": "no-referrer", "x-robots-tag": "noindex"}
@@ -52,15 +53,18 @@ async def attendance_export(request: Request, current_user: CurrentUserDep, slug
     })
 
 
-@get("/api/events/{slug:str}/attendance", tags=["registration"], guards=[organiser_guard], name="api:attendance")
-async def api_attendance(current_user: CurrentUserDep, slug: FromPath[str]) -> list[AttendanceItem]:
+@get("/api/events/{slug:str}/attendance", response_headers=PAGE_HEADERS,
+     tags=["registration"], guards=[organiser_guard], name="api:attendance")
+async def api_attendance(
+    paging: PagingDep, current_user: CurrentUserDep, slug: FromPath[str],
+) -> Response[list[AttendanceItem]]:
     """Per registration of an event you organise: status, attended, first_join_at, last_join_at, checked_in_at."""
     event = await programme.event_for_member(slug, current_user)
-    return [
+    return paging.answer_all([
         AttendanceItem(id=r["id"], name=r["name"], email=r["email"], status=r["status"], attended=r["attended"],
                        first_join_at=r["first_join_at"], last_join_at=r["last_join_at"], checked_in_at=r["checked_in_at"])
         for r in await service.attendance_of(event["id"])
-    ]
+    ])
 
 
 ROUTES = [join, attendance_page, attendance_export, api_attendance]

@@ -57,6 +57,7 @@ from events.registration.service.mails import (
     registration_mail_composer,
     send_feed_link,
 )
+from events.registration.service.organiser_actions import promote_registration, resend_manage_link
 from events.registration.service.queries import (
     CHECKED_IN,
     has_registrations,
@@ -135,6 +136,8 @@ __all__ = [
     "places_left",
     "promote_from_waitlist",
     "promote_where_places_free",
+    "promote_registration",
+    "resend_manage_link",
     "purge",
     "due_minutes",
     "followup_counts",

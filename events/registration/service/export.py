@@ -30,10 +30,10 @@ async def export_csv(event: dict[str, Any], user: CurrentUser, now: datetime, la
 
 
 async def list_for_organiser(
-    event: dict[str, Any], user: CurrentUser, now: datetime, status: str | None = None
+    event: dict[str, Any], user: CurrentUser, now: datetime, status: str | None = None, search: str = ""
 ) -> list[RegistrationRow]:
     """The attendee list as the API hands it out: an export like the CSV one, so audited the same way."""
-    rows = await registrations_of(event["id"], status)
+    rows = await registrations_of(event["id"], status, search)
     await audit.record(now, AuditAction.EXPORT, f"API list of {len(rows)} registrations", user=user, event_id=event["id"])
     return rows
 

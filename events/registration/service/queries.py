@@ -137,8 +137,10 @@ async def registration_row_of_event(event_id: int, registration_id: int) -> dict
     return row
 
 
-async def registration_of_event(event_id: int, registration_id: int) -> RegistrationRow:
-    return RegistrationRow.from_row(await registration_row_of_event(event_id, registration_id))
+async def registration_of_event(event_id: int, registration_id: int, with_position: bool = False) -> RegistrationRow:
+    """`with_position`: with its place on the waiting list (one more query)."""
+    row = await registration_row_of_event(event_id, registration_id)
+    return RegistrationRow.from_row(row, await waitlist_position(row) if with_position else None)
 
 
 async def move_targets(event: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.kernel.database import write_transaction
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.kernel.ordering import moved
+from events.kernel.text import has_control_characters
 from events.registration.service.queries import questions_of
 from events.registration.tables import Question, QuestionKind
 
 WITH_OPTIONS = (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
+CONTROL = N_("Remove the control characters.")
+NO_QUESTION = N_("This question does not exist.")
 
 
 def clean_question(label: str, kind: str, options: str, required: bool) -> dict[str, Any]:
@@ -21,6 +25,10 @@ def clean_question(label: str, kind: str, options: str, required: bool) -> dict[
         errors["label"] = N_("Enter the question.")
     elif len(label) > 300:
         errors["label"] = N_("The question is too long (at most 300 characters).")
+    elif has_control_characters(label):
+        errors["label"] = CONTROL
+    if has_control_characters(options or "", multiline=True):
+        errors["options"] = CONTROL
     if kind not in tuple(QuestionKind):
         errors["kind"] = N_("Choose a type of question.")
     choices = [line.strip() for line in (options or "").splitlines() if line.strip()]
@@ -46,19 +54,22 @@ async def update_question(event_id: int, question_id: int, label: str, kind: str
     values = clean_question(label, kind, options, required)
     updated = await Question.update(values).where((Question.id == question_id) & (Question.event == event_id)).returning(Question.id)
     if not updated:
-        raise NotFound(N_("This question does not exist."))
+        raise NotFound(NO_QUESTION)
 
 
 async def delete_question(event_id: int, question_id: int) -> None:
-    await Question.delete().where((Question.id == question_id) & (Question.event == event_id))
+    deleted = await Question.delete().where((Question.id == question_id) & (Question.event == event_id)).returning(Question.id)
+    if not deleted:
+        raise NotFound(NO_QUESTION)
 
 
 async def move_question(event_id: int, question_id: int, up: bool) -> None:
     """One place up or down (at either end it stays); the positions are renumbered 0, 1, 2, …"""
-    ids = [question.id for question in await questions_of(event_id)]
-    try:
-        order = moved(ids, question_id, -1 if up else 1)
-    except ValueError:
-        raise NotFound(N_("This question does not exist.")) from None
-    for position, qid in enumerate(order):
-        await Question.update({Question.position: position}).where(Question.id == qid)
+    async with write_transaction(Question._meta.db):
+        ids = [question.id for question in await questions_of(event_id)]
+        try:
+            order = moved(ids, question_id, -1 if up else 1)
+        except ValueError:
+            raise NotFound(NO_QUESTION) from None
+        for position, qid in enumerate(order):
+            await Question.update({Question.position: position}).where(Question.id == qid)

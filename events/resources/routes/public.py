@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get
+from litestar import Response, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
@@ -17,6 +17,7 @@ from events.resources import service
 from events.resources.routes.filters import known_filters, vocabulary
 from events.resources.schemas import ResourceOut, resource_out
 from events.web.deps import MaybeUserDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 from events.web.public_cache import PUBLIC_LIBRARY
 
 
@@ -48,8 +49,9 @@ def _api_filter(name: str, value: str | None, allowed: dict) -> str | None:
     return value or None
 
 
-@get("/api/resources", tags=["resources"], summary="The library (retired resources are left out)")
-async def api_list_resources(
+@get("/api/resources", response_headers=PAGE_HEADERS,
+     tags=["resources"], summary="The library (retired resources are left out)")
+async def api_list_resources(paging: PagingDep,
     current_user: MaybeUserDep,
     aspect: Annotated[str | None, QueryParameter(name="aspect", description="One of the six aspects")] = None,
     kind: Annotated[str | None, QueryParameter(name="kind", description="story, guide, tool, recording or scan")] = None,
@@ -57,7 +59,7 @@ async def api_list_resources(
     language: Annotated[str | None, QueryParameter(name="language")] = None,
     broken: Annotated[bool, QueryParameter(name="broken", description="Organisers: only broken links")] = False,
     retired: Annotated[bool, QueryParameter(name="retired", description="Organisers: include retired resources")] = False,
-) -> list[ResourceOut]:
+) -> Response[list[ResourceOut]]:
     organiser = current_user is not None and current_user.is_organiser
     rows = await service.list_resources(
         aspect=_api_filter("aspect", aspect, service.ASPECTS),
@@ -69,7 +71,7 @@ async def api_list_resources(
         # the shared library, and for organisers their own organisations' entries too
         keepers=await service.visible_organisation_ids(current_user) if organiser and current_user else [],
     )
-    return [resource_out(r, organiser) for r in rows]
+    return paging.answer_all([resource_out(r, organiser) for r in rows])
 
 
 @get("/api/resources/{resource_id:int}", tags=["resources"], summary="One resource")
@@ -81,18 +83,20 @@ async def api_get_resource(current_user: MaybeUserDep, resource_id: FromPath[int
     return resource_out(row, organiser)
 
 
-@get("/api/events/{slug:str}/resources", tags=["resources"], summary="The resources of a published event")
-async def api_event_resources(slug: FromPath[str]) -> list[ResourceOut]:
+@get("/api/events/{slug:str}/resources", response_headers=PAGE_HEADERS,
+     tags=["resources"], summary="The resources of a published event")
+async def api_event_resources(paging: PagingDep, slug: FromPath[str]) -> Response[list[ResourceOut]]:
     event = await programme.public_event(slug)
     if event is None:
         raise NotFound(N_("No event with this address"))
-    return [resource_out(r) for r in await service.resources_of_event(event["id"])]
+    return paging.answer_all([resource_out(r) for r in await service.resources_of_event(event["id"])])
 
 
-@get("/api/sessions/{session_id:int}/resources", tags=["resources"], summary="The resources of a session")
-async def api_session_resources(session_id: FromPath[int]) -> list[ResourceOut]:
+@get("/api/sessions/{session_id:int}/resources", response_headers=PAGE_HEADERS,
+     tags=["resources"], summary="The resources of a session")
+async def api_session_resources(paging: PagingDep, session_id: FromPath[int]) -> Response[list[ResourceOut]]:
     session = await programme.session_by_id(session_id)
     event = await programme.event_by_id(session["event"]) if session else None
     if event is None or event["status"] == EventStatus.DRAFT:
         raise NotFound(N_("No session with this number"))
-    return [resource_out(r) for r in await service.resources_of_session(session_id)]
+    return paging.answer_all([resource_out(r) for r in await service.resources_of_session(session_id)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import delete, get, patch, post
+from litestar import Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import UNSET
@@ -11,6 +11,7 @@ from events.organisations import service as organisations
 from events.organisations.tables import OrgRole
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 from events.webhooks import service
 from events.webhooks.rows import DeliveryRow, EndpointRow
 from events.webhooks.schemas import (
@@ -49,9 +50,11 @@ async def _owned(current_user, slug: str) -> int:
 
 
 @get(BASE, guards=[organiser_guard], tags=TAGS, security=SECURITY, responses=REFUSALS,
-     summary="The organisation's webhooks (owners)")
-async def api_webhooks(slug: FromPath[str], current_user: CurrentUserDep) -> list[WebhookOut]:
-    return [webhook_out(e) for e in await service.endpoints_of(await _owned(current_user, slug))]
+     summary="The organisation's webhooks (owners)", response_headers=PAGE_HEADERS)
+async def api_webhooks(
+    paging: PagingDep, slug: FromPath[str], current_user: CurrentUserDep,
+) -> Response[list[WebhookOut]]:
+    return paging.answer_all([webhook_out(e) for e in await service.endpoints_of(await _owned(current_user, slug))])
 
 
 @post(BASE, guards=[organiser_guard], tags=TAGS, security=SECURITY, responses=INVALID, status_code=201,
@@ -92,16 +95,18 @@ async def api_delete_webhook(slug: FromPath[str], webhook_id: FromPath[int], cur
     await service.delete_endpoint(await _owned(current_user, slug), webhook_id, actor=current_user, now=clock.now())
 
 
-@get(BASE + "/{webhook_id:int}/deliveries", guards=[organiser_guard], tags=TAGS, security=SECURITY,
+@get(BASE + "/{webhook_id:int}/deliveries", response_headers=PAGE_HEADERS,
+     guards=[organiser_guard], tags=TAGS, security=SECURITY,
      responses=REFUSALS, summary="The webhook's delivery log, newest first: status, times, the receiver's answer code")
 async def api_deliveries(
-    slug: FromPath[str], webhook_id: FromPath[int], current_user: CurrentUserDep,
-    page: FromQuery[int] = 1, per_page: FromQuery[int] = 25, status: FromQuery[str | None] = None,
-) -> DeliveryPage:
+    slug: FromPath[str], webhook_id: FromPath[int], current_user: CurrentUserDep, paging: PagingDep,
+    status: FromQuery[str | None] = None,
+) -> Response[DeliveryPage]:
+    """The envelope `{items, total, page, per_page}` is kept for existing clients; the headers say the same."""
     endpoint = await service.endpoint_of(await _owned(current_user, slug), webhook_id)
-    page, per_page = max(1, page), min(max(1, per_page), service.MAX_PER_PAGE)
-    rows, total = await service.deliveries_of(endpoint.id, page, per_page, status)
-    return DeliveryPage(items=[delivery_out(r) for r in rows], total=total, page=page, per_page=per_page)
+    rows, total = await service.deliveries_of(endpoint.id, paging.page, paging.per_page, status)
+    page = DeliveryPage(items=[delivery_out(r) for r in rows], total=total, page=paging.page, per_page=paging.per_page)
+    return paging.answer(page, total)
 
 
 @post(BASE + "/{webhook_id:int}/deliveries/{delivery_id:int}/redeliver", guards=[organiser_guard], tags=TAGS,

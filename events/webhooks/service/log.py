@@ -9,7 +9,7 @@ from events.kernel.i18n import N_
 from events.webhooks.rows import DeliveryRow
 from events.webhooks.tables import DeliveryStatus, WebhookDelivery
 
-MAX_PER_PAGE = 100
+MAX_PER_PAGE = 200
 
 
 async def deliveries_of(endpoint_id: int, page: int = 1, per_page: int = 25, status: str | None = None) -> tuple[list[DeliveryRow], int]:
