@@ -44,7 +44,7 @@ async def test_the_session_api_writes_and_the_organiser_reads_every_recording(cl
     assert [r["title"] for r in replaced.json()["recordings"]] == [PRIVATE["title"]]
     for bad, key in (({"url": "javascript:alert(1)", "title": "x"}, "recording_url_0"),
                      ({"url": "https://v.example.org/1", "title": ""}, "recording_title_0"),
-                     ({"url": "https://v.example.org/1", "title": "Regel\neen"}, "recording_title_0"),
+                     ({"url": "https://v.example.org/1", "title": "Regel\neen"}, "recordings.0.title"),  # the write net's name
                      ({"url": "https://v.example.org/1", "title": "x", "transcript_url": "ftp://x"}, "recording_transcript_url_0"),
                      ({"url": "https://v.example.org/1", "title": "x", "visibility": "organisers"}, "recording_visibility_0")):
         refused = await client.patch(url, headers=bearer(organiser_token), json={"recordings": [bad]})
