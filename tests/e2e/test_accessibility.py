@@ -92,7 +92,7 @@ def test_import_pages(live_server, organiser, organiser_token, page):
     assert page.get_by_text("Deze persoon is al aangemeld voor dit evenement").count() == 1
     audit(page, "import preview page")
     assert_fits_320(page)
-    page.get_by_label("Stuur geen mails").check()
+    page.get_by_label("Stuur geen e-mails").check()
     page.get_by_role("button", name="Importeren (1)").click()
     page.wait_for_load_state()
     assert "Import klaar" in page.locator("h1").inner_text()

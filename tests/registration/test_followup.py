@@ -217,7 +217,7 @@ async def test_the_organisers_followup_page_previews_saves_and_sends(app, organi
     sent = await post_form(organiser_client, f"{url}/send", {})
     assert sent.status_code == 303 and sent.headers["location"].endswith("/followup?sent=3")
     page = await organiser_client.get(f"{url}?sent=3")
-    assert "Nu klaargezet om te versturen: 3 mails." in page.text
+    assert "Nu klaargezet om te versturen: 3 e-mails." in page.text
     assert "<dd>2</dd>" in page.text and "<dd>1</dd>" in page.text  # attended, no-show
     assert (await post_form(organiser_client, f"{url}/send", {})).status_code == 303
     assert len(await followups()) == 3  # "send now" again sends nobody a second one
