@@ -50,13 +50,6 @@ class OrganiserSeries(msgspec.Struct):
                    created_at=row["created_at"], updated_at=row["updated_at"])
 
 
-class SeriesPage(msgspec.Struct):
-    items: list[OrganiserSeries]
-    total: int
-    page: int
-    per_page: int
-
-
 class PublicSeries(msgspec.Struct):
     """A series for anyone: its published (and cancelled) events, soonest first; never a join URL."""
 

@@ -184,7 +184,7 @@ async def build_world(app, stack) -> World:
     await _connections(app, event, owner, values)
     # A's series with A's event in it (the series' routes name both).
     ok(await api.post("/api/series", json={"name": f"Reeks {MARKER}", "organisation": ORG_A}))
-    values["series_slug"] = ok(await api.get("/api/series"))["items"][0]["slug"]
+    values["series_slug"] = ok(await api.get("/api/series"))[0]["slug"]
     ok(await api.post(f"/api/series/{values['series_slug']}/events", json={"event": values["slug"]}))
     values["event_slug"] = values["slug"]
     values = await _live(event, values)

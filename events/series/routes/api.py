@@ -4,10 +4,8 @@ unsubscribe that mail clients post to (RFC 8058)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Response, delete, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect
 
 from events.organisations.tables import OrgRole
@@ -17,12 +15,12 @@ from events.series.schemas import (
     OrganiserSeries,
     PublicSeries,
     SeriesEventAdd,
-    SeriesPage,
     SeriesPatch,
     SeriesWrite,
 )
 from events.web.auth import organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep, SettingsDep
+from events.web.pagination import PAGE_HEADERS, PagingDep
 from events.web.public_cache import PUBLIC_SERIES
 
 TAGS = ["series"]
@@ -34,18 +32,15 @@ async def organiser_answer(series: dict, base_url: str) -> OrganiserSeries:
     return OrganiserSeries.from_row(series, counts[series["id"]], base_url)
 
 
-@get("/api/series", summary="The series of my organisations", **ORGANISER)
+@get("/api/series", summary="The series of my organisations", response_headers=PAGE_HEADERS, **ORGANISER)
 async def api_list_series(
-    current_user: CurrentUserDep, settings: SettingsDep,
-    page: Annotated[int, QueryParameter(name="page", ge=1, description="From 1")] = 1,
-    per_page: Annotated[int, QueryParameter(name="per_page", ge=1, le=service.MAX_PER_PAGE)] = 25,
-) -> SeriesPage:
+    paging: PagingDep, current_user: CurrentUserDep, settings: SettingsDep,
+) -> Response[list[OrganiserSeries]]:
     """Every series of the organisations you are a member of, by name, with how many events and confirmed
-    subscribers each has (never who they are)."""
-    rows, total = await service.series_of_organiser(current_user, page, per_page)
+    subscribers each has (never who they are); a page at a time like every list (`X-Total-Count`, `Link`)."""
+    rows, total = await service.series_of_organiser(current_user, paging.page, paging.per_page)
     counts = await service.counts_of([row["id"] for row in rows])
-    return SeriesPage(items=[OrganiserSeries.from_row(row, counts[row["id"]], settings.base_url) for row in rows],
-                      total=total, page=page, per_page=per_page)
+    return paging.answer([OrganiserSeries.from_row(row, counts[row["id"]], settings.base_url) for row in rows], total)
 
 
 @post("/api/series", summary="Make a series", **ORGANISER)

@@ -25,7 +25,7 @@ from events.series.tables import Series, SeriesEvent, Subscriber
 NO_SERIES = N_("No series with this address")
 MAX_DESCRIPTION = 5000
 SLUG_ATTEMPTS = 5
-MAX_PER_PAGE = 100
+MAX_PER_PAGE = 200  # as every list (events.web.pagination)
 # Path segments of the subscription links (/series/confirm/…, /series/unsubscribe/…): no series is called so.
 RESERVED_SLUGS = frozenset({"confirm", "unsubscribe"})
 
