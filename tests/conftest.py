@@ -150,6 +150,23 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
         yield test_client
 
 
+
+class NoCookies(httpx.Cookies):
+    """A jar that keeps nothing: a script calling the API carries no ambient credentials (a cookie would make its
+    POSTs CSRF-checked)."""
+
+    def extract_cookies(self, response) -> None:
+        return None
+
+
+@pytest.fixture
+async def api(app, client) -> AsyncIterator[httpx.AsyncClient]:
+    """A cookieless client of the running app (the `client` fixture runs its lifespan)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as test_client:
+        test_client._cookies = NoCookies()
+        yield test_client
+
+
 def csrf_token(client: httpx.AsyncClient) -> str:
     return client.cookies.get("events_csrf") or ""
 

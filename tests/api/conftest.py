@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from events.accounts import service as accounts
-from tests.webhooks.conftest import api, make_event, other_team, owner_headers, receiver, settings, team  # noqa: F401
+from tests.webhooks.conftest import make_event, other_team, owner_headers, receiver, settings, team  # noqa: F401
 
 
 async def bearer(user) -> dict[str, str]:

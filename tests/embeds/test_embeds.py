@@ -6,7 +6,7 @@ import re
 
 from events.embeds import service as embeds
 from events.registration.tables import Registration
-from tests.conftest import NOW, login, post_form
+from tests.conftest import NOW, NoCookies, login, post_form
 
 ALLOWED = "https://www.gemeente-a.nl"
 
@@ -60,11 +60,9 @@ def _token(page: str) -> str:
 async def test_register_from_an_embed_without_cookies(app, make_event):
     import httpx  # noqa: PLC0415 - a client that keeps no cookies at all
 
-    from tests.webhooks.conftest import _NoCookies  # noqa: PLC0415
-
     event = await make_event()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as browser:
-        browser._cookies = _NoCookies()
+        browser._cookies = NoCookies()
         form = await browser.get(f"/embed/events/{event['slug']}/register")
         assert 'name="_csrf_token"' not in form.text
         answer = await browser.post(f"/embed/events/{event['slug']}/register", data={

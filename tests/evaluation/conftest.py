@@ -11,7 +11,7 @@ from events.registration import service as registration
 from events.registration.service import Applicant
 from events.registration.tables import Registration
 from tests.conftest import NOW
-from tests.registration.conftest import api, make_event, settings, site  # noqa: F401 - fixtures used here
+from tests.registration.conftest import make_event, settings, site  # noqa: F401 - fixtures used here
 
 
 @pytest.fixture

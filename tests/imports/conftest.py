@@ -1,3 +1,3 @@
 """Fixtures for the import tests: the webhook tests' organisations, events and API clients."""
 
-from tests.webhooks.conftest import api, make_event, other_team, owner_headers, settings, team  # noqa: F401
+from tests.webhooks.conftest import make_event, other_team, owner_headers, settings, team  # noqa: F401

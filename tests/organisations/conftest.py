@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 import pytest
 
 from events.accounts import service as accounts
@@ -65,20 +63,6 @@ def make_event(team):
 
     return make
 
-
-class _NoCookies(httpx.Cookies):
-    """A jar that keeps nothing: a cookie would make the API's POSTs CSRF-checked."""
-
-    def extract_cookies(self, response) -> None:
-        return None
-
-
-@pytest.fixture
-async def api(app, client) -> AsyncIterator[httpx.AsyncClient]:
-    """A cookieless client of the running app (the `client` fixture runs its lifespan)."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as test_client:
-        test_client._cookies = _NoCookies()
-        yield test_client
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ deliverer racing the test; tests deliver explicitly)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 
-import httpx
 import pytest
 
 from events.programme.tables import Event
@@ -19,21 +17,6 @@ from tests.conftest import NOW, home_organisation
 def settings(settings):
     return replace(settings, deliver_in_process=False)
 
-
-class _NoCookies(httpx.Cookies):
-    """A jar that keeps nothing: a script calling the public API carries no ambient credentials."""
-
-    def extract_cookies(self, response) -> None:
-        return None
-
-
-@pytest.fixture
-async def api(app, client) -> AsyncIterator[httpx.AsyncClient]:
-    """A cookieless client of the same running app (the `client` fixture runs its lifespan). The foundation's
-    session middleware sets a session cookie on every response, and a cookie would make /api POSTs CSRF-checked."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as test_client:
-        test_client._cookies = _NoCookies()
-        yield test_client
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 
 from events.accounts import service as accounts
@@ -92,20 +91,6 @@ def make_event(team):
 
     return make
 
-
-class _NoCookies(httpx.Cookies):
-    """A jar that keeps nothing: a cookie would make the API's POSTs CSRF-checked."""
-
-    def extract_cookies(self, response) -> None:
-        return None
-
-
-@pytest.fixture
-async def api(app, client) -> AsyncIterator[httpx.AsyncClient]:
-    """A cookieless client of the running app (the `client` fixture runs its lifespan)."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as test_client:
-        test_client._cookies = _NoCookies()
-        yield test_client
 
 
 @pytest.fixture
