@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from litestar import Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody
+from msgspec import Struct
 
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_
+from events.mail import service as mail
 from events.organisations.tables import OrgRole
 from events.programme import service as programme
 from events.registration import service
@@ -213,7 +215,25 @@ async def api_move_question(
     return [question_out(q) for q in await service.questions_of(event["id"])]
 
 
+class MailRetry(Struct):
+    message_id: int | None = None  # one failed message of the event; without it, every failed message
+
+
+class MailRetried(Struct):
+    requeued: int
+
+
+@post("/api/events/{slug:str}/mail/retry", status_code=200, summary="Put the event's failed mails back in the "
+      "queue (all, or the one `message_id`), as the mail page's button does", **ORGANISER)
+async def api_retry_failed_mail(
+    slug: FromPath[str], current_user: CurrentUserDep, clock: ClockDep, data: JSONBody[MailRetry],
+) -> MailRetried:
+    event = await programme.event_for_organiser(slug, current_user)
+    return MailRetried(requeued=await mail.retry_failed(event["id"], data.message_id, clock.now()))
+
+
 ROUTES = [
+    api_retry_failed_mail,
     api_registration_of_event, api_approve, api_refuse, api_promote, api_cancel_for_participant, api_check_in,
     api_undo_check_in, api_move, api_resend_link, api_delete_registration,
     api_questions, api_add_question, api_question, api_replace_question, api_delete_question, api_move_question,
