@@ -1,1 +1,1 @@
-from tests.evaluation.conftest import after, api, make_event, participant, settings, site  # noqa: F401 - the same world
+from tests.evaluation.conftest import after, make_event, participant, settings, site  # noqa: F401 - the same world
