@@ -73,8 +73,38 @@ async def test_insert_rows_binds_many_rows_in_order_in_the_callers_transaction(e
     assert await database.insert_rows(Registration, []) == []
 
 
+async def test_insert_rows_takes_mappings_with_defaults_in_and_out_of_a_transaction(engine, organiser):
+    from datetime import UTC, datetime, timedelta
+
+    from events.programme.tables import Event
+    from events.registration.tables import Registration
+
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    await Event.insert(Event(slug="rijen", title="Rijen", status="published", starts_at=start,
+                             ends_at=start + timedelta(hours=2), organiser=organiser.id))
+    event_id = (await Event.select(Event.id).where(Event.slug == "rijen").first())["id"]
+
+    def row(i: int) -> dict:
+        return {"event": event_id, "name": f"Rij {i}", "email": f"r{i}@gemeente.example",
+                "email_normalised": f"r{i}@gemeente.example", "token_hash": f"{i:064x}", "token_nonce": f"n{i}"}
+
+    async with database.write_transaction(engine):  # the driver's own placeholders, on the transaction's connection
+        inside = await database.insert_rows(Registration, [row(1), row(2), Registration(**row(3))], ("id", "token_hash"))
+    outside = await database.insert_rows(Registration, [row(4)], ("id",))  # no transaction: through Piccolo
+    assert [r["token_hash"] for r in inside] == [f"{i:064x}" for i in (1, 2, 3)] and len(outside) == 1
+    stored = await Registration.select().where(Registration.event == event_id).order_by(Registration.id)
+    assert [r["name"] for r in stored] == ["Rij 1", "Rij 2", "Rij 3", "Rij 4"]
+    made = Registration(**row(9))  # what Piccolo gives a missing column
+    for column in ("status", "organisation", "answers", "language", "cancelled_at", "checked_in_at"):
+        assert stored[0][column] == getattr(made, column), column
+    assert stored[0]["queued_at"] is not None and stored[0]["queued_at"].tzinfo is not None  # a callable default
+    with pytest.raises(ValueError, match="not columns"):
+        await database.insert_rows(Registration, [{**row(5), "nmae": "typo"}])
+    assert await Registration.count().where(Registration.event == event_id) == 4
+
+
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's reading connections")
-async def test_sqlite_reads_reuse_a_few_connections_and_see_every_commit(engine, organiser, monkeypatch):
+async def test_sqlite_short_reads_run_on_the_loops_thread_and_see_every_commit(engine, organiser, monkeypatch):
     from events.accounts.tables import User
 
     opened = []
@@ -88,8 +118,34 @@ async def test_sqlite_reads_reuse_a_few_connections_and_see_every_commit(engine,
     await engine.close_readers()
     for _ in range(20):
         assert await User.count() == 1
-    assert len(opened) == 1  # not one connection per query
+    assert opened == []  # no reading thread (and no connection per query): the kept inline connection answered
     await User.update({User.name: "Nieuw"}).where(User.id == organiser.id)  # a write on its own connection
-    assert (await User.select(User.name).first())["name"] == "Nieuw"  # the kept reader sees it at once
+    assert (await User.select(User.name).first())["name"] == "Nieuw"  # the inline reader sees it at once
     results = await asyncio.gather(*(User.count() for _ in range(50)))
-    assert results == [1] * 50 and len(opened) <= database.READERS_PER_LOOP
+    assert results == [1] * 50 and opened == []
+
+
+LONG_READ = (
+    "SELECT (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300000) SELECT count(*) FROM n) AS c"
+)
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's reading connections")
+async def test_sqlite_a_long_read_leaves_the_loop_for_a_reading_thread(engine, monkeypatch):
+    from piccolo.querystring import QueryString
+
+    opened = []
+    real = type(engine)._reading_connection
+
+    async def counting(self):
+        opened.append(1)
+        return await real(self)
+
+    monkeypatch.setattr(type(engine), "_reading_connection", counting)
+    await engine.close_readers()
+    assert engine.read_inline(LONG_READ) is None  # SQLite interrupted it after INLINE_READ_STEPS steps
+    assert await engine.run_querystring(QueryString(LONG_READ)) == [{"c": 300000}]  # whole, on a reading thread
+    assert opened == [1]
+    assert engine.read_inline("SELECT 41 + 1 AS answer") == [{"answer": 42}]  # the inline connection still serves
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):  # a real error shows as itself
+        await engine.run_querystring(QueryString("SELECT * FROM no_such_table"))
