@@ -2,9 +2,11 @@
 as every insert, update or delete of the tables that show it (migrations `programme …content_versions` and
 `resources …content_versions` install them). A cached public answer is keyed on the counters it depends on, read
 from the database at each request, so every worker sees a change at the next request and no code path can forget
-to invalidate.
+to invalidate. `remembered` keeps a service's read the same way (the manage page's event, sessions, questions and
+materials).
 
-- `programme`: events, sessions, session speakers, users (speakers' names and bios), organisations
+- `programme`: events, sessions, session speakers, users (speakers' names and bios), organisations, speaker
+  profiles, registration questions
 - `library`: the resource library and its links to events and sessions
 - `series`: series of events and the events in them (migration `series …series_rules`)
 - `materials`: speakers' materials and their versions (what the event page lists as released)
@@ -12,12 +14,16 @@ to invalidate.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+import functools
+import weakref
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
+
+from events.kernel.database import ReadingPoolSQLiteEngine, bound_engine
 
 TABLE = "content_version"
 PROGRAMME = "programme"
@@ -25,28 +31,73 @@ LIBRARY = "library"
 SERIES = "series"
 MATERIALS = "materials"
 
-
 QUERY = f"SELECT name, version FROM {TABLE}"
-_local = threading.local()
-
-
-def _sqlite_reader(engine: SQLiteEngine) -> sqlite3.Connection:
-    """This thread's own autocommit connection to the engine's file (WAL: it sees every commit)."""
-    readers = _local.__dict__.setdefault("readers", {})
-    path = engine.connection_kwargs["database"]
-    connection = readers.get(path)
-    if connection is None:
-        connection = readers[path] = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5)
-    return connection
+T = TypeVar("T")
 
 
 async def read(engine: Engine) -> dict[str, int]:
     """Every counter, in one small query (a table of a few rows).
 
-    On SQLite the query runs right here, on a kept connection of this thread: a primary-key read of a tiny table
-    takes microseconds, far less than a hop to a database thread and back, which would cost every cached answer.
+    On SQLite the query runs right here, on the engine's connection of this thread (`read_inline`): a read of a
+    tiny table takes microseconds, far less than a hop to a database thread and back, which would cost every
+    cached answer.
     """
-    if isinstance(engine, SQLiteEngine) and engine.current_transaction.get() is None:
-        return dict(_sqlite_reader(engine).execute(QUERY).fetchall())
+    if isinstance(engine, ReadingPoolSQLiteEngine) and engine.current_transaction.get() is None:
+        rows = engine.read_inline(QUERY)
+        if rows is not None:
+            return {row["name"]: row["version"] for row in rows}
     rows = await engine.run_querystring(QueryString(QUERY))
     return {row["name"]: row["version"] for row in rows}
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a remembered answer's dicts and lists, so a caller that adds a key changes only its own copy
+    (rows as dataclasses are frozen and shared)."""
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_fresh(item) for item in value)
+    return value
+
+
+def _key(value: Any) -> Any:
+    return tuple(_key(item) for item in value) if isinstance(value, list | tuple) else value
+
+
+# Each engine (each database) keeps its own remembered answers: a test's fresh database never sees another's.
+_REMEMBERED: weakref.WeakKeyDictionary[Engine, dict[str, OrderedDict]] = weakref.WeakKeyDictionary()
+
+
+def remembered(*names: str, size: int = 4096) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
+    """For a read whose answer follows only from its (positional) arguments and the content counted under
+    `names`: the answer is kept per process and given again while those counters stand still. Every call reads
+    the counters (microseconds on SQLite, one small query on PostgreSQL) before anything else, so an answer is
+    never older than the change the counters last saw; a change by any worker shows at the next call. Inside a
+    transaction the read runs as written (what it sees may still be rolled back). At most `size` answers a read.
+    """
+
+    def decorate(read_rows: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+        label = f"{read_rows.__module__}.{read_rows.__qualname__}"
+
+        @functools.wraps(read_rows)
+        async def remembering(*args: Any) -> T:
+            engine = bound_engine()
+            if engine.current_transaction.get() is not None:
+                return await read_rows(*args)
+            versions = await read(engine)
+            key = (_key(args), tuple(versions.get(name, 0) for name in names))
+            kept = _REMEMBERED.setdefault(engine, {}).setdefault(label, OrderedDict())
+            if key in kept:
+                kept.move_to_end(key)
+                return _fresh(kept[key])
+            answer = await read_rows(*args)
+            kept[key] = _fresh(answer)
+            if len(kept) > size:
+                kept.popitem(last=False)
+            return answer
+
+        return remembering
+
+    return decorate

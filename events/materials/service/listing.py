@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.kernel.content_versions import MATERIALS, PROGRAMME, remembered
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
 from events.materials.rows import MaterialRow, VersionRow
@@ -68,6 +69,7 @@ async def material_with_version(material_id: int) -> MaterialRow:
     return found[0]
 
 
+@remembered(MATERIALS, PROGRAMME)  # PROGRAMME: the uploaders' names
 async def materials_of_sessions(session_ids: list[int]) -> dict[int, list[MaterialRow]]:
     """Every material (with current and all versions) of these sessions, keyed by session id."""
     grouped: dict[int, list[MaterialRow]] = {sid: [] for sid in session_ids}

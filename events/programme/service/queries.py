@@ -12,6 +12,7 @@ from typing import Any
 
 from events.accounts import service as accounts
 from events.accounts.service import CurrentUser
+from events.kernel.content_versions import PROGRAMME, remembered
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
 from events.organisations import service as organisations
@@ -53,6 +54,7 @@ async def require_public_event(slug: str) -> dict[str, Any]:
     return event
 
 
+@remembered(PROGRAMME)
 async def event_by_id(event_id: int) -> dict[str, Any] | None:
     """The whole event row (join URL included): for organisers, confirmed registrants' mail and invites."""
     return await full_events().where(Event.id == event_id).first()
@@ -159,6 +161,7 @@ async def published_events(
 # --- sessions --------------------------------------------------------------------------------------------------
 
 
+@remembered(PROGRAMME)
 async def sessions_of(event_id: int) -> list[dict[str, Any]]:
     return await Session.select().where(Session.event == event_id).order_by(Session.starts_at).order_by(Session.id)
 

@@ -129,7 +129,7 @@ async def manage_page(
             # The join URL only for a confirmed place; never anywhere public. The button goes through the
             # personal join link, which records attendance.
             "join_url": service.join_url_for(event, row.status) or "",
-            "join_link": await service.personal_join_link(event, row.id, manage_links),
+            "join_link": await service.personal_join_link(event, row.id, row.status, manage_links),
             "sections": sections,
         },
         headers=PRIVATE_PAGE,

@@ -123,8 +123,10 @@ def _moment(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else ""
 
 
-async def personal_join_link(event: dict[str, Any], registration_id: int, links: ManageLinks) -> str | None:
+async def personal_join_link(event: dict[str, Any], registration_id: int, status: str, links: ManageLinks) -> str | None:
     """The registration's personal join link for its page, where `join_url_for` allows the join URL."""
+    if join_url_for(event, status) is None:
+        return None  # no join URL for this place (or event): nothing to read
     row = await Registration.select(Registration.id, Registration.token_nonce, Registration.status).where(
         Registration.id == registration_id
     ).first()

@@ -10,6 +10,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Count
 
+from events.kernel.content_versions import PROGRAMME, remembered
 from events.kernel.database import is_sqlite
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
@@ -22,6 +23,7 @@ from events.registration.tables import ACTIVE_STATUSES, Question, Registration, 
 CHECKED_IN = "checked_in"
 
 
+@remembered(PROGRAMME)  # the questions' changes bump `programme` (migration registration …question_versions)
 async def questions_of(event_id: int) -> list[QuestionRow]:
     rows = await Question.select().where(Question.event == event_id).order_by(Question.position).order_by(Question.id)
     return [QuestionRow.from_row(row) for row in rows]

@@ -1,0 +1,98 @@
+"""Remembered reads (events.kernel.content_versions.remembered): an answer is given again only while the counters
+it depends on stand still; any change, by any code path, shows at the next call; callers get their own copies;
+inside a transaction nothing is remembered; and the manage page, which reads this way, shows every kind of change
+at the next request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from events.kernel import content_versions
+from events.kernel.content_versions import PROGRAMME, remembered
+from events.kernel.database import write_transaction
+from events.programme import service as programme
+from events.programme.tables import Event
+from events.registration import service as registration
+from events.registration.service import Applicant
+from tests.conftest import NOW
+
+READS: list[int] = []
+
+
+@remembered(PROGRAMME)
+async def titles(event_ids: list[int]) -> list[dict]:
+    READS.append(1)
+    return await Event.select(Event.id, Event.title).where(Event.id.is_in(event_ids)).order_by(Event.id)
+
+
+async def test_an_answer_is_remembered_until_its_content_changes(engine, make_event):
+    READS.clear()
+    event = await make_event()
+    assert (await titles([event["id"]]))[0]["title"] == event["title"]
+    assert (await titles([event["id"]]))[0]["title"] == event["title"]
+    assert len(READS) == 1  # the second call was answered from memory
+    await Event.raw("UPDATE programme_event SET title = 'Gewijzigd via SQL'")  # past every service: the trigger
+    assert (await titles([event["id"]]))[0]["title"] == "Gewijzigd via SQL"
+    assert len(READS) == 2
+
+
+async def test_callers_get_their_own_copies(engine, make_event):
+    event = await make_event()
+    first = await titles([event["id"]])
+    first[0]["title"] = "door een aanroeper veranderd"
+    first.append({"id": 0})
+    again = await titles([event["id"]])
+    assert again == [{"id": event["id"], "title": event["title"]}]
+    again[0]["title"] = "weer veranderd"
+    assert (await titles([event["id"]]))[0]["title"] == event["title"]
+
+
+async def test_inside_a_transaction_nothing_is_remembered(engine, make_event):
+    READS.clear()
+    event = await make_event()
+    before = await content_versions.read(engine)
+    try:
+        async with write_transaction(engine):
+            await Event.update({Event.title: "Nooit bewaard"}).where(Event.id == event["id"])
+            assert (await titles([event["id"]]))[0]["title"] == "Nooit bewaard"  # its own transaction's view
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert await content_versions.read(engine) == before  # the counter went back with the change
+    assert (await titles([event["id"]]))[0]["title"] == event["title"]  # not the rolled-back answer
+    assert len(READS) == 2
+
+
+async def _registered(make_event, site, **values) -> tuple[dict, str]:
+    event = await make_event(**values)
+    outcome = await registration.register(event["slug"], Applicant(name="Pim", email="pim@gemeente.nl"), NOW, site)
+    return event, outcome.token
+
+
+async def test_the_manage_page_shows_an_event_edit_at_the_next_request(client, make_event, site):
+    event, token = await _registered(make_event, site)
+    assert event["title"] in (await client.get(f"/registrations/{token}")).text
+    await programme.update_event(event, {"title": "Sterke gemeente", "starts_at": NOW + timedelta(days=11),
+                                         "ends_at": NOW + timedelta(days=11, hours=2)}, NOW)
+    page = (await client.get(f"/registrations/{token}")).text
+    assert "Sterke gemeente" in page and event["title"] not in page
+
+
+async def test_the_manage_page_shows_a_session_and_a_question_edit_at_the_next_request(client, make_event, site):
+    event, token = await _registered(make_event, site)
+    question = await registration.add_question(event["id"], "Dieetwensen", "text")
+    assert "Dieetwensen" in (await client.get(f"/registrations/{token}")).text
+    await registration.update_question(event["id"], question, "Allergieën", "text", "", False)
+    page = (await client.get(f"/registrations/{token}")).text
+    assert "Allergieën" in page and "Dieetwensen" not in page
+    await registration.delete_question(event["id"], question)
+    assert "Allergieën" not in (await client.get(f"/registrations/{token}")).text
+
+
+async def test_the_manage_page_shows_its_own_registrations_change_at_once(client, make_event, site):
+    event, token = await _registered(make_event, site)
+    page = (await client.get(f"/registrations/{token}")).text
+    assert "/j/" in page and "meet.example.nl" in page  # a confirmed place: the join link and the join URL
+    await registration.cancel_by_token(token, NOW, site)
+    page = (await client.get(f"/registrations/{token}")).text
+    assert "/j/" not in page and "meet.example.nl" not in page  # cancelled: neither, though the event is remembered
