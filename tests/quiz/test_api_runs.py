@@ -3,6 +3,8 @@ without an answer ranked below those who answered, and the time limits in the sc
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from events.accounts import service as accounts
 from events.quiz import service
 from tests.conftest import NOW
@@ -48,3 +50,24 @@ async def test_the_schema_says_time_limits_run_from_5_to_300_seconds(client):
     schema = (await client.get("/schema/openapi.json")).json()
     question = schema["components"]["schemas"]["ExportQuestion"]["properties"]["time_limit_s"]
     assert (question["minimum"], question["maximum"]) == (5, 300)
+
+
+async def test_standings_order_by_score_then_time_then_answering_then_joining(engine, clock, quiz, organiser):
+    """The board in one query (scores summed by the database): every tie-break, removed players left out."""
+    run = await service.open_run(quiz.id, organiser.id, NOW)
+    names = ("Traag", "Snel", "Fout", "Stil", "Weg", "Gelijk")
+    players = {name: await service.join_run(run.join_code, name, NOW) for name in names}
+    options = await option_ids(quiz.id)
+    question = (await service.questions_of(quiz.id))[0]
+    await service.start_next_question(engine, run.id, clock.now())
+    started = clock.now()
+    for name, seconds, choice in (("Snel", 2, 1), ("Weg", 1, 1), ("Traag", 8, 1), ("Gelijk", 8, 1), ("Fout", 3, 0)):
+        moment = started + timedelta(seconds=seconds)
+        assert (await service.submit_answer(run.id, players[name].player_id, question.id, [options[0][choice]], moment)).accepted
+    assert await service.remove_player(run.id, players["Weg"].player_id)
+    board = await service.standings(run.id)
+    assert [(r.rank, r.nickname, r.answers, r.correct) for r in board] == [
+        (1, "Snel", 1, 1), (2, "Traag", 1, 1), (3, "Gelijk", 1, 1), (4, "Fout", 1, 0), (5, "Stil", 0, 0),
+    ]  # Traag and Gelijk tie on points and time: who joined first goes first
+    assert board[0].score > board[1].score == board[2].score > board[3].score == board[4].score == 0
+    assert board[1].total_response_ms == board[2].total_response_ms == 8000
