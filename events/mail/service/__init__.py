@@ -11,6 +11,7 @@ from events.mail.service.outbox import (
     forget_events,
     forget_mails_to,
     forget_registration,
+    message_values,
     new_message,
     queue_messages,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "forget_mails_to",
     "forget_registration",
     "mail_counts",
+    "message_values",
     "new_message",
     "queue_messages",
     "render",

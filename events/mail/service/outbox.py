@@ -4,8 +4,10 @@ of messages whose participant data is being erased."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 
@@ -14,7 +16,13 @@ from events.kernel.text import has_control_characters
 from events.mail.tables import MessageStatus, OutboxMessage
 
 
-def new_message(
+def new_message(**fields: Any) -> OutboxMessage:
+    """An outbox row (of `message_values`' fields), not yet saved: save it (or `queue_messages` many) in the
+    transaction of the change."""
+    return OutboxMessage(**message_values(**fields))
+
+
+def message_values(
     *,
     to_address: str,
     subject: str,
@@ -29,15 +37,15 @@ def new_message(
     calendar_ics: str | None = None,
     render_context: str | None = None,
     headers: dict[str, str] | None = None,
-) -> OutboxMessage:
-    """An outbox row, not yet saved: save it (or `queue_messages` many) in the transaction of the change.
+) -> dict[str, Any]:
+    """An outbox row as column values, for `queue_messages` (no Table instance to make: a rush writes many).
 
     With `render_context` (JSON) the message is written unrendered: the worker's composer for its kind renders
     it at delivery (see `events.mail.jobs`). `headers`: extra header fields of the message (List-Unsubscribe…);
     a name or value with a line break or other control character is refused (ValueError)."""
     if headers and any(has_control_characters(f"{name}{value}") or ":" in name for name, value in headers.items()):
         raise ValueError("a mail header may not hold control characters")
-    return OutboxMessage(
+    return dict(
         event=event_id,
         registration_id=registration_id,
         kind=kind,
@@ -56,7 +64,7 @@ def new_message(
     )
 
 
-async def queue_messages(rows: list[OutboxMessage]) -> None:
+async def queue_messages(rows: Sequence[OutboxMessage | Mapping[str, Any]]) -> None:
     """Adds many messages in one INSERT (e.g. the registration desk's batch)."""
     await insert_rows(OutboxMessage, rows, returning=())
 

@@ -204,9 +204,9 @@ def _join_link(kind: str, event: Mapping[str, Any], registration: Mapping[str, A
     return links.join_link(told_event, registration, status) if status else None
 
 
-def unrendered_registration_mail(event: Mapping[str, Any], registration: Mapping[str, Any], position: int | None) -> OutboxMessage:
+def unrendered_registration_mail(event: Mapping[str, Any], registration: Mapping[str, Any], position: int | None) -> dict[str, Any]:
     """The outbox row of a new registration's mail, to be rendered at delivery (its kind is the status)."""
-    return mail.new_message(
+    return mail.message_values(
         to_address=registration["email"], subject="", text_body="", kind=registration["status"],
         language=event["language"], now=registration["queued_at"], event_id=event["id"],
         registration_id=registration["id"], render_context=json.dumps({"position": position}),

@@ -91,7 +91,7 @@ class _EventShare:
     existing: dict[str, dict[str, Any]]  # normalised e-mail -> row
     confirmed: int
     waitlisted: int
-    fresh: list[tuple[int, Registration, dict[str, Any], int | None]] = field(default_factory=list)
+    fresh: list[tuple[int, dict[str, Any], dict[str, Any], int | None]] = field(default_factory=list)
     send_mails: bool = True
 
     def next_status(self) -> RegistrationStatus:
@@ -165,9 +165,8 @@ async def _take(share: _EventShare, index: int, applicant: Applicant, now: datet
         return await _register_again(share, known, values, position, links, now)
     nonce = secrets.token_urlsafe(24)
     token_hash = hash_token(links.manage_token(nonce))
-    record = Registration(
-        event=event["id"], email_normalised=email, token_nonce=nonce, token_hash=token_hash, created_at=now, **values
-    )
+    record = {"event": event["id"], "email_normalised": email, "token_nonce": nonce, "token_hash": token_hash,
+              "created_at": now, **values}  # column values: `insert_rows` gives the rest their defaults
     row = {**values, "id": None, "event": event["id"], "email_normalised": email, "token_nonce": nonce,
            "token_hash": token_hash, "duplicates": []}
     share.fresh.append((index, record, row, position))
