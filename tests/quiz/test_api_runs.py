@@ -71,3 +71,7 @@ async def test_standings_order_by_score_then_time_then_answering_then_joining(en
     ]  # Traag and Gelijk tie on points and time: who joined first goes first
     assert board[0].score > board[1].score == board[2].score > board[3].score == board[4].score == 0
     assert board[1].total_response_ms == board[2].total_response_ms == 8000
+    assert await service.run_board(run.id, 2) == {
+        "top": [{"rank": 1, "nickname": "Snel", "score": board[0].score}, {"rank": 2, "nickname": "Traag", "score": board[1].score}],
+        "ranks": {str(r.player_id): [r.rank, r.score] for r in board}, "players": 5,
+    }  # the host's board from the same query, without a Standing per player

@@ -52,7 +52,7 @@ from events.quiz.service.runs import (
     show_leaderboard,
     start_next_question,
 )
-from events.quiz.service.scoring import player_score, score_answer, standings
+from events.quiz.service.scoring import player_score, run_board, score_answer, standings
 from events.quiz.service.views import host_view, player_view
 
 __all__ = [
@@ -99,6 +99,7 @@ __all__ = [
     "save_question",
     "score_answer",
     "show_leaderboard",
+    "run_board",
     "standings",
     "start_next_question",
     "submit_answer",

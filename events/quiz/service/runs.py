@@ -19,7 +19,7 @@ from events.programme import service as programme
 from events.programme.tables import Event
 from events.quiz.rows import QuestionRow, QuizRow, RunRow
 from events.quiz.service.authoring import questions_of, quiz_for_organiser
-from events.quiz.service.scoring import LEADERBOARD_TOP, PODIUM_TOP, board, distribution, epoch_ms, standings
+from events.quiz.service.scoring import LEADERBOARD_TOP, PODIUM_TOP, distribution, epoch_ms, run_board
 from events.quiz.tables import Player, Question, Run, RunStatus
 from events.resources import service as resources
 from events.webhooks import service as webhooks
@@ -189,7 +189,7 @@ async def show_leaderboard(engine: Engine, run_id: int) -> dict[str, Any]:
     async with write_transaction(engine):
         await _locked_run(engine, run_id, HostMove.LEADERBOARD)
         await Run.update({Run.status: RunStatus.LEADERBOARD}).where(Run.id == run_id)
-    return {"type": RunStatus.LEADERBOARD, **board(await standings(run_id), LEADERBOARD_TOP)}
+    return {"type": RunStatus.LEADERBOARD, **await run_board(run_id, LEADERBOARD_TOP)}
 
 
 async def finish_run(engine: Engine, run_id: int, now: datetime) -> dict[str, Any]:
@@ -200,7 +200,7 @@ async def finish_run(engine: Engine, run_id: int, now: datetime) -> dict[str, An
             {Run.status: RunStatus.FINISHED, Run.active_code: None, Run.accepting_until_ms: 0, Run.finished_at: now}
         ).where(Run.id == run_id)
         await _tell_webhooks_finished(run_id, now)
-    final = board(await standings(run_id), PODIUM_TOP)
+    final = await run_board(run_id, PODIUM_TOP)
     return {"type": RunStatus.FINISHED, "podium": final["top"], "ranks": final["ranks"], "players": final["players"]}
 
 
