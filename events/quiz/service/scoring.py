@@ -7,8 +7,8 @@ import math
 from datetime import datetime
 from typing import Any
 
-from events.quiz.rows import QuestionRow, Standing
 from events.kernel.database import read_rows
+from events.quiz.rows import QuestionRow, Standing
 from events.quiz.tables import Answer
 
 LEADERBOARD_TOP = 10
