@@ -29,6 +29,11 @@ def moderators_channel(space_id: int) -> str:
     return f"live-mod:{space_id}"
 
 
+def wall_channel(space_id: int) -> str:
+    """The wall's own channel (it listens to the room's too): counts and results at the screens' fast pace."""
+    return f"live-wall:{space_id}"
+
+
 def publish(channels: ChannelsPlugin, names: list[str], message: dict[str, Any]) -> None:
     channels.publish(msgspec.json.encode(message), names)
 
@@ -41,9 +46,9 @@ def publish_question(channels: ChannelsPlugin, space_id: int, question: dict[str
     publish(channels, names, {"type": "question", "question": question})
 
 
-def publish_question_votes(channels: ChannelsPlugin, space_id: int, counts: dict[int, int]) -> None:
+def publish_question_votes(channels: ChannelsPlugin, names: list[str], counts: dict[int, int]) -> None:
     """The current votes of the questions that changed, in one small frame."""
-    publish(channels, [room_channel(space_id), moderators_channel(space_id)],
+    publish(channels, names,
             {"type": "question_votes", "counts": [{"id": qid, "votes": n} for qid, n in sorted(counts.items())]})
 
 
@@ -54,7 +59,12 @@ def publish_poll(channels: ChannelsPlugin, space_id: int, poll: dict[str, Any] |
 
 
 def publish_results(channels: ChannelsPlugin, space_id: int, results: dict[str, Any], revealed: bool) -> None:
-    names = [moderators_channel(space_id)] + ([room_channel(space_id)] if revealed else [])
+    """A moderator's move (reveal, hide a word): to every screen at once, the room only when revealed."""
+    room = [room_channel(space_id), wall_channel(space_id)] if revealed else []
+    _send_results(channels, [moderators_channel(space_id), *room], results)
+
+
+def _send_results(channels: ChannelsPlugin, names: list[str], results: dict[str, Any]) -> None:
     publish(channels, names, {"type": "results", "results": results})
 
 
@@ -72,9 +82,15 @@ class LiveUpdates:
     way (an older count arriving last), so SETTLE_S after a change the worker reads again and publishes once more
     if the count moved since its own last frame: every screen ends on the database's count.
 
+    The wall and the moderators get these frames at that pace (their own channels); the phones, thousands of
+    sockets, at most every ROOM_INTERVAL_S a worker, with the counts as the last read found them (5,000 phones on
+    two workers at the wall's pace were 65,000 socket writes a second, which held votes to ~100 a second). The
+    settle read reaches the phones too, so they also end on the database's count.
+
     A poll response waits for the next results (`responded`): its answer to the participant includes itself."""
 
     UPDATE_INTERVAL_S = 0.15
+    ROOM_INTERVAL_S = 1.0
     SETTLE_S = 1.0
     REMEMBERED = 10_000  # last published counts kept (to skip settle frames that would change nothing)
 
@@ -86,6 +102,7 @@ class LiveUpdates:
         self.settling: list[tuple[float, dict[int, set[int]], dict[int, dict[str, Any]]]] = []
         self.sent_votes: dict[int, int] = {}
         self.sent_results: dict[int, dict[str, Any]] = {}
+        self.room = RoomFrames()
         self.task: asyncio.Task | None = None
 
     def voted(self, space_id: int, question_id: int) -> None:
@@ -106,7 +123,7 @@ class LiveUpdates:
             self.task = asyncio.create_task(self._run())
 
     async def _run(self) -> None:
-        while self.questions or self.polls or self.settling:
+        while self.questions or self.polls or self.settling or self.room.waiting():
             await asyncio.sleep(self.UPDATE_INTERVAL_S)
             questions, self.questions = self.questions, {}
             polls, self.polls = self.polls, {}
@@ -125,17 +142,20 @@ class LiveUpdates:
                 await self._publish_votes(space_id, questions.get(space_id, set()), settle_questions.get(space_id, set()))
             for poll_id, poll in {**settle_polls, **polls}.items():
                 await self._publish_results(poll, fresh=poll_id in polls, futures=waiting.get(poll_id, []))
+            self.room.flush(self.channels, now, self.ROOM_INTERVAL_S)
             if len(self.sent_votes) > self.REMEMBERED or len(self.sent_results) > self.REMEMBERED:
                 self.sent_votes.clear()
                 self.sent_results.clear()
+                self.room.forget()
 
     async def _publish_votes(self, space_id: int, fresh: set[int], settling: set[int]) -> None:
         try:
             counts = await service.vote_counts(sorted(fresh | settling))
             changed = {qid: n for qid, n in counts.items() if qid in fresh or self.sent_votes.get(qid) != n}
             if changed:
-                publish_question_votes(self.channels, space_id, changed)
+                publish_question_votes(self.channels, [wall_channel(space_id), moderators_channel(space_id)], changed)
                 self.sent_votes.update(changed)
+            self.room.votes_read(space_id, counts)
         except Exception:  # noqa: BLE001 - a lost frame only delays the screens; the settle or a welcome has it
             log.exception("publishing the votes of live space %s failed", space_id)
 
@@ -143,9 +163,13 @@ class LiveUpdates:
         try:
             current = await service.poll_by_id(poll["id"]) or poll
             results = await service.results(current)
+            space_id = current["space"]
             if fresh or self.sent_results.get(poll["id"]) != results:
-                publish_results(self.channels, current["space"], results, current["revealed"])
+                names = [moderators_channel(space_id)] + ([wall_channel(space_id)] if current["revealed"] else [])
+                _send_results(self.channels, names, results)
                 self.sent_results[poll["id"]] = results
+            if current["revealed"]:
+                self.room.results_read(space_id, poll["id"], results)
             outcome: dict[str, Any] | Exception = {"results": results, "revealed": current["revealed"]}
         except Exception as failed:  # noqa: BLE001 - the responses are stored; their answers hear about it
             log.exception("publishing the results of live poll %s failed", poll["id"])
@@ -157,6 +181,52 @@ class LiveUpdates:
                 future.set_exception(outcome)
             else:
                 future.set_result(outcome)
+
+
+class RoomFrames:
+    """What the phones (the room channel) have not seen yet, sent together at most every interval: the last counts
+    read of each space's questions and the last results of each revealed poll."""
+
+    def __init__(self) -> None:
+        self.votes: dict[int, dict[int, int]] = {}  # space → question → votes, not yet sent to the room
+        self.results: dict[int, tuple[int, dict[str, Any]]] = {}  # poll → (space, results), not yet sent
+        self.sent_votes: dict[int, int] = {}
+        self.sent_results: dict[int, dict[str, Any]] = {}
+        self.next_at = 0.0
+
+    def waiting(self) -> bool:
+        return bool(self.votes or self.results)
+
+    def votes_read(self, space_id: int, counts: dict[int, int]) -> None:
+        for question_id, votes in counts.items():
+            if self.sent_votes.get(question_id) != votes:
+                self.votes.setdefault(space_id, {})[question_id] = votes
+            else:
+                self.votes.get(space_id, {}).pop(question_id, None)
+
+    def results_read(self, space_id: int, poll_id: int, results: dict[str, Any]) -> None:
+        if self.sent_results.get(poll_id) != results:
+            self.results[poll_id] = (space_id, results)
+        else:
+            self.results.pop(poll_id, None)
+
+    def flush(self, channels: ChannelsPlugin, now: float, interval: float) -> None:
+        if now < self.next_at or not self.waiting():
+            return
+        votes, self.votes = self.votes, {}
+        results, self.results = self.results, {}
+        for space_id, counts in votes.items():
+            if counts:
+                publish_question_votes(channels, [room_channel(space_id)], counts)
+                self.sent_votes.update(counts)
+        for poll_id, (space_id, shown) in results.items():
+            _send_results(channels, [room_channel(space_id)], shown)
+            self.sent_results[poll_id] = shown
+        self.next_at = now + interval
+
+    def forget(self) -> None:
+        self.sent_votes.clear()
+        self.sent_results.clear()
 
 
 LiveUpdatesDep = NamedDependency[LiveUpdates]  # the worker's coalesced frames, kept by LivePlugin

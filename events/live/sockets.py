@@ -20,7 +20,7 @@ from litestar.params import FromPath
 
 from events.kernel.errors import RuleViolation
 from events.live import service
-from events.live.broadcasts import moderators_channel, room_channel
+from events.live.broadcasts import moderators_channel, room_channel, wall_channel
 from events.live.routes.api import space_json
 from events.web.auth import user_of
 from events.web.fanout import FanoutDep
@@ -89,8 +89,14 @@ async def live_socket(socket: WebSocket, code: FromPath[str], fanout: FanoutDep)
     if greeted is None:
         return
     space, participant, moderator = greeted
-    # Everything the room sees also goes to the moderators' channel: a moderator listens to that one only.
-    names = [moderators_channel(space["id"]) if moderator else room_channel(space["id"])]
+    # Everything the room sees also goes to the moderators' channel: a moderator listens to that one only. The wall
+    # also gets counts and results at the screens' pace (events.live.broadcasts.LiveUpdates).
+    if moderator:
+        names = [moderators_channel(space["id"])]
+    elif participant:
+        names = [room_channel(space["id"])]
+    else:
+        names = [room_channel(space["id"]), wall_channel(space["id"])]
 
     try:
         # The worker's hub writes the space's frames to this socket (events.web.fanout); frames that arrive while

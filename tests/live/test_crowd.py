@@ -63,12 +63,14 @@ class RecordingChannels:
     def publish(self, data: bytes, channels: list[str]) -> None:
         self.frames.append((data, channels))
 
-    def kinds(self, kind: bytes) -> list[bytes]:
-        return [data for data, _names in self.frames if data.startswith(b'{"type":"' + kind)]
+    def kinds(self, kind: bytes, channel: str | None = None) -> list[bytes]:
+        """The frames of this kind (published to `channel`, when given)."""
+        return [data for data, names in self.frames
+                if data.startswith(b'{"type":"' + kind) and (channel is None or channel in names)]
 
 
 def quick(updates: LiveUpdates) -> LiveUpdates:
-    updates.UPDATE_INTERVAL_S, updates.SETTLE_S = 0.05, 0.6
+    updates.UPDATE_INTERVAL_S, updates.ROOM_INTERVAL_S, updates.SETTLE_S = 0.05, 0.25, 0.6
     return updates
 
 
@@ -87,25 +89,34 @@ async def test_a_burst_of_votes_is_a_few_frames_with_the_database_count(space):
     await asyncio.gather(*(vote(v) for v in voters))
     burst_s = time.monotonic() - started
     await asyncio.sleep(1.0)
-    frames = channels.kinds(b"question_votes")
-    # at most one frame per interval while the votes came in (and the last one), not one per vote
+    wall, room = broadcasts.wall_channel(space["id"]), broadcasts.room_channel(space["id"])
+    frames = channels.kinds(b"question_votes", wall)
+    # the wall and the moderators: at most one frame per interval while the votes came in (and the last one)
     assert 1 <= len(frames) <= min(39, burst_s / updates.UPDATE_INTERVAL_S + 2), (len(frames), burst_s)
-    assert frames[-1] == b'{"type":"question_votes","counts":[{"id":%d,"votes":40}]}' % question["id"]
-    assert channels.frames[-1][1] == [broadcasts.room_channel(space["id"]), broadcasts.moderators_channel(space["id"])]
+    final = b'{"type":"question_votes","counts":[{"id":%d,"votes":40}]}' % question["id"]
+    assert frames[-1] == final
+    assert channels.kinds(b"question_votes", broadcasts.moderators_channel(space["id"])) == frames
+    # the phones: at most one frame per room interval, ending on the same count
+    phones = channels.kinds(b"question_votes", room)
+    assert 1 <= len(phones) <= burst_s / updates.ROOM_INTERVAL_S + 2 and phones[-1] == final, (len(phones), burst_s)
+    assert not any(room in names and wall in names for _data, names in channels.frames)
 
-    # Another worker's vote (not marked here) changes the count: this worker's settle frame brings the screens to it;
-    # a settle that would change nothing sends nothing.
-    sent = len(frames)
+    # Another worker's vote (not marked here) changes the count: this worker's settle frame brings every screen to
+    # it; a settle that would change nothing sends nothing.
+    sent, sent_to_phones = len(frames), len(phones)
     await service.vote(space, (await service.join(space, None))[1], question["id"])
     updates.voted(space["id"], question["id"])
     await asyncio.sleep(0.3)
-    assert channels.kinds(b"question_votes")[-1].endswith(b'"votes":41}]}')
+    assert channels.kinds(b"question_votes", wall)[-1].endswith(b'"votes":41}]}')
     await Vote.delete().where(Vote.id == (await Vote.select(Vote.id).first())["id"])  # elsewhere, after our frame
-    await asyncio.sleep(0.8)
-    frames = channels.kinds(b"question_votes")
+    await asyncio.sleep(1.0)
+    frames = channels.kinds(b"question_votes", wall)
     assert frames[-1].endswith(b'"votes":40}]}') and len(frames) == sent + 2  # the fresh one (41), then the settle
-    await asyncio.sleep(0.5)
-    assert len(channels.kinds(b"question_votes")) == sent + 2  # settled: nothing more
+    phones = channels.kinds(b"question_votes", room)
+    assert phones[-1].endswith(b'"votes":40}]}') and len(phones) <= sent_to_phones + 2
+    await asyncio.sleep(0.6)
+    assert len(channels.kinds(b"question_votes", wall)) == sent + 2  # settled: nothing more
+    assert channels.kinds(b"question_votes", room) == phones
 
 
 async def test_a_response_hears_results_that_count_it(space):
@@ -122,4 +133,6 @@ async def test_a_response_hears_results_that_count_it(space):
     answers = await asyncio.gather(*(answer(p, i % 2) for i, p in enumerate(people)))
     assert all(a["results"]["responses"] == 5 and a["revealed"] for a in answers)
     assert [c["count"] for c in answers[0]["results"]["counts"]] == [3, 2]
-    assert len(channels.kinds(b"results")) == 1  # five responses, one results frame
+    assert len(channels.kinds(b"results", broadcasts.wall_channel(space["id"]))) == 1  # five responses, one frame
+    await asyncio.sleep(0.4)
+    assert len(channels.kinds(b"results", broadcasts.room_channel(space["id"]))) == 1  # and one to the phones
