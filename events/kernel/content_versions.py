@@ -15,7 +15,6 @@ materials).
 from __future__ import annotations
 
 import functools
-import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -66,8 +65,20 @@ def _key(value: Any) -> Any:
     return tuple(_key(item) for item in value) if isinstance(value, list | tuple) else value
 
 
-# Each engine (each database) keeps its own remembered answers: a test's fresh database never sees another's.
-_REMEMBERED: weakref.WeakKeyDictionary[Engine, dict[str, OrderedDict]] = weakref.WeakKeyDictionary()
+# Each engine (each database) keeps its own remembered answers: a test's fresh database never sees another's. The
+# engine itself is held (PostgreSQL's engine takes no weak reference), so its id cannot pass to a new one; a
+# process has one engine, a test run one per test: only the last few are kept.
+_REMEMBERED: OrderedDict[int, tuple[Engine, dict[str, OrderedDict]]] = OrderedDict()
+_ENGINES_KEPT = 4
+
+
+def _store_of(engine: Engine) -> dict[str, OrderedDict]:
+    kept = _REMEMBERED.get(id(engine))
+    if kept is None or kept[0] is not engine:
+        kept = _REMEMBERED[id(engine)] = (engine, {})
+        while len(_REMEMBERED) > _ENGINES_KEPT:
+            _REMEMBERED.popitem(last=False)
+    return kept[1]
 
 
 def remembered(*names: str, size: int = 4096) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
@@ -88,7 +99,7 @@ def remembered(*names: str, size: int = 4096) -> Callable[[Callable[..., Awaitab
                 return await read_rows(*args)
             versions = await read(engine)
             key = (_key(args), tuple(versions.get(name, 0) for name in names))
-            kept = _REMEMBERED.setdefault(engine, {}).setdefault(label, OrderedDict())
+            kept = _store_of(engine).setdefault(label, OrderedDict())
             if key in kept:
                 kept.move_to_end(key)
                 return _fresh(kept[key])

@@ -9,7 +9,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from events.kernel.database import DATABASE_REFUSALS
+from events.kernel.database import DATABASE_REFUSALS, read_rows
 from events.kernel.errors import Conflict, NotFound, RuleViolation
 from events.kernel.i18n import N_
 from events.kernel.statement_writer import write_statement
@@ -105,8 +105,12 @@ async def withdraw(space: dict[str, Any], participant: dict[str, Any], question_
     return await votes_of(question_id)
 
 
+# Written out: every vote's answer reads it (Piccolo built the count anew for each of 500 votes a second).
+_VOTES_OF = f"SELECT COUNT(*) AS n FROM {Vote._meta.tablename} WHERE question = {{}}"
+
+
 async def votes_of(question_id: int) -> int:
-    return await Vote.count().where(Vote.question == question_id)
+    return int((await read_rows(_VOTES_OF, question_id))[0]["n"])
 
 
 async def vote_counts(question_ids: list[int]) -> dict[int, int]:

@@ -11,7 +11,7 @@ from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Count
 
 from events.kernel.content_versions import PROGRAMME, remembered
-from events.kernel.database import is_sqlite
+from events.kernel.database import is_sqlite, read_rows
 from events.kernel.errors import NotFound
 from events.kernel.i18n import N_
 from events.kernel.tokens import hash_token, plausible_token
@@ -93,7 +93,13 @@ async def registration_row_by_token(token: str) -> dict[str, Any] | None:
     """The stored row whose manage token this is (the service's own reading)."""
     if not plausible_token(token):
         return None
-    return await Registration.select().where(Registration.token_hash == hash_token(token)).first()
+    rows = await read_rows(_BY_TOKEN_HASH, hash_token(token))
+    return rows[0] if rows else None
+
+
+# Written out: the manage page, the join link and every personal page start here, and Piccolo built this query
+# anew in Python for each of them (a sixth of the manage page's time).
+_BY_TOKEN_HASH = f"SELECT * FROM {Registration._meta.tablename} WHERE token_hash = {{}} LIMIT 1"
 
 
 async def registration_by_token(token: str) -> RegistrationRow | None:
