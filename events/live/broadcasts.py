@@ -1,6 +1,7 @@
 """What travels on the live channels (the app's ChannelsPlugin: memory in one process, Redis across workers).
-Each space has a room channel (`live:<id>`: what participants and the wall may see) and a moderators' channel
-(`live-mod:<id>`: also pending questions and hidden results). Messages are JSON objects with "type" first."""
+Each space has a room channel (`live:<id>`: what participants may see), a wall channel (`live-wall:<id>`: the
+same, with counts and results at the wall's faster pace) and a moderators' channel (`live-mod:<id>`: also
+pending questions and hidden results). Messages are JSON objects with "type" first."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def moderators_channel(space_id: int) -> str:
 
 
 def wall_channel(space_id: int) -> str:
-    """The wall's own channel (it listens to the room's too): counts and results at the screens' fast pace."""
+    """The wall's channel: what the room sees, but counts and results at the screens' fast pace."""
     return f"live-wall:{space_id}"
 
 
@@ -42,7 +43,7 @@ def publish_question(channels: ChannelsPlugin, space_id: int, question: dict[str
     """A new or changed question: to moderators always, to the room unless it waits for approval."""
     names = [moderators_channel(space_id)]
     if question["state"] != QuestionState.PENDING.value:
-        names.append(room_channel(space_id))
+        names += [room_channel(space_id), wall_channel(space_id)]
     publish(channels, names, {"type": "question", "question": question})
 
 
@@ -54,7 +55,7 @@ def publish_question_votes(channels: ChannelsPlugin, names: list[str], counts: d
 
 def publish_poll(channels: ChannelsPlugin, space_id: int, poll: dict[str, Any] | None, results: dict | None) -> None:
     """The poll that is now open (or null) and its results when the room may see them."""
-    publish(channels, [room_channel(space_id)], {"type": "poll", "poll": poll, "results": results})
+    publish(channels, [room_channel(space_id), wall_channel(space_id)], {"type": "poll", "poll": poll, "results": results})
     publish(channels, [moderators_channel(space_id)], {"type": "poll", "poll": poll, "results": results})
 
 
@@ -69,7 +70,7 @@ def _send_results(channels: ChannelsPlugin, names: list[str], results: dict[str,
 
 
 def publish_space(channels: ChannelsPlugin, space: dict[str, Any]) -> None:
-    publish(channels, [room_channel(space["id"]), moderators_channel(space["id"])],
+    publish(channels, [room_channel(space["id"]), wall_channel(space["id"]), moderators_channel(space["id"])],
             {"type": "space", "is_open": space["is_open"]})
 
 

@@ -89,14 +89,12 @@ async def live_socket(socket: WebSocket, code: FromPath[str], fanout: FanoutDep)
     if greeted is None:
         return
     space, participant, moderator = greeted
-    # Everything the room sees also goes to the moderators' channel: a moderator listens to that one only. The wall
-    # also gets counts and results at the screens' pace (events.live.broadcasts.LiveUpdates).
+    # Everything the room sees also goes to the wall's and the moderators' channels, each socket listens to one; the
+    # wall's and the moderators' counts come at the screens' faster pace (events.live.broadcasts.LiveUpdates).
     if moderator:
         names = [moderators_channel(space["id"])]
-    elif participant:
-        names = [room_channel(space["id"])]
     else:
-        names = [room_channel(space["id"]), wall_channel(space["id"])]
+        names = [room_channel(space["id"]) if participant else wall_channel(space["id"])]
 
     try:
         # The worker's hub writes the space's frames to this socket (events.web.fanout); frames that arrive while
