@@ -99,6 +99,19 @@ def manage_paths(port: int, count: int, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+def wait_for_mail(mail_dir: Path, quiet_s: float = 2.0, timeout: float = 120) -> None:
+    """Waits until the server has written no new .eml file for `quiet_s` seconds (its outbox is empty): the first
+    route must not be measured while the confirmations of the manage links are being rendered."""
+    deadline, last, still_since = time.monotonic() + timeout, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = len(list(mail_dir.glob("*.eml"))) if mail_dir.is_dir() else 0
+        if count != last:
+            last, still_since = count, time.monotonic()
+        elif time.monotonic() - still_since >= quiet_s:
+            return
+        time.sleep(0.25)
+
+
 def measure_routes(args: argparse.Namespace, workdir: Path, hello_rate: float) -> None:
     port = free_port()
     env = {
@@ -118,6 +131,7 @@ def measure_routes(args: argparse.Namespace, workdir: Path, hello_rate: float) -
     try:
         tokens = workdir / "manage-paths.txt"
         manage_paths(port, args.tokens, tokens)
+        wait_for_mail(workdir / "data" / "mail")  # the in-process worker sends their confirmations first
         wanted = args.routes.split(",") if args.routes else ROUTES
         for route in wanted:
             if route == "/registrations/{token}":
