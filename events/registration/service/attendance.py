@@ -12,7 +12,7 @@ from typing import Any
 from crawlerdetect import CrawlerDetect
 
 from events.accounts.service import CurrentUser
-from events.kernel.database import write_transaction
+from events.kernel.database import read_rows, write_transaction
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_, gettext_for
 from events.kernel.spreadsheet import excel_csv
@@ -127,7 +127,8 @@ async def personal_join_link(event: dict[str, Any], registration_id: int, status
     """The registration's personal join link for its page, where `join_url_for` allows the join URL."""
     if join_url_for(event, status) is None:
         return None  # no join URL for this place (or event): nothing to read
-    row = await Registration.select(Registration.id, Registration.token_nonce, Registration.status).where(
-        Registration.id == registration_id
-    ).first()
-    return links.join_link(event, row) if row else None
+    rows = await read_rows(_JOIN_FIELDS, registration_id)
+    return links.join_link(event, rows[0]) if rows else None
+
+
+_JOIN_FIELDS = f"SELECT id, token_nonce, status FROM {Registration._meta.tablename} WHERE id = {{}}"  # every manage page
