@@ -90,7 +90,7 @@ class LiveUpdates:
 
     A poll response waits for the next results (`responded`): its answer to the participant includes itself."""
 
-    UPDATE_INTERVAL_S = 0.15
+    UPDATE_INTERVAL_S = 0.1
     ROOM_INTERVAL_S = 1.0
     SETTLE_S = 1.0
     REMEMBERED = 10_000  # last published counts kept (to skip settle frames that would change nothing)
