@@ -103,11 +103,10 @@ async def test_insert_rows_takes_mappings_with_defaults_in_and_out_of_a_transact
     assert await Registration.count().where(Registration.event == event_id) == 4
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's reading connections")
-async def test_sqlite_short_reads_run_on_the_loops_thread_and_see_every_commit(engine, organiser, monkeypatch):
-    from events.accounts.tables import User
-
-    opened = []
+@pytest.fixture
+async def opened(engine, monkeypatch) -> list[int]:
+    """One entry for each reading thread's connection the engine opens from now on (its readers closed first)."""
+    opened: list[int] = []
     real = type(engine)._reading_connection
 
     async def counting(self):
@@ -116,6 +115,13 @@ async def test_sqlite_short_reads_run_on_the_loops_thread_and_see_every_commit(e
 
     monkeypatch.setattr(type(engine), "_reading_connection", counting)
     await engine.close_readers()
+    return opened
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's reading connections")
+async def test_sqlite_short_reads_run_on_the_loops_thread_and_see_every_commit(engine, organiser, opened):
+    from events.accounts.tables import User
+
     for _ in range(20):
         assert await User.count() == 1
     assert opened == []  # no reading thread (and no connection per query): the kept inline connection answered
@@ -131,18 +137,9 @@ LONG_READ = (
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's reading connections")
-async def test_sqlite_a_long_read_leaves_the_loop_for_a_reading_thread(engine, monkeypatch):
+async def test_sqlite_a_long_read_leaves_the_loop_for_a_reading_thread(engine, opened):
     from piccolo.querystring import QueryString
 
-    opened = []
-    real = type(engine)._reading_connection
-
-    async def counting(self):
-        opened.append(1)
-        return await real(self)
-
-    monkeypatch.setattr(type(engine), "_reading_connection", counting)
-    await engine.close_readers()
     assert engine.read_inline(LONG_READ) is None  # SQLite interrupted it after INLINE_READ_STEPS steps
     assert await engine.run_querystring(QueryString(LONG_READ)) == [{"c": 300000}]  # whole, on a reading thread
     assert opened == [1]

@@ -69,6 +69,17 @@ async def _registered(make_event, site, **values) -> tuple[dict, str]:
     return event, outcome.token
 
 
+async def test_the_manage_page_reads_its_event_sessions_and_questions_through_remembered_reads(client, make_event, site, app):
+    from tests.web.test_query_counts import counting
+
+    event, token = await _registered(make_event, site)
+    await client.get(f"/registrations/{token}")  # the first visit reads them
+    with counting(app.state.engine) as counted:
+        assert (await client.get(f"/registrations/{token}")).status_code == 200
+    shared = ("programme_event", "programme_session", "registration_question", "materials_material")
+    assert counted and not [q for q in counted if any(f'"{table}"' in q for table in shared)], counted
+
+
 async def test_the_manage_page_shows_an_event_edit_at_the_next_request(client, make_event, site):
     event, token = await _registered(make_event, site)
     assert event["title"] in (await client.get(f"/registrations/{token}")).text

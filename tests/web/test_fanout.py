@@ -172,3 +172,30 @@ async def test_a_failing_forward_costs_only_its_own_socket_the_frame():
         channels.publish(b"frame")
         await settle()
         assert broken.texts == [] and all(s.texts == ["frame"] for s in fine)
+
+
+async def test_a_long_broadcast_lets_other_work_in_and_keeps_each_sockets_order(monkeypatch):
+    """Every STRIDE sockets the hub gives the loop a turn (a vote's answer, an ack), and the next frame of the
+    channel still comes after the first on every socket."""
+    from events.web import fanout
+
+    monkeypatch.setattr(fanout, "STRIDE", 3)
+    channels = FakeChannels()
+    hub = Fanout(channels)
+    sockets = [FakeSocket() for _ in range(10)]
+    written_when: list[int] = []
+
+    async def other_work() -> None:
+        for _ in range(20):
+            written_when.append(sum(len(s.texts) for s in sockets))
+            await asyncio.sleep(0)
+
+    async with contextlib_all(hub, sockets, ["room"]) as listeners:
+        for listener in listeners:
+            await hub.start(listener)
+        channels.publish(b'{"type":"n","n":0}')
+        channels.publish(b'{"type":"n","n":1}')
+        await asyncio.gather(other_work(), settle())
+        await settle()
+        assert all(s.texts == ['{"type":"n","n":0}', '{"type":"n","n":1}'] for s in sockets)
+        assert any(0 < seen < 20 for seen in written_when)  # the other task ran while the frames were going out
