@@ -55,13 +55,18 @@ def ok(response: httpx.Response) -> dict:
     return response.json() if response.content else {}
 
 
-async def database_digest() -> str:
-    """A digest of every row of every table: refused requests must leave it as it was."""
-    digest = hashlib.sha256()
+async def database_digest() -> dict[str, str]:
+    """A digest of every row of each table: refused requests must leave them as they were (compare two digests
+    with `changed_tables`)."""
+    digests: dict[str, str] = {}
     for table in sorted(Finder().get_table_classes(), key=lambda t: t._meta.tablename):
         rows = await table.select().order_by(table._meta.primary_key)
-        digest.update(f"{table._meta.tablename}:{rows!r}".encode())
-    return digest.hexdigest()
+        digests[table._meta.tablename] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
 async def _teams(values: dict[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,13 @@ nothing written. (A CR in an address once split the mail's headers; an LF broke 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from tests.conftest import NOW
-from tests.security.matrix_world import build_world, database_digest
+from tests.security.matrix_world import build_world, changed_tables, database_digest
 
 BAD = ("\r\nBcc: x@evil.example", "a\x00b", "a\x85b", "a\u2028b", "a\x1bb")
 START = NOW + timedelta(days=40)
@@ -65,6 +66,12 @@ def filled(body: dict, bad: str) -> dict:
 
 
 @pytest.fixture
+def settings(settings):
+    """The outbox worker stays off: its deliveries would change rows while a refused request is checked."""
+    return replace(settings, deliver_in_process=False)
+
+
+@pytest.fixture
 async def world(app):
     async with contextlib.AsyncExitStack() as stack:
         yield await build_world(app, stack)
@@ -83,8 +90,9 @@ async def test_every_json_write_path_refuses_control_characters_in_single_line_f
             before = await database_digest()
             response = await actor.client.request(method, path, json=filled(body, bad), headers=actor.headers)
             named = response.status_code == 400 and field in {e.get("field") for e in response.json().get("errors", [])}
-            if not named or await database_digest() != before:
-                failures.append(f"{method} {path} {field}={bad!r}: {response.status_code} {response.text[:160]}")
+            changed = changed_tables(before, await database_digest())
+            if not named or changed:
+                failures.append(f"{method} {path} {field}={bad!r}: {response.status_code} {response.text[:160]} changed {changed}")
     assert not failures, "\n".join(failures)
 
 
@@ -107,4 +115,4 @@ async def test_the_forms_show_a_form_error_beside_the_field(world):
     response = await owner.client.post(f"/organiser/events/{slug}/sessions/{world.values['session_id']}/speakers", data={
         "email": "s@uni.nl", "name": "Spreker\x85", "_csrf_token": owner.headers["x-csrftoken"]})
     assert response.status_code == 400 and "niet is toegestaan" in response.text
-    assert await database_digest() == before
+    assert not changed_tables(before, await database_digest())
