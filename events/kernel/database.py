@@ -221,9 +221,11 @@ async def read_rows(sql: str, *args: Any, steps: int = INLINE_READ_STEPS) -> lis
     short reads, and skips the thread hop and the GIL hand-offs of its thousands of rows."""
     token = _INLINE_STEPS.set(steps)
     try:  # through the engine's own path, so what counts queries (a test's budget) sees this one too
-        return await bound_engine().run_querystring(QueryString(sql, *args))
+        rows = await bound_engine().run_querystring(QueryString(sql, *args))
     finally:
         _INLINE_STEPS.reset(token)
+    # asyncpg's records inside a transaction (Piccolo makes dicts only outside one): always plain dicts
+    return rows if not rows or isinstance(rows[0], dict) else [dict(row) for row in rows]
 
 
 def is_sqlite(engine: Engine) -> bool:
