@@ -29,6 +29,7 @@ class RegistrationDesk:
         self.max_batch = max_batch
         self.queue: asyncio.Queue[tuple[str, Applicant, datetime, asyncio.Future]] = asyncio.Queue()
         self.task: asyncio.Task | None = None
+        self._last_size = 0  # the previous batch's size: a small batch right after a large one is still a rush
 
     async def open(self) -> None:
         self.queue = asyncio.Queue()  # made in the loop that serves it
@@ -61,9 +62,12 @@ class RegistrationDesk:
             batch = [await self.queue.get()]
             while len(batch) < self.max_batch and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
+            quiet = max(len(batch), self._last_size) <= service.RENDER_INLINE_MAX and self.queue.empty()
+            self._last_size = len(batch)
             try:
                 with pressure.Batch():  # the in-process mail worker gives way while batches keep coming
-                    results = await service.register_batch([(s, a, n) for s, a, n, _f in batch], self.links)
+                    requests = [(s, a, n) for s, a, n, _f in batch]
+                    results = await service.register_batch(requests, self.links, render_mails=quiet)
             except Exception as exc:  # noqa: BLE001 - hand the failure to every waiting request, keep serving
                 log.exception("registration batch of %s failed", len(batch))
                 results = [exc] * len(batch)

@@ -39,6 +39,7 @@ from events.registration.service.queries import (
     confirmed_and_waitlisted,
     locked_event,
     questions_of,
+    registrations_by_email,
     waitlist_position,
 )
 from events.registration.tables import Registration, RegistrationMailKind, RegistrationStatus
@@ -59,9 +60,12 @@ async def register(slug: str, applicant: Applicant, now: datetime, links: Manage
     return result
 
 
-async def register_batch(requests: list[Request], links: ManageLinks, send_mails: bool = True) -> list[Result]:
+async def register_batch(
+    requests: list[Request], links: ManageLinks, send_mails: bool = True, render_mails: bool = True
+) -> list[Result]:
     """Registers many applicants in ONE write transaction (the desk's batch, an import); one result per request.
     `send_mails=False` (an import that says so) writes no confirmation mails for new registrations.
+    `render_mails=False` (the desk in a rush) leaves even a small batch's mails for the deliverer to render.
 
     A rule failure is a result (RuleViolation), not an exception, so one bad request never sinks its batch. If the
     UNIQUE (event, e-mail) index fires (a writer in another process won a race), each request is retried alone.
@@ -70,14 +74,14 @@ async def register_batch(requests: list[Request], links: ManageLinks, send_mails
     results: list[Any] = [None] * len(requests)
     try:
         async with write_transaction(engine):
-            await _register_in_transaction(engine, requests, results, links, send_mails)
+            await _register_in_transaction(engine, requests, results, links, send_mails, render_mails)
     except UNIQUE_VIOLATIONS:
         if len(requests) == 1:
             results = [None]
             async with write_transaction(engine):  # now the other writer's row is visible: answer with it
-                await _register_in_transaction(engine, requests, results, links, send_mails)
+                await _register_in_transaction(engine, requests, results, links, send_mails, render_mails)
             return results
-        return [(await register_batch([request], links, send_mails))[0] for request in requests]
+        return [(await register_batch([request], links, send_mails, render_mails))[0] for request in requests]
     return results
 
 
@@ -93,6 +97,7 @@ class _EventShare:
     waitlisted: int
     fresh: list[tuple[int, dict[str, Any], dict[str, Any], int | None]] = field(default_factory=list)
     send_mails: bool = True
+    render_mails: bool = True
 
     def next_status(self) -> RegistrationStatus:
         """The status of the next applicant, counting them in."""
@@ -109,7 +114,12 @@ class _EventShare:
 
 
 async def _register_in_transaction(
-    engine: Engine, requests: list[Request], results: list[Any], links: ManageLinks, send_mails: bool = True
+    engine: Engine,
+    requests: list[Request],
+    results: list[Any],
+    links: ManageLinks,
+    send_mails: bool = True,
+    render_mails: bool = True,
 ) -> None:
     by_slug: dict[str, list[int]] = defaultdict(list)
     for index, (slug, _applicant, _now) in enumerate(requests):
@@ -121,7 +131,7 @@ async def _register_in_transaction(
                 results[index] = NotFound(N_("No event with this address"))
             continue
         share = await _share_of(event, [requests[index][1] for index in indexes])
-        share.send_mails = send_mails
+        share.send_mails, share.render_mails = send_mails, render_mails
         for index in indexes:
             _slug, applicant, now = requests[index]
             results[index] = await _take(share, index, applicant, now, links)
@@ -131,12 +141,7 @@ async def _register_in_transaction(
 
 async def _share_of(event: dict[str, Any], applicants: list[Applicant]) -> _EventShare:
     emails = {normalise_email(applicant.email) for applicant in applicants}
-    existing = {
-        row["email_normalised"]: row
-        for row in await Registration.select().where(
-            (Registration.event == event["id"]) & Registration.email_normalised.is_in(list(emails) or [""])
-        )
-    }
+    existing = {row["email_normalised"]: row for row in await registrations_by_email(event["id"], sorted(emails))}
     confirmed, waitlisted = await confirmed_and_waitlisted(event["id"])
     return _EventShare(event, await questions_of(event["id"]), existing, confirmed, waitlisted)
 
@@ -210,9 +215,10 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
     event = share.event
     inserted = await insert_rows(Registration, [record for _i, record, _r, _p in share.fresh], ("id", "token_hash"))
     ids = {item["token_hash"]: item["id"] for item in inserted}
-    # A small batch (ordinary traffic) renders its mails now; in a rush they are written unrendered and the
-    # deliverer renders them, so templates, sections and invitations do not hold the event's lock.
-    render_now = len(share.fresh) <= RENDER_INLINE_MAX
+    # A small batch in ordinary traffic renders its mails now; in a rush (large batches, or a small one between
+    # them) they are written unrendered and the deliverer renders them, so templates, sections and invitations
+    # do not hold the event's lock.
+    render_now = share.render_mails and len(share.fresh) <= RENDER_INLINE_MAX
     organiser = await organiser_contact(event, links.sender) if render_now else None
     messages = []
     for index, _record, row, position in share.fresh:
