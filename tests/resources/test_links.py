@@ -184,3 +184,27 @@ async def test_simultaneous_attaches_leave_one_link_and_the_database_refuses_a_s
     ) == 1
     with pytest.raises(UNIQUE_VIOLATIONS):  # the constraint itself, bypassing the service
         await EventResource.insert(EventResource(event=event["id"], resource=unused.id, position=9))
+
+
+async def test_linked_resources_are_remembered_until_the_library_changes(app, linked, engine, clock):
+    """Every registration mail asks for the event's resources: the second ask reads no resource table, and a
+    retired resource, an edited title, a detached or newly attached link shows at the next ask."""
+    from tests.web.test_query_counts import counting  # noqa: PLC0415 - a helper of another test module
+
+    event_id, session_id = linked["event"]["id"], linked["session"]["id"]
+    first, of_session = await service.resources_of_event(event_id), await service.resources_of_session(session_id)
+    with counting(engine) as counted:
+        assert await service.resources_of_event(event_id) == first
+        assert await service.resources_of_session(session_id) == of_session
+    assert not [q for q in counted if "resources_" in q], counted
+
+    await service.retire_resource(linked["guest"].id, clock.now())
+    assert [r.title for r in await service.resources_of_event(event_id)] == ["Weerbaarheidsscan", "Nep-phishingmail"]
+    assert "Mystery guest" in [r.title for r in await service.resources_of_event(event_id, include_retired=True)]
+    await service.update_resource(linked["scan"].id, {"title": "Weerbaarheidsscan 2.0"}, clock.now())
+    assert (await service.resources_of_event(event_id))[0].title == "Weerbaarheidsscan 2.0"
+    await service.detach_from_event(event_id, linked["phishing"].id)
+    await service.attach_to_event(event_id, linked["unused"].id, engine)
+    assert [r.title for r in await service.resources_of_event(event_id)] == ["Weerbaarheidsscan 2.0", "Niet gekoppeld"]
+    await service.attach_to_session(session_id, linked["scan"].id, engine)
+    assert len(await service.resources_of_session(session_id)) == 2

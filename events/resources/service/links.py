@@ -8,6 +8,7 @@ from typing import Any
 from piccolo.columns import Column
 from piccolo.engine.base import Engine
 
+from events.kernel.content_versions import LIBRARY, remembered
 from events.kernel.database import UNIQUE_VIOLATIONS, write_transaction
 from events.resources.rows import ResourceRow
 from events.resources.service.library import get_resource
@@ -24,12 +25,24 @@ async def _linked(table: Any, owner_column: Column, owner_id: int, include_retir
     return [ResourceRow.from_row({k.removeprefix(PREFIX): v for k, v in r.items()}) for r in rows]
 
 
-async def resources_of_event(event_id: int, include_retired: bool = False) -> list[ResourceRow]:
+# Every registration mail and event page asks these; the `library` counter moves with any change to a resource or
+# a link (the triggers of migration resources_2026_12_02t13_56), so the answers are remembered between changes.
+@remembered(LIBRARY)
+async def _of_event(event_id: int, include_retired: bool) -> list[ResourceRow]:
     return await _linked(EventResource, EventResource.event, event_id, include_retired)
 
 
-async def resources_of_session(session_id: int, include_retired: bool = False) -> list[ResourceRow]:
+@remembered(LIBRARY)
+async def _of_session(session_id: int, include_retired: bool) -> list[ResourceRow]:
     return await _linked(SessionResource, SessionResource.session, session_id, include_retired)
+
+
+async def resources_of_event(event_id: int, include_retired: bool = False) -> list[ResourceRow]:
+    return await _of_event(event_id, include_retired)
+
+
+async def resources_of_session(session_id: int, include_retired: bool = False) -> list[ResourceRow]:
+    return await _of_session(session_id, include_retired)
 
 
 async def _link(table: Any, owner_column: Column, owner_id: int, resource_id: int, engine: Engine) -> None:
