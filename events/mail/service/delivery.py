@@ -6,6 +6,7 @@ SMTP is set.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +27,12 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(seconds=60)  # 1, 2, 4, 8, 16 minutes between the attempts
 LEASE = timedelta(minutes=5)  # a deliverer that dies mid-send gives its messages back after this
 NOTHING_TO_SEND = "nothing to send any more (the registration is gone)"
+
+
+async def _give_way() -> None:
+    """Between two messages: a message's rendering and building are milliseconds of the loop's time (SQLite's
+    short reads run on the loop), so a round of them would hold up the requests of a registration rush."""
+    await asyncio.sleep(0)
 
 
 class Deliverer:
@@ -96,6 +103,7 @@ class Deliverer:
             if message.get("render_context") is None:
                 ready.append(message)
                 continue
+            await _give_way()
             try:
                 fields = await self.composer(message, self.clock.now()) if self.composer else None
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
@@ -120,6 +128,7 @@ class Deliverer:
         after a crash is the same file under the same name)."""
         written = []
         for message in messages:
+            await _give_way()
             try:
                 self._write_eml(message)
             except OSError as exc:
