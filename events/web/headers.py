@@ -3,7 +3,6 @@ route middleware)."""
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from events.kernel.settings import Settings
@@ -61,21 +60,33 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def security_headers(settings: Settings):
-    """The before-send hook for these settings: HSTS too when the site is served over https."""
+    """The before-send hook for these settings: HSTS too when the site is served over https. It works on the raw
+    header list (every answer passes here; the parsed-headers view cost more than the rest of a cached page)."""
     headers_to_add = dict(SECURITY_HEADERS)
     if settings.base_url.startswith("https://"):
         headers_to_add["strict-transport-security"] = HSTS
+    encoded = [(name.encode(), value.encode()) for name, value in headers_to_add.items()]
+    frame_options, csp, cache_control = b"x-frame-options", b"content-security-policy", b"cache-control"
+    api_version = (b"api-version", API_VERSION.encode())
 
     async def add_security_headers(message: Message, scope: Scope) -> None:
-        if message["type"] == "http.response.start":
-            headers = MutableScopeHeaders.from_message(message)
-            framable = "frame-ancestors 'none'" not in headers.get("content-security-policy", "frame-ancestors 'none'")
-            for name, value in headers_to_add.items():
-                if name not in headers and not (framable and name == "x-frame-options"):
-                    headers[name] = value
-            if "cache-control" not in headers and scope["type"] == "http" and must_not_be_stored(scope):
-                headers["cache-control"] = NO_STORE
-            if scope["path"].startswith("/api/") or scope["path"] == "/api":
-                headers["api-version"] = API_VERSION
+        if message["type"] != "http.response.start":
+            return
+        raw = message.setdefault("headers", [])
+        if not isinstance(raw, list):
+            raw = message["headers"] = list(raw)
+        present = {name.lower(): value for name, value in raw}
+        framable = b"frame-ancestors 'none'" not in present.get(csp, b"frame-ancestors 'none'")
+        raw.extend(
+            (name, value) for name, value in encoded
+            if name not in present and not (framable and name == frame_options)
+        )
+        if cache_control not in present and scope["type"] == "http" and must_not_be_stored(scope):
+            raw.append((cache_control, NO_STORE.encode()))
+        path = scope["path"]
+        if path.startswith("/api/") or path == "/api":
+            if api_version[0] in present:
+                raw[:] = [(name, value) for name, value in raw if name.lower() != api_version[0]]
+            raw.append(api_version)
 
     return add_security_headers
