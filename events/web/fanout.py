@@ -36,7 +36,7 @@ log = logging.getLogger("events.fanout")
 Forward = Callable[[bytes, str], tuple[str | None, bool]]
 CLOSE_TOO_SLOW = 1013  # "try again later"
 MAX_BACKLOG = 64
-STRIDE = 500  # sockets written between two chances for the loop's other work
+STRIDE = 100  # sockets written between two chances for the loop's other work
 _CLOSE = object()  # a backlog entry: close the socket once the frames before it are out
 
 
