@@ -55,3 +55,32 @@ async def test_a_closed_desk_registers_at_once(engine, site, make_event):
     outcome = await desk.register(event["slug"], Applicant("Anna", "anna@x.nl"), NOW)
     assert outcome.status == "confirmed"
     assert await _unrendered(["anna@x.nl"]) == [False]
+
+
+async def test_a_flood_of_repeats_leaves_the_link_mails_for_the_deliverer(settings, clock, engine, site, make_event):
+    """Registering again with a known address mails the manage link (at most hourly): in a rush that mail is
+    written unrendered too, so a flood of repeats does not render mails while it holds the event's lock; the
+    deliverer renders each one as the link mail of that registration."""
+    from events.mail.service import Deliverer  # noqa: PLC0415 - this test alone delivers
+
+    event = await make_event(capacity=100)
+    emails = [f"again{i}@x.nl" for i in range(service.RENDER_INLINE_MAX + 3)]
+    for email in emails:
+        await service.register(event["slug"], Applicant("P", email), NOW, site)
+    desk = RegistrationDesk(site)
+    await desk.open()
+    try:
+        repeats = await asyncio.gather(*(desk.register(event["slug"], Applicant("P", e), NOW) for e in emails))
+    finally:
+        await desk.close()
+    assert {(o.created, o.token) for o in repeats} == {(False, None)}  # the link goes by mail, never in the answer
+    links = await OutboxMessage.select().where(OutboxMessage.kind == "link")
+    assert len(links) == len(emails) and all(m["render_context"] is not None and not m["subject"] for m in links)
+
+    deliverer = Deliverer(smtp_url=None, mail_dir=settings.mail_dir, mail_from="x@y.nl", clock=clock, engine=engine,
+                          composer=service.registration_mail_composer(site))
+    assert await deliverer.deliver_due() == 2 * len(emails)
+    rendered = await OutboxMessage.select().where(OutboxMessage.kind == "link")
+    assert all(m["render_context"] is None and m["status"] == "sent" for m in rendered)
+    first = next(m for m in rendered if m["to_address"] == emails[0])
+    assert event["title"] in first["subject"] and f"{site.base_url}/registrations/" in first["text_body"]

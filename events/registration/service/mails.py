@@ -204,11 +204,14 @@ def _join_link(kind: str, event: Mapping[str, Any], registration: Mapping[str, A
     return links.join_link(told_event, registration, status) if status else None
 
 
-def unrendered_registration_mail(event: Mapping[str, Any], registration: Mapping[str, Any], position: int | None) -> dict[str, Any]:
-    """The outbox row of a new registration's mail, to be rendered at delivery (its kind is the status)."""
+def unrendered_registration_mail(
+    event: Mapping[str, Any], registration: Mapping[str, Any], position: int | None, kind: str, now: datetime
+) -> dict[str, Any]:
+    """The outbox row of a registration's mail of this kind (a new registration's: its status; the manage link
+    again), to be rendered at delivery."""
     return mail.message_values(
-        to_address=registration["email"], subject="", text_body="", kind=registration["status"],
-        language=event["language"], now=registration["queued_at"], event_id=event["id"],
+        to_address=registration["email"], subject="", text_body="", kind=kind,
+        language=event["language"], now=now, event_id=event["id"],
         registration_id=registration["id"], render_context=json.dumps({"position": position}),
     )
 

@@ -98,6 +98,14 @@ class _EventShare:
     fresh: list[tuple[int, dict[str, Any], dict[str, Any], int | None]] = field(default_factory=list)
     send_mails: bool = True
     render_mails: bool = True
+    size: int = 1  # how many of the batch's requests are for this event
+
+    @property
+    def renders_inline(self) -> bool:
+        """A small batch in ordinary traffic renders its mails now; in a rush (large batches, or a small one
+        between them) they are written unrendered and the deliverer renders them, so templates, sections and
+        invitations do not hold the event's lock."""
+        return self.render_mails and self.size <= RENDER_INLINE_MAX
 
     def next_status(self) -> RegistrationStatus:
         """The status of the next applicant, counting them in."""
@@ -131,7 +139,7 @@ async def _register_in_transaction(
                 results[index] = NotFound(N_("No event with this address"))
             continue
         share = await _share_of(event, [requests[index][1] for index in indexes])
-        share.send_mails, share.render_mails = send_mails, render_mails
+        share.send_mails, share.render_mails, share.size = send_mails, render_mails, len(indexes)
         for index in indexes:
             _slug, applicant, now = requests[index]
             results[index] = await _take(share, index, applicant, now, links)
@@ -155,7 +163,7 @@ async def _take(share: _EventShare, index: int, applicant: Applicant, now: datet
         if known.get("id") is None:  # the same e-mail twice in this batch: answered after the insert
             known["duplicates"].append(index)
             return None
-        return await _existing_registration(known, event, links, now)
+        return await _existing_registration(share, known, links, now)
     closed = registration_closed_reason(event, now)
     if closed:
         return Conflict(closed)
@@ -215,10 +223,7 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
     event = share.event
     inserted = await insert_rows(Registration, [record for _i, record, _r, _p in share.fresh], ("id", "token_hash"))
     ids = {item["token_hash"]: item["id"] for item in inserted}
-    # A small batch in ordinary traffic renders its mails now; in a rush (large batches, or a small one between
-    # them) they are written unrendered and the deliverer renders them, so templates, sections and invitations
-    # do not hold the event's lock.
-    render_now = share.render_mails and len(share.fresh) <= RENDER_INLINE_MAX
+    render_now = share.renders_inline
     organiser = await organiser_contact(event, links.sender) if render_now else None
     messages = []
     for index, _record, row, position in share.fresh:
@@ -230,7 +235,7 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
                 await compose_registration_mail(row["status"], event, row, links, row["queued_at"], position, organiser)
             )
         else:
-            messages.append(unrendered_registration_mail(event, row, position))
+            messages.append(unrendered_registration_mail(event, row, position, row["status"], row["queued_at"]))
         results[index] = _outcome(row, event, position, links, created=True)
         for duplicate in row.pop("duplicates"):  # no token for the second request: it may not be the owner
             results[duplicate] = _outcome(row, event, position, links, created=False)
@@ -240,14 +245,20 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
     )
 
 
-async def _existing_registration(known: dict[str, Any], event: dict[str, Any], links: ManageLinks, now: datetime) -> Outcome:
-    """The same e-mail again: the existing registration, and (at most hourly) its manage link by mail."""
+async def _existing_registration(share: _EventShare, known: dict[str, Any], links: ManageLinks, now: datetime) -> Outcome:
+    """The same e-mail again: the existing registration, and (at most hourly) its manage link by mail (rendered
+    later in a rush, as new registrations' mails are: a flood of repeats must not hold the event's lock)."""
+    event, position = share.event, await waitlist_position(known)
     if known.get("link_resent_at") is None or known["link_resent_at"] <= now - LINK_RESEND_INTERVAL:
         await Registration.update({Registration.link_resent_at: now}).where(Registration.id == known["id"])
         known["link_resent_at"] = now
-        position = await waitlist_position(known)
-        await queue_registration_mail(RegistrationMailKind.LINK, event, known, links, now, position=position)
-    return _outcome(known, event, await waitlist_position(known), links, created=False)
+        if share.renders_inline:
+            await queue_registration_mail(RegistrationMailKind.LINK, event, known, links, now, position=position)
+        else:
+            await mail.queue_messages(
+                [unrendered_registration_mail(event, known, position, RegistrationMailKind.LINK, now)]
+            )
+    return _outcome(known, event, position, links, created=False)
 
 
 def _outcome(row: Mapping[str, Any], event: Mapping[str, Any], position: int | None, links: ManageLinks, created: bool) -> Outcome:
