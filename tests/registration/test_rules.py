@@ -228,3 +228,27 @@ async def test_the_join_url_goes_only_to_confirmed_registrants_of_a_published_on
     assert "/j/" not in link["text_body"]  # nor the personal join link
     confirmation = await OutboxMessage.select().where(OutboxMessage.kind == "confirmed").first()
     assert f"{site.base_url}/j/" in confirmation["text_body"]  # the join URL reaches them as their personal link
+
+
+async def test_the_waiting_list_orders_by_queue_time_then_by_id_through_its_index(engine, site, make_event):
+    """A position counts who queued earlier, and who queued at the same moment with a lower id; someone who came
+    back later (a higher queue time, a lower id) stands behind. The count walks the queue's index."""
+    from events.kernel.database import is_sqlite, read_rows  # noqa: PLC0415
+
+    event = await make_event(capacity=1)
+    await reg(site, event, "A")
+    b, c = await reg(site, event, "B"), await reg(site, event, "C")  # both queued at NOW: B first by id
+    await service.register(event["slug"], Applicant("D", "d@x.nl"), NOW - timedelta(minutes=5), site)
+    await Registration.update({Registration.queued_at: NOW + timedelta(minutes=5)}).where(Registration.id == b.id)
+    rows = {r["name"]: r for r in await Registration.select().where(Registration.event == event["id"])}
+    positions = {name: await service.waitlist_position(rows[name]) for name in "ABCD"}
+    assert positions == {"A": None, "D": 1, "C": 2, "B": 3}
+    if is_sqlite(engine):
+        plan = await read_rows(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM registration_registration WHERE event = {} AND status = {} "
+            "AND (queued_at, id) < ({}, {})", event["id"], "waitlisted", NOW, c.id,
+        )
+        assert "registration_queue" in str(plan), plan
+    else:
+        indexes = await read_rows("SELECT indexname FROM pg_indexes WHERE tablename = 'registration_registration'")
+        assert "registration_queue" in {row["indexname"] for row in indexes}
