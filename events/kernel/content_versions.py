@@ -14,9 +14,12 @@ materials).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
@@ -33,6 +36,24 @@ MATERIALS = "materials"
 QUERY = f"SELECT name, version FROM {TABLE}"
 T = TypeVar("T")
 
+# Within `held()`: the task that holds, and the counters it read first per engine (a page asks through several
+# remembered reads). A task started meanwhile inherits the variable but not the holding: it reads for itself.
+_HELD: ContextVar[tuple[asyncio.Task | None, dict[int, dict[str, int]]] | None] = ContextVar(
+    "held_content_versions", default=None
+)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Within it the counters are read once and every remembered read and cached answer uses that reading: a
+    reading request (GET, HEAD) is built from one consistent view of the content, at the cost of one small query.
+    Not for what writes content and reads it back (it would read the counters from before its own change)."""
+    token = _HELD.set((asyncio.current_task(), {}))
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
 
 async def read(engine: Engine) -> dict[str, int]:
     """Every counter, in one small query (a table of a few rows).
@@ -41,12 +62,19 @@ async def read(engine: Engine) -> dict[str, int]:
     tiny table takes microseconds, far less than a hop to a database thread and back, which would cost every
     cached answer.
     """
+    holding = _HELD.get()
+    kept = holding[1] if holding is not None and holding[0] is asyncio.current_task() else None
+    if kept is not None and id(engine) in kept:
+        return kept[id(engine)]
+    rows = None
     if isinstance(engine, ReadingPoolSQLiteEngine) and engine.current_transaction.get() is None:
         rows = engine.read_inline(QUERY)
-        if rows is not None:
-            return {row["name"]: row["version"] for row in rows}
-    rows = await engine.run_querystring(QueryString(QUERY))
-    return {row["name"]: row["version"] for row in rows}
+    if rows is None:
+        rows = await engine.run_querystring(QueryString(QUERY))
+    versions = {row["name"]: row["version"] for row in rows}
+    if kept is not None:
+        kept[id(engine)] = versions
+    return versions
 
 
 def _fresh(value: Any) -> Any:
@@ -84,8 +112,9 @@ def _store_of(engine: Engine) -> dict[str, OrderedDict]:
 def remembered(*names: str, size: int = 4096) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
     """For a read whose answer follows only from its (positional) arguments and the content counted under
     `names`: the answer is kept per process and given again while those counters stand still. Every call reads
-    the counters (microseconds on SQLite, one small query on PostgreSQL) before anything else, so an answer is
-    never older than the change the counters last saw; a change by any worker shows at the next call. Inside a
+    the counters (microseconds on SQLite, one small query on PostgreSQL; once for a whole reading request, see
+    `held`) before anything else, so an answer is never older than the change the counters last saw; a change by
+    any worker shows at the next call (the next request). Inside a
     transaction the read runs as written (what it sees may still be rolled back). At most `size` answers a read.
     """
 

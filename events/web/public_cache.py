@@ -105,6 +105,10 @@ class PublicCacheMiddleware:
         names = handler.opt.get(OPT_KEY) if handler is not None and scope["type"] == "http" else None
         language = _anonymous_language(scope) if names and scope["method"] == "GET" else None
         if language is None:
+            if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+                with content_versions.held():  # one reading of the counters for the page's remembered reads
+                    await self.app(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         versions = await content_versions.read(scope["litestar_app"].state.engine)

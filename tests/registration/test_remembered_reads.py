@@ -107,3 +107,55 @@ async def test_the_manage_page_shows_its_own_registrations_change_at_once(client
     await registration.cancel_by_token(token, NOW, site)
     page = (await client.get(f"/registrations/{token}")).text
     assert "/j/" not in page and "meet.example.nl" not in page  # cancelled: neither, though the event is remembered
+
+
+async def test_a_reading_request_reads_the_counters_once(client, make_event, site, app, monkeypatch):
+    """The manage page asks several remembered reads (event, sessions, questions, materials): one reading of the
+    counters serves them all, and nothing of it outlives the request."""
+    event, token = await _registered(make_event, site)
+    await client.get(f"/registrations/{token}")
+    engine, readings = app.state.engine, []
+    original_inline = getattr(type(engine), "read_inline", None)
+    original_query = type(engine).run_querystring
+
+    def read_inline(self, query, *args, **kwargs):
+        readings.extend([query] if query == content_versions.QUERY else [])
+        return original_inline(self, query, *args, **kwargs)
+
+    async def run_querystring(self, querystring, *args, **kwargs):
+        readings.extend([str(querystring)] if str(querystring) == content_versions.QUERY else [])
+        return await original_query(self, querystring, *args, **kwargs)
+
+    if original_inline is not None:
+        monkeypatch.setattr(type(engine), "read_inline", read_inline)
+    monkeypatch.setattr(type(engine), "run_querystring", run_querystring)
+    assert (await client.get(f"/registrations/{token}")).status_code == 200
+    assert len(readings) == 1, readings
+    assert content_versions._HELD.get() is None  # noqa: SLF001 - the request's reading went with it
+    await programme.update_event(event, {"title": "Na het verzoek"}, NOW)
+    assert "Na het verzoek" in (await client.get(f"/registrations/{token}")).text
+    assert len(readings) == 2
+
+
+async def test_held_counters_serve_one_task_and_go_at_the_end(engine, make_event):
+    READS.clear()
+    event = await make_event()
+    with content_versions.held():
+        assert (await titles([event["id"]]))[0]["title"] == event["title"]
+        await Event.raw("UPDATE programme_event SET title = 'Binnen dezelfde lezing'")
+        assert (await titles([event["id"]]))[0]["title"] == event["title"]  # one consistent view while held
+    assert (await titles([event["id"]]))[0]["title"] == "Binnen dezelfde lezing"  # and the change right after
+    assert len(READS) == 2
+
+
+async def test_a_task_started_while_held_reads_for_itself(engine, make_event):
+    """A task started inside a held reading (a request that starts background work) inherits the context, not the
+    request's counters: it sees a change made after the request's reading."""
+    import asyncio  # noqa: PLC0415
+
+    event = await make_event()
+    with content_versions.held():
+        assert (await titles([event["id"]]))[0]["title"] == event["title"]
+        await Event.raw("UPDATE programme_event SET title = 'Voor de taak'")
+        background = asyncio.create_task(titles([event["id"]]))
+        assert (await background)[0]["title"] == "Voor de taak"
