@@ -72,6 +72,7 @@ def build_environment(language_of: LanguageOf) -> Environment:
         autoescape=select_autoescape(["html", "xml", "jinja"], default_for_string=True, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates change with a deploy (a restart): no stat of every file at every render
     )
     filters, globals_ = _filters_and_globals(language_of)
     env.filters.update(filters)
