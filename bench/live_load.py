@@ -7,8 +7,9 @@
 It prepares a fresh database (a temporary SQLite file unless --database is given; a PostgreSQL database named in the
 URL is dropped and created) with an open space and --questions questions, starts the server, lets N participants
 join over HTTP and connect their sockets (all of them listen, as phones do), plus one wall socket. Then it sends
-votes over HTTP at --rate distinct votes per second for --seconds (each participant votes once per question; a share of the votes
-is sent twice, as a double click, to prove the second is refused), and then one poll response per participant.
+--rate distinct votes per second over HTTP for --seconds (each participant votes once per question; a share of the
+votes is sent twice on top, as a double click, to prove the second is refused), and then one poll response per
+participant.
 It prints: votes sent/accepted/refused, votes per second sustained, votes stored (lost = accepted but not stored,
 doubled = more than one row per participant and question), vote → wall latency p50/p99 (from sending the vote to
 the wall receiving the count that vote produced), response → wall latency p99, and the server's RSS growth per

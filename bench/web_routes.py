@@ -112,12 +112,6 @@ def wait_for_mail(mail_dir: Path, quiet_s: float = 2.0, timeout: float = 120) ->
         time.sleep(0.25)
 
 
-def _warm_up(script_args: tuple[str, ...]) -> tuple[str, ...]:
-    """The warm-up's own run id for the rush: the measured run registers fresh addresses, not the warm-up's again
-    (a repeat is another path: the existing registration and its link mail)."""
-    return (script_args[0], f"{script_args[1]}-warm-up") if len(script_args) == 2 else script_args
-
-
 def measure_routes(args: argparse.Namespace, workdir: Path, hello_rate: float) -> None:
     port = free_port()
     env = {
@@ -142,12 +136,17 @@ def measure_routes(args: argparse.Namespace, workdir: Path, hello_rate: float) -
         for route in wanted:
             if route == "/registrations/{token}":
                 script, script_args, url = str(BENCH / "wrk" / "paths.lua"), (str(tokens),), base + "/"
+                warm_up_args = script_args
             elif route.startswith("POST "):
                 script, url = str(BENCH / "wrk" / "register.lua"), base + "/"
-                script_args = (route.removeprefix("POST "), f"{os.getpid()}")
+                script_args = (route.removeprefix("POST "), str(os.getpid()))
+                # its own run id: the measured run registers fresh addresses, not the warm-up's again (a repeat
+                # is another path: the existing registration and its link mail)
+                warm_up_args = (script_args[0], f"{os.getpid()}-warm-up")
             else:
                 script, script_args, url = None, (), base + route
-            wrk(url, 1, args.connections, script, _warm_up(script_args))  # warm-up (and the caches' first fill)
+                warm_up_args = script_args
+            wrk(url, 1, args.connections, script, warm_up_args)  # warm-up (and the caches' first fill)
             result = wrk(url, args.duration, args.connections, script, script_args)
             print(
                 f"route={route.replace(' ', '_')} rate={result['rate']:.0f} p99_ms={result['p99_ms']:.1f} "

@@ -62,6 +62,8 @@ class RegistrationDesk:
             batch = [await self.queue.get()]
             while len(batch) < self.max_batch and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
+            # The whole batch (one write transaction, whatever its events), the batch before it, and who waits:
+            # what the service, judging each event's share, cannot see.
             quiet = max(len(batch), self._last_size) <= service.RENDER_INLINE_MAX and self.queue.empty()
             self._last_size = len(batch)
             try:

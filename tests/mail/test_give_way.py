@@ -70,3 +70,31 @@ async def test_a_batch_makes_the_process_busy_until_a_moment_after_it(monkeypatc
         assert await pressure.quiet_moment(max_wait=0.05) is False
     assert pressure.writing(gap=10)
     assert not pressure.writing(gap=0.0)
+
+
+async def test_a_round_lets_other_work_run_between_its_messages(settings, clock, engine, site, make_event):
+    """Rendering and writing a message take milliseconds of the loop's time: other work (a request of a rush) gets
+    a turn between two messages, not only after the round."""
+    await _register(make_event, site, 6)
+    sender = deliverer(settings, clock, engine)
+    log: list[str] = []
+    composer, write_eml = sender.composer, sender._write_eml  # noqa: SLF001 - watched, not replaced
+
+    async def composing(message, now):
+        log.append("render")
+        return await composer(message, now)
+
+    def writing(message):
+        log.append("write")
+        write_eml(message)
+
+    sender.composer, sender._write_eml = composing, writing  # noqa: SLF001
+    round_ = asyncio.create_task(sender.deliver_due())
+    while not round_.done():
+        log.append("other")
+        await asyncio.sleep(0)
+    assert await round_ == 6
+    for kind in ("render", "write"):
+        places = [i for i, step in enumerate(log) if step == kind]
+        assert len(places) == 6
+        assert all("other" in log[a:b] for a, b in zip(places, places[1:], strict=False)), (kind, log)

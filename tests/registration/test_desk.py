@@ -11,6 +11,7 @@ from events.registration.desk import RegistrationDesk
 from events.registration.service import Applicant
 from events.registration.tables import Registration
 from tests.conftest import NOW
+from tests.mail.test_outbox import deliverer
 
 
 async def _unrendered(emails: list[str]) -> list[bool]:
@@ -61,8 +62,6 @@ async def test_a_flood_of_repeats_leaves_the_link_mails_for_the_deliverer(settin
     """Registering again with a known address mails the manage link (at most hourly): in a rush that mail is
     written unrendered too, so a flood of repeats does not render mails while it holds the event's lock; the
     deliverer renders each one as the link mail of that registration."""
-    from events.mail.service import Deliverer  # noqa: PLC0415 - this test alone delivers
-
     event = await make_event(capacity=100)
     emails = [f"again{i}@x.nl" for i in range(service.RENDER_INLINE_MAX + 3)]
     for email in emails:
@@ -77,9 +76,7 @@ async def test_a_flood_of_repeats_leaves_the_link_mails_for_the_deliverer(settin
     links = await OutboxMessage.select().where(OutboxMessage.kind == "link")
     assert len(links) == len(emails) and all(m["render_context"] is not None and not m["subject"] for m in links)
 
-    deliverer = Deliverer(smtp_url=None, mail_dir=settings.mail_dir, mail_from="x@y.nl", clock=clock, engine=engine,
-                          composer=service.registration_mail_composer(site))
-    assert await deliverer.deliver_due() == 2 * len(emails)
+    assert await deliverer(settings, clock, engine).deliver_due() == 2 * len(emails)
     rendered = await OutboxMessage.select().where(OutboxMessage.kind == "link")
     assert all(m["render_context"] is None and m["status"] == "sent" for m in rendered)
     first = next(m for m in rendered if m["to_address"] == emails[0])

@@ -139,7 +139,7 @@ async def _register_in_transaction(
                 results[index] = NotFound(N_("No event with this address"))
             continue
         share = await _share_of(event, [requests[index][1] for index in indexes])
-        share.send_mails, share.render_mails, share.size = send_mails, render_mails, len(indexes)
+        share.send_mails, share.render_mails = send_mails, render_mails
         for index in indexes:
             _slug, applicant, now = requests[index]
             results[index] = await _take(share, index, applicant, now, links)
@@ -151,7 +151,7 @@ async def _share_of(event: dict[str, Any], applicants: list[Applicant]) -> _Even
     emails = {normalise_email(applicant.email) for applicant in applicants}
     existing = {row["email_normalised"]: row for row in await registrations_by_email(event["id"], sorted(emails))}
     confirmed, waitlisted = await confirmed_and_waitlisted(event["id"])
-    return _EventShare(event, await questions_of(event["id"]), existing, confirmed, waitlisted)
+    return _EventShare(event, await questions_of(event["id"]), existing, confirmed, waitlisted, size=len(applicants))
 
 
 async def _take(share: _EventShare, index: int, applicant: Applicant, now: datetime, links: ManageLinks) -> Result | None:
