@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -119,6 +120,10 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
 def served_app(settings: Settings):
     """What `events serve` runs: the app, inside the access log when EVENTS_ACCESS_LOG is on (the default)."""
     app = create_app(settings)
+    # The objects of start-up (modules, routes, templates: most of the heap) never become garbage: frozen, the
+    # cyclic collector stops walking them at every full collection (3% of the manage page under load).
+    gc.collect()
+    gc.freeze()
     return AccessLog(app) if settings.access_log else app
 
 

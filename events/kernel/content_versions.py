@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
@@ -77,13 +78,20 @@ async def read(engine: Engine) -> dict[str, int]:
     return versions
 
 
+# Values a copy shares as they are (immutable): the columns of a row. Checked by exact type first, the cheap test
+# for nearly every value of a page's rows (py-spy: three isinstance calls per column were 5% of the manage page).
+_SHARED_AS_IS = frozenset({str, int, float, bool, type(None), datetime, date, bytes})
+
+
 def _fresh(value: Any) -> Any:
     """A copy of a remembered answer's dicts and lists, so a caller that adds a key changes only its own copy
     (rows as dataclasses are frozen and shared)."""
+    if type(value) in _SHARED_AS_IS:
+        return value
     if isinstance(value, dict):
-        return {key: _fresh(item) for key, item in value.items()}
+        return {key: item if type(item) in _SHARED_AS_IS else _fresh(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_fresh(item) for item in value]
+        return [item if type(item) in _SHARED_AS_IS else _fresh(item) for item in value]
     if isinstance(value, tuple):
         return tuple(_fresh(item) for item in value)
     return value

@@ -5,6 +5,7 @@ at the next request."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import timedelta
 
 from events.kernel import content_versions
@@ -45,6 +46,22 @@ async def test_callers_get_their_own_copies(engine, make_event):
     assert again == [{"id": event["id"], "title": event["title"]}]
     again[0]["title"] = "weer veranderd"
     assert (await titles([event["id"]]))[0]["title"] == event["title"]
+
+
+@remembered(PROGRAMME)
+async def nested(event_id: int) -> dict:
+    return {"id": event_id, "sessions": [{"title": "A", "speakers": ["Pim"]}], "extra": OrderedDict(note=["x"])}
+
+
+async def test_copies_reach_into_nested_rows_lists_and_dict_subclasses(engine, make_event):
+    """Columns are shared as they are (immutable); every dict and list at any depth is the caller's own."""
+    event = await make_event()
+    first = await nested(event["id"])
+    first["sessions"][0]["speakers"].append("door een aanroeper toegevoegd")
+    first["sessions"][0]["title"] = "veranderd"
+    first["extra"]["note"].append("y")
+    again = await nested(event["id"])
+    assert again == {"id": event["id"], "sessions": [{"title": "A", "speakers": ["Pim"]}], "extra": {"note": ["x"]}}
 
 
 async def test_inside_a_transaction_nothing_is_remembered(engine, make_event):

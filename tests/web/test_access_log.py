@@ -52,3 +52,16 @@ async def test_the_served_app_writes_one_masked_line_per_request(settings, clock
     assert lines[0].endswith('"GET /livez HTTP/1.1" 200 OK')
     assert '"GET /registrations/…?welcome=1 HTTP/1.1"' in lines[1] and "s3cr3t" not in stream.getvalue()
     assert lines[2].endswith("404 Not Found")
+
+
+def test_the_served_app_freezes_its_start_up_objects(settings, monkeypatch):
+    """`events serve`'s app leaves the objects of its start-up out of the cyclic collector's full collections."""
+    import gc
+
+    from events import app as app_module
+
+    monkeypatch.setattr(app_module, "create_app", lambda _settings: object())
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    app_module.served_app(settings)
+    assert frozen == [True]
