@@ -42,7 +42,7 @@ from events.registration.plugin import RegistrationPlugin
 from events.resources.plugin import ResourcesPlugin
 from events.series.plugin import SeriesPlugin
 from events.web.access_log import AccessLog
-from events.web.auth import AuthenticationMiddleware
+from events.web.auth import SKIP_COMPRESSION, AuthenticationMiddleware
 from events.web.cookies import csrf_cookie, session_cookie
 from events.web.csrf import ScopedCSRFMiddleware, csrf_config
 from events.web.errors import EXCEPTION_HANDLERS, before_request
@@ -109,7 +109,10 @@ def create_app(settings: Settings, clock: Clock | None = None, engine: Engine | 
         lifespan=[_database_lifespan(engine, owns_engine), rate_limit_lifespan(settings), fanout_lifespan(fanout)],
         openapi_config=_openapi_config(settings),
         # Material downloads are PDFs/Office/video (already compressed) and keep their Content-Length.
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/", "/materials/"]),
+        # A probe's answer (opt BARE) is a few bytes: not even the middleware's look at Accept-Encoding.
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, exclude=["/ws/", "/static/", "/materials/"], exclude_opt_key=SKIP_COMPRESSION
+        ),
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         debug=settings.debug,
     )

@@ -107,6 +107,7 @@ def serve(host: str, port: int, workers: int, demo_if_empty: bool, no_migrate: b
         log_config=log_config(),
         access_log=False,  # events.web.access_log.AccessLog writes the (masked) lines instead
         ws_per_message_deflate=False,  # saves most of the ~69 KB a quiz socket would otherwise cost
+        server_header=False,  # no "server: uvicorn": answers do not advertise the software and its version
         # uvicorn's supervisor kills a worker that misses its 5 s health ping; a worker busy with a crowd (or
         # starting on a loaded machine) must not lose its sockets for that.
         timeout_worker_healthcheck=30,

@@ -21,7 +21,9 @@ from events.web.sessions import rotate_session
 SESSION_USER_KEY = "user_id"
 # A route's opt that runs none of the session, CSRF and authentication middleware (health probes).
 SKIP_AUTH = "skip_auth"
-BARE = {"csrf_free": True, "skip_session": True, SKIP_AUTH: True}
+# A route whose answers are never compressed (the app's CompressionConfig.exclude_opt_key): a probe's few bytes.
+SKIP_COMPRESSION = "skip_compression"
+BARE = {"csrf_free": True, "skip_session": True, SKIP_AUTH: True, SKIP_COMPRESSION: True}
 # A session opened by a speaker's personal link remembers the organisation that issued the link.
 LINK_ORGANISATION_KEY = "link_organisation"
 

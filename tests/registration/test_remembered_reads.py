@@ -97,6 +97,18 @@ async def test_the_manage_page_reads_its_event_sessions_and_questions_through_re
     assert counted and not [q for q in counted if any(f'"{table}"' in q for table in shared)], counted
 
 
+async def test_the_manage_page_reads_its_registration_once_join_link_included(client, make_event, site, app):
+    """The registration row (the join token's nonce is in it) is read once for the page, its join link too."""
+    from tests.web.test_query_counts import counting
+
+    event, token = await _registered(make_event, site)
+    with counting(app.state.engine) as counted:
+        page = (await client.get(f"/registrations/{token}")).text
+    assert "/j/" in page and "meet.example.nl" in page  # the default test event is online: a join link
+    rows = [q for q in counted if '"registration_registration"' in q or "FROM registration_registration" in q]
+    assert len(rows) == 1, rows
+
+
 async def test_the_manage_page_shows_an_event_edit_at_the_next_request(client, make_event, site):
     event, token = await _registered(make_event, site)
     assert event["title"] in (await client.get(f"/registrations/{token}")).text

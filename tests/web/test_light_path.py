@@ -20,3 +20,30 @@ async def test_probes_skip_authentication_even_with_a_session(organiser_client, 
 async def test_a_signed_in_page_still_knows_its_user(client, organiser):
     await login(client, organiser.email)
     assert "Uitloggen" in (await client.get("/")).text
+
+
+def test_the_real_server_does_not_name_its_software(live_server):
+    """`events serve` answers without uvicorn's `server` header: nothing tells a scanner which software and
+    version to try (one header less on every answer, too)."""
+    import httpx
+
+    for path in ("/livez", "/"):
+        reply = httpx.get(f"{live_server.url}{path}", timeout=10)
+        assert reply.status_code == 200 and "server" not in reply.headers, path
+        assert reply.headers["x-content-type-options"] == "nosniff"  # the security headers stay
+
+
+async def test_a_probe_answers_its_few_bytes_uncompressed(client, monkeypatch):
+    """The probes skip the compression middleware too (opt BARE): not even its look at Accept-Encoding."""
+    from litestar.middleware.compression import middleware as compression
+
+    class Looked:
+        @staticmethod
+        def from_scope(_scope):
+            raise AssertionError("the compression middleware ran for a probe")
+
+    monkeypatch.setattr(compression, "Headers", Looked)
+    reply = await client.get("/livez", headers={"accept-encoding": "gzip, br"})
+    assert reply.status_code == 200 and reply.json() == {"status": "ok"}
+    assert reply.headers["content-type"].startswith("application/json")
+    assert "content-encoding" not in reply.headers and "vary" not in reply.headers

@@ -29,10 +29,13 @@ async def public_event(slug: str) -> dict[str, Any]:
     return event
 
 
+INVALID_LINK = "This link is not valid (any more)."  # a manage token of no registration
+
+
 async def by_token(token: str) -> RegistrationRow:
     row = await service.registration_by_token(token)
     if row is None:
-        raise NotFound("This link is not valid (any more).")
+        raise NotFound(INVALID_LINK)
     return row
 
 

@@ -16,6 +16,7 @@ from events.kernel.sections import Section, sections_for
 from events.programme import service as programme
 from events.registration import calendar, service
 from events.registration.routes.dependencies import (
+    INVALID_LINK,
     ManageLinksDep,
     RegistrationDeskDep,
     by_token,
@@ -107,8 +108,10 @@ async def manage_page(
     request: Request, token: FromPath[str], manage_links: ManageLinksDep, welcome: FromQuery[bool] = False,
     feed: FromQuery[str] = "",
 ) -> Template:
-    row = await by_token(token)
-    event = await programme.event_by_id(row.event_id)
+    found = await service.manage_view(token, manage_links)
+    if found is None:
+        raise NotFound(INVALID_LINK)
+    row, event, join_link = found
     others = await sections_for("manage_page", event=event, registration=row, token=token, request=request)
     # the clock not as a second dependency: two or more are resolved in a task group
     recordings = await recordings_section(event, row, request.app.state.clock.now())
@@ -129,7 +132,7 @@ async def manage_page(
             # The join URL only for a confirmed place; never anywhere public. The button goes through the
             # personal join link, which records attendance.
             "join_url": service.join_url_for(event, row.status) or "",
-            "join_link": await service.personal_join_link(event, row.id, row.status, manage_links),
+            "join_link": join_link,
             "sections": sections,
         },
         headers=PRIVATE_PAGE,

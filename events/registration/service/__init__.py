@@ -21,7 +21,7 @@ from events.registration.service.attendance import (
     attendance_of,
     attended,
     is_preview,
-    personal_join_link,
+    manage_view,
     session_attendance,
     use_join_link,
 )
@@ -119,7 +119,7 @@ __all__ = [
     "attendance_of",
     "attended",
     "is_preview",
-    "personal_join_link",
+    "manage_view",
     "session_attendance",
     "use_join_link",
     "export_csv",

@@ -12,12 +12,13 @@ from typing import Any
 from crawlerdetect import CrawlerDetect
 
 from events.accounts.service import CurrentUser
-from events.kernel.database import read_rows, write_transaction
+from events.kernel.database import write_transaction
 from events.kernel.errors import NotFound, RuleViolation
 from events.kernel.i18n import N_, gettext_for
 from events.kernel.spreadsheet import excel_csv
 from events.programme import service as programme
 from events.programme.tables import EventStatus
+from events.registration.rows import RegistrationRow
 from events.registration.service import audit
 from events.registration.service.links import (
     ManageLinks,
@@ -25,6 +26,7 @@ from events.registration.service.links import (
     join_url_for,
     registration_id_of_join_token,
 )
+from events.registration.service.queries import registration_row_by_token, waitlist_position
 from events.registration.tables import AuditAction, JoinUse, Registration, RegistrationStatus
 
 # Headers with which browsers and proxies announce a prefetch or preview rather than a person's click.
@@ -123,12 +125,13 @@ def _moment(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else ""
 
 
-async def personal_join_link(event: dict[str, Any], registration_id: int, status: str, links: ManageLinks) -> str | None:
-    """The registration's personal join link for its page, where `join_url_for` allows the join URL."""
-    if join_url_for(event, status) is None:
-        return None  # no join URL for this place (or event): nothing to read
-    rows = await read_rows(_JOIN_FIELDS, registration_id)
-    return links.join_link(event, rows[0]) if rows else None
-
-
-_JOIN_FIELDS = f"SELECT id, token_nonce, status FROM {Registration._meta.tablename} WHERE id = {{}}"  # every manage page
+async def manage_view(token: str, links: ManageLinks) -> tuple[RegistrationRow, dict[str, Any], str | None] | None:
+    """What a manage page shows of its registration: the row (with its place on the waiting list), its event and
+    the personal join link where `join_url_for` allows the join URL; None for a token of no registration. One
+    read of the stored row serves all three (the join token's nonce is in it: no second read of the row)."""
+    stored = await registration_row_by_token(token)
+    if stored is None:
+        return None
+    event = await programme.event_by_id(stored["event"])
+    row = RegistrationRow.from_row(stored, await waitlist_position(stored))
+    return row, event, links.join_link(event, stored)
