@@ -37,7 +37,8 @@ def _current_user(ctx: Context):
 def _lang_url(ctx: Context, language: str) -> str:
     """A link that switches language and comes back to this page."""
     request = _request(ctx)
-    path = request.url.path if request is not None else "/"
+    # the scope's path as `request.url.path` gives it, without building the whole URL (every page links twice)
+    path = request.scope.get("root_path", "") + request.scope["path"] if request is not None else "/"
     return f"/lang/{language}?next={path}"
 
 

@@ -156,3 +156,11 @@ async def test_every_api_answer_carries_the_api_version_of_the_openapi_document(
     for path in ("/api/events", "/api/me", "/api/does-not-exist"):
         assert (await client.get(path)).headers["api-version"] == version, path
     assert "api-version" not in (await client.get("/login")).headers
+
+
+async def test_the_language_link_comes_back_to_the_same_page(client):
+    for path in ("/archive", "/library", "/login"):
+        page = (await client.get(path)).text
+        assert f'href="/lang/en?next={path}"' in page, path
+    english = (await client.get("/archive?lang=en")).text
+    assert 'href="/lang/nl?next=/archive"' in english
