@@ -34,7 +34,7 @@ def test_a_page_looks_up_its_language_once_not_for_every_text(monkeypatch):
 
     monkeypatch.setattr(templating, "language_of", language_of)
     engine = templating.template_config().engine_instance
-    request = SimpleNamespace(scope={"events_lang": "en", "user": None}, url=SimpleNamespace(path="/"))
+    request = SimpleNamespace(scope={"events_lang": "en", "user": None, "path": "/"})
     english = engine.get_template("base.html").render(request=request, csrf_input="")
     assert "Skip to content" in english and '<html lang="en">' in english
     assert len(asked) == 1

@@ -98,3 +98,24 @@ async def test_a_round_lets_other_work_run_between_its_messages(settings, clock,
         places = [i for i, step in enumerate(log) if step == kind]
         assert len(places) == 6
         assert all("other" in log[a:b] for a, b in zip(places, places[1:], strict=False)), (kind, log)
+
+
+async def test_an_idle_round_takes_no_write_lock(settings, clock, engine, site, make_event, monkeypatch):
+    """Nothing due: the deliverer's claim is one read, no write transaction (on SQLite the file's write lock, which a
+    rush's desk needs), every second of every worker."""
+    from events.mail.service import delivery
+
+    taken: list[object] = []
+    original = delivery.write_transaction
+
+    def recording(engine_):
+        taken.append(engine_)
+        return original(engine_)
+
+    monkeypatch.setattr(delivery, "write_transaction", recording)
+    sender = deliverer(settings, clock, engine)
+    assert await sender.deliver_due() == 0
+    assert taken == []
+    await _register(make_event, site, 2)
+    assert await sender.deliver_due() == 2  # something due: claimed under the lock as before
+    assert taken

@@ -62,6 +62,33 @@ async def test_raised_capacity_promotes_in_order(engine, site, make_event):
     assert await service.promote_where_places_free(NOW, site) == 1
 
 
+async def test_the_sweep_locks_only_events_with_a_free_place_and_people_waiting(engine, site, make_event, monkeypatch):
+    """A full event with a waiting list costs the worker's sweep no write transaction (one read finds the events
+    to fill); a raised capacity is still found, an unpublished event left alone."""
+    from events.registration.service import waiting_list
+
+    locked: list[int] = []
+    promote = waiting_list.promote_from_waitlist
+
+    async def recording(event_id, now, links):
+        locked.append(event_id)
+        return await promote(event_id, now, links)
+
+    monkeypatch.setattr(waiting_list, "promote_from_waitlist", recording)
+    full, other = await make_event(capacity=1), await make_event(capacity=1)
+    for event in (full, other):
+        for name in ("A", "B"):
+            await reg(site, event, f"{name}{event['id']}")
+    assert await service.promote_where_places_free(NOW, site) == 0
+    assert locked == []
+    await Event.update({Event.capacity: 2}).where(Event.id == full["id"])  # past the programme's listener
+    await Event.update({Event.capacity: 2, Event.status: "cancelled"}).where(Event.id == other["id"])
+    assert await service.promote_where_places_free(NOW, site) == 1
+    assert locked == [full["id"]]
+    assert (await statuses(full["id"]))[f"B{full['id']}"] == "confirmed"
+    assert (await statuses(other["id"]))[f"B{other['id']}"] == "waitlisted"
+
+
 async def test_concurrent_cancellations_never_overbook(engine, site, make_event):
     event = await make_event(capacity=5)
     people = [await reg(site, event, f"P{i}") for i in range(15)]

@@ -132,3 +132,14 @@ async def test_private_targets_are_refused_unless_allowed(api, owner_headers, ma
     row = await WebhookDelivery.select().first()
     assert row["status"] == "failed" and "private address (127.0.0.1)" in row["last_error"]
     assert receiver.requests == []
+
+
+async def test_an_idle_round_takes_no_write_lock(engine, deliverer, monkeypatch):
+    """Nothing due: the round's claim is one read, no write transaction (the worker runs it every second)."""
+    from events.webhooks.service import delivery
+
+    taken: list[object] = []
+    original = delivery.write_transaction
+    monkeypatch.setattr(delivery, "write_transaction", lambda engine_: taken.append(engine_) or original(engine_))
+    assert await deliverer(NOW) == 0
+    assert taken == []

@@ -69,6 +69,8 @@ class Deliverer:
         due = ((OutboxMessage.status == MessageStatus.QUEUED) & (OutboxMessage.next_attempt_at <= now)) | (
             (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.lease_until < now)
         )
+        if not await OutboxMessage.exists().where(due):  # a read: an idle round takes no write lock
+            return []
         async with write_transaction(self.engine):
             query = OutboxMessage.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit or self.batch_size)
             if not is_sqlite(self.engine):

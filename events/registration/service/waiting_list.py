@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from events.kernel.database import write_transaction
-from events.programme.tables import EventStatus
+from events.kernel.database import read_rows, write_transaction
+from events.programme.tables import Event, EventStatus
 from events.registration.service.links import ManageLinks
 from events.registration.service.mails import queue_registration_mail
 from events.registration.service.queries import confirmed_and_waitlisted, locked_event
@@ -62,12 +62,25 @@ async def promote_from_waitlist(event_id: int, now: datetime, links: ManageLinks
 
 async def promote_where_places_free(now: datetime, links: ManageLinks) -> int:
     """A sweep for the worker: fill free places of every event that has a waiting list (e.g. after the capacity
-    was raised); returns how many were promoted."""
-    rows = await Registration.select(Registration.event).where(Registration.status == RegistrationStatus.WAITLISTED).distinct()
+    was raised); returns how many were promoted. One read finds the published events with people waiting and a
+    place free; only those take their event's lock (which checks again): a full event with a waiting list costs the
+    sweep no write transaction, so the rounds do not compete with a rush for the write lock every second."""
+    rows = await read_rows(
+        _WAITING_WITH_PLACES, EventStatus.PUBLISHED.value, RegistrationStatus.WAITLISTED.value,
+        RegistrationStatus.CONFIRMED.value,
+    )
     promoted = 0
     for row in rows:
-        promoted += len(await promote_from_waitlist(row["event"], now, links))
+        promoted += len(await promote_from_waitlist(row["id"], now, links))
     return promoted
+
+
+_WAITING_WITH_PLACES = (
+    f"SELECT e.id FROM {Event._meta.tablename} e WHERE e.status = {{}} AND EXISTS ("
+    f"SELECT 1 FROM {Registration._meta.tablename} w WHERE w.event = e.id AND w.status = {{}}) AND ("
+    f"e.capacity IS NULL OR e.capacity > (SELECT COUNT(*) FROM {Registration._meta.tablename} c "
+    "WHERE c.event = e.id AND c.status = {})) ORDER BY e.id"
+)
 
 
 @dataclass(frozen=True)

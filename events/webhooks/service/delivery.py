@@ -79,6 +79,8 @@ class WebhookDeliverer:
         due = ((WebhookDelivery.status == DeliveryStatus.QUEUED) & (WebhookDelivery.next_attempt_at <= now)) | (
             (WebhookDelivery.status == DeliveryStatus.SENDING) & (WebhookDelivery.lease_until < now)
         )
+        if not await WebhookDelivery.exists().where(due):  # a read: an idle round takes no write lock
+            return []
         async with write_transaction(self.engine or WebhookDelivery._meta.db):
             query = WebhookDelivery.select(WebhookDelivery.id).where(due).order_by(WebhookDelivery.id).limit(self.batch_size)
             if not is_sqlite(self.engine or WebhookDelivery._meta.db):
