@@ -31,6 +31,7 @@ from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from events.kernel.settings import DatabaseURL
+from events.kernel.sqlite_pool import ConnectionPool, KeptConnectionTransaction
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 # What a UNIQUE index raises on either database (SQLite's IntegrityError also covers other constraints: callers
@@ -59,6 +60,8 @@ def prepare_sqlite_file(path: Path) -> None:
 
 
 READERS_PER_LOOP = 4
+# Kept writing connections per event loop (transactions beyond them wait for one: SQLite lets one write at a time).
+WRITERS_PER_LOOP = 2
 # How many SQLite virtual-machine steps a read may take on the event loop's thread (about a millisecond) before it
 # is interrupted and run again on a reading thread.
 INLINE_READ_STEPS = 100_000
@@ -71,37 +74,6 @@ def _interrupt() -> int:
     return 1  # called after INLINE_READ_STEPS steps: a non-zero answer interrupts the statement
 
 
-class ReaderPool:
-    """Long-lived reading connections of one event loop: idle ones wait in a queue, at most `size` are opened."""
-
-    def __init__(self, connect, size: int) -> None:
-        self.connect = connect
-        self.size = size
-        self.idle: asyncio.Queue = asyncio.Queue()
-        self.opened: list = []
-        self.opening = 0
-
-    async def acquire(self):
-        if self.idle.empty() and len(self.opened) + self.opening < self.size:
-            self.opening += 1
-            try:
-                connection = await self.connect()
-            finally:
-                self.opening -= 1
-            self.opened.append(connection)
-            return connection
-        return await self.idle.get()
-
-    def release(self, connection) -> None:
-        self.idle.put_nowait(connection)
-
-    async def close(self) -> None:
-        for connection in self.opened:
-            with contextlib.suppress(Exception):
-                await connection.close()
-        self.opened.clear()
-
-
 class ReadingPoolSQLiteEngine(SQLiteEngine):
     """SQLite whose reads outside a transaction run on a few long-lived connections.
 
@@ -111,30 +83,41 @@ class ReadingPoolSQLiteEngine(SQLiteEngine):
     a page take microseconds each, far less than the hop to a database thread and back (py-spy: that hop and the
     wait for the GIL behind it were most of the manage page's time under load). SQLite interrupts it after
     `INLINE_READ_STEPS` virtual-machine steps, or at once when the file is locked, so a long read (an export, a
-    report) never holds the loop: it runs again on one of `READERS_PER_LOOP` reading threads. Writes and
-    transactions are Piccolo's as before.
+    report) never holds the loop: it runs again on one of `READERS_PER_LOOP` reading threads. Transactions run on
+    one of `WRITERS_PER_LOOP` kept connections (`kernel.sqlite_pool`); writes outside a transaction are Piccolo's.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._reader_pools: dict[int, ReaderPool] = {}
+        self._reader_pools: dict[int, ConnectionPool] = {}
+        self._writer_pools: dict[int, ConnectionPool] = {}
         self._inline_readers: dict[int, sqlite3.Connection] = {}
 
-    def _readers(self) -> ReaderPool:
+    def _readers(self) -> ConnectionPool:
         loop = asyncio.get_running_loop()
         pool = self._reader_pools.get(id(loop))
         if pool is None:
-            pool = self._reader_pools[id(loop)] = ReaderPool(self._reading_connection, READERS_PER_LOOP)
+            pool = self._reader_pools[id(loop)] = ConnectionPool(self._reading_connection, READERS_PER_LOOP)
         return pool
 
+    def writers(self) -> ConnectionPool:
+        """This event loop's kept connections for transactions (`KeptConnectionTransaction`)."""
+        loop = asyncio.get_running_loop()
+        pool = self._writer_pools.get(id(loop))
+        if pool is None:
+            pool = self._writer_pools[id(loop)] = ConnectionPool(self._writing_connection, WRITERS_PER_LOOP)
+        return pool
+
+    def transaction(
+        self, transaction_type: TransactionType = TransactionType.deferred, allow_nested: bool = True
+    ) -> KeptConnectionTransaction:
+        return KeptConnectionTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
     async def _reading_connection(self) -> aiosqlite.Connection:
-        connection = aiosqlite.connect(**self.connection_kwargs)
-        # A reader that an ended event loop left open must not keep the process from exiting (its thread only reads).
-        connection._thread.daemon = True
-        await connection
-        connection.row_factory = dict_factory
-        await connection.execute("PRAGMA foreign_keys = 1")
-        return connection
+        return await _kept_connection(self.connection_kwargs)
+
+    async def _writing_connection(self) -> aiosqlite.Connection:
+        return await _kept_connection(self.connection_kwargs)
 
     def _inline_reader(self) -> sqlite3.Connection:
         """This thread's reading connection: no busy wait (a locked file sends the read to a reading thread)."""
@@ -175,6 +158,12 @@ class ReadingPoolSQLiteEngine(SQLiteEngine):
         finally:
             pool.release(connection)
 
+    async def close_writers(self) -> None:
+        """Closes this event loop's kept writing connections (app shutdown, end of a test): their threads end."""
+        pool = self._writer_pools.pop(id(asyncio.get_running_loop()), None)
+        if pool is not None:
+            await pool.close()
+
     async def close_readers(self) -> None:
         """Closes this event loop's reading connections (app shutdown, end of a test): their threads end."""
         pool = self._reader_pools.pop(id(asyncio.get_running_loop()), None)
@@ -183,6 +172,17 @@ class ReadingPoolSQLiteEngine(SQLiteEngine):
         inline = self._inline_readers.pop(threading.get_ident(), None)
         if inline is not None:
             inline.close()
+
+
+async def _kept_connection(connection_kwargs: dict[str, Any]) -> aiosqlite.Connection:
+    """A connection for a pool, with Piccolo's settings (rows as dicts, foreign keys on)."""
+    connection = aiosqlite.connect(**connection_kwargs)
+    # A connection that an ended event loop left open must not keep the process from exiting.
+    connection._thread.daemon = True
+    await connection
+    connection.row_factory = dict_factory
+    await connection.execute("PRAGMA foreign_keys = 1")
+    return connection
 
 
 def make_engine(url: DatabaseURL) -> Engine:
@@ -251,6 +251,7 @@ async def stop(engine: Engine) -> None:
         await engine.close_connection_pool()
     elif isinstance(engine, ReadingPoolSQLiteEngine):
         await engine.close_readers()
+        await engine.close_writers()
 
 
 async def migrate(engine: Engine, quiet: bool = True) -> None:
