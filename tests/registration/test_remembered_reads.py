@@ -64,6 +64,19 @@ async def test_copies_reach_into_nested_rows_lists_and_dict_subclasses(engine, m
     assert again == {"id": event["id"], "sessions": [{"title": "A", "speakers": ["Pim"]}], "extra": {"note": ["x"]}}
 
 
+@remembered(PROGRAMME)
+async def one_title(event_id: int) -> dict:
+    return await Event.select(Event.id, Event.title).where(Event.id == event_id).first()
+
+
+async def test_a_single_row_is_the_callers_own_copy_too(engine, make_event):
+    event = await make_event()
+    first = await one_title(event["id"])
+    first["title"] = "door een aanroeper veranderd"
+    first["extra"] = 1
+    assert await one_title(event["id"]) == {"id": event["id"], "title": event["title"]}
+
+
 async def test_inside_a_transaction_nothing_is_remembered(engine, make_event):
     READS.clear()
     event = await make_event()

@@ -65,21 +65,17 @@ async def promote_where_places_free(now: datetime, links: ManageLinks) -> int:
     was raised); returns how many were promoted. One read finds the published events with people waiting and a
     place free; only those take their event's lock (which checks again): a full event with a waiting list costs the
     sweep no write transaction, so the rounds do not compete with a rush for the write lock every second."""
-    rows = await read_rows(
-        _WAITING_WITH_PLACES, EventStatus.PUBLISHED.value, RegistrationStatus.WAITLISTED.value,
-        RegistrationStatus.CONFIRMED.value,
-    )
+    rows = await read_rows(_WAITING_WITH_PLACES, EventStatus.PUBLISHED.value)
     promoted = 0
     for row in rows:
         promoted += len(await promote_from_waitlist(row["id"], now, links))
     return promoted
 
 
+# The places taken as the triggers keep them (`registration_places`): no count of any event's rows.
 _WAITING_WITH_PLACES = (
-    f"SELECT e.id FROM {Event._meta.tablename} e WHERE e.status = {{}} AND EXISTS ("
-    f"SELECT 1 FROM {Registration._meta.tablename} w WHERE w.event = e.id AND w.status = {{}}) AND ("
-    f"e.capacity IS NULL OR e.capacity > (SELECT COUNT(*) FROM {Registration._meta.tablename} c "
-    "WHERE c.event = e.id AND c.status = {})) ORDER BY e.id"
+    f"SELECT e.id FROM {Event._meta.tablename} e JOIN registration_places p ON p.event = e.id "
+    "WHERE e.status = {} AND p.waitlisted > 0 AND (e.capacity IS NULL OR e.capacity > p.confirmed) ORDER BY e.id"
 )
 
 
