@@ -41,6 +41,41 @@ async def test_migrating_twice_is_a_no_op(engine):
     assert await Migration.select(Migration.app_name, Migration.name).order_by(Migration.id) == applied
 
 
+PG_INDEXES = """SELECT i.relname AS name, ix.indisunique AS is_unique, ix.indpred IS NOT NULL AS partial,
+    array(SELECT a.attname::text FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n)
+          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum ORDER BY k.n) AS columns
+    FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
+    WHERE t.relname = {}"""
+
+
+async def _indexes(engine, tablename: str) -> list[tuple[str, tuple[str, ...], bool, bool]]:
+    """(name, columns, unique, partial) of each index of the table."""
+    if ON_POSTGRES:
+        rows = await database.read_rows(PG_INDEXES, tablename)
+        return [(r["name"], tuple(r["columns"]), r["is_unique"], r["partial"]) for r in rows]
+    found = []
+    for row in await engine.run_ddl(f"PRAGMA index_list('{tablename}')"):
+        columns = tuple(r["name"] for r in await engine.run_ddl(f"PRAGMA index_info('{row['name']}')"))
+        found.append((row["name"], columns, bool(row["unique"]), bool(row["partial"])))
+    return found
+
+
+async def test_no_index_repeats_another(engine):
+    """An index whose columns begin another index (or that repeats the one a UNIQUE constraint makes) serves no
+    lookup the other does not, and every insert writes it for nothing (a third of a registration's INSERT)."""
+    repeated = []
+    for app_config in APP_REGISTRY.app_configs.values():
+        for table in app_config.table_classes:
+            indexes = [index for index in await _indexes(engine, table._meta.tablename) if not index[3]]
+            for name, columns, unique, _partial in indexes:
+                for other, other_columns, other_unique, _p in indexes:
+                    covers = other_columns[: len(columns)] == columns
+                    if other != name and covers and (not unique or (other_unique and other_columns == columns)):
+                        repeated.append(f"{table._meta.tablename}: {name} {columns} repeats {other} {other_columns}")
+                        break
+    assert repeated == []
+
+
 async def test_insert_rows_binds_many_rows_in_order_in_the_callers_transaction(engine, organiser, monkeypatch):
     from datetime import UTC, datetime, timedelta
 

@@ -16,7 +16,7 @@ class Role(StrEnum):
 
 
 class User(Table, tablename="account_user"):
-    email = Varchar(length=254, unique=True, index=True)  # stored lower-cased
+    email = Varchar(length=254, unique=True)  # stored lower-cased
     name = Varchar(length=200, default="")
     role = Varchar(length=20, default="organiser")  # organiser | speaker | admin
     password_hash = Text(null=True, default=None)
@@ -28,7 +28,7 @@ class User(Table, tablename="account_user"):
 
 class ApiToken(Table, tablename="account_api_token"):
     user = ForeignKey(references=User, index=True)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     label = Varchar(length=100, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
@@ -39,7 +39,7 @@ class PersonalLink(Table, tablename="account_personal_link"):
     """A password-less sign-in link (speakers): the token travels in the URL, only its hash is kept."""
 
     user = ForeignKey(references=User, index=True)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     # The organisation (its id: accounts knows no organisations) whose organiser issued the link: the session it
     # opens reaches only that organisation's sessions. NULL only for links older than organisations.
     organisation = Integer(null=True, default=None, index=True)

@@ -9,6 +9,6 @@ from events.organisations.tables import Organisation
 
 
 class EmbedSettings(Table, tablename="embed_settings"):
-    organisation = ForeignKey(references=Organisation, unique=True, index=True, on_delete=OnDelete.cascade)
+    organisation = ForeignKey(references=Organisation, unique=True, on_delete=OnDelete.cascade)
     hosts = Text(default="")  # space-separated origins (https://www.gemeente.nl) allowed to frame the embeds
     updated_at = Timestamptz(default=TimestamptzNow())

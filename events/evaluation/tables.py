@@ -27,7 +27,7 @@ class Question(Table, tablename="evaluation_question"):
     """One question of an event's evaluation form. `key` names it in the answers: "q<id>" for the organiser's own,
     the default's name ("overall", "usefulness", "change") for a default the organiser kept or edited."""
 
-    event = ForeignKey(references=Event, index=True, on_delete=OnDelete.cascade)
+    event = ForeignKey(references=Event, on_delete=OnDelete.cascade)
     key = Varchar(length=40)  # UNIQUE (event, key), see the migration
     position = Integer(default=0)
     kind = Varchar(length=10, default=QuestionKind.SCALE.value)
@@ -42,7 +42,7 @@ class Form(Table, tablename="evaluation_form"):
     """An event's evaluation options. No row: the default questions, and no-shows may not answer. `customised`:
     the questions are the event's rows (the defaults were copied in at the first edit), even when none are left."""
 
-    event = ForeignKey(references=Event, unique=True, index=True, on_delete=OnDelete.cascade)
+    event = ForeignKey(references=Event, unique=True, on_delete=OnDelete.cascade)
     customised = Boolean(default=False)
     no_shows_may_answer = Boolean(default=False)
 
@@ -50,7 +50,7 @@ class Form(Table, tablename="evaluation_form"):
 class Answered(Table, tablename="evaluation_answered"):
     """A registration answered the event's evaluation (when): UNIQUE registration, so it answers once."""
 
-    registration = ForeignKey(references=Registration, unique=True, index=True, on_delete=OnDelete.cascade)
+    registration = ForeignKey(references=Registration, unique=True, on_delete=OnDelete.cascade)
     event = ForeignKey(references=Event, index=True, on_delete=OnDelete.cascade)
     answered_at = Timestamptz(default=TimestamptzNow())
 

@@ -35,7 +35,7 @@ class PollState(StrEnum):
 class Space(Table, tablename="live_space"):
     event = ForeignKey(references=Event, index=True, on_delete=OnDelete.cascade)
     session = ForeignKey(references=Session, null=True, default=None, index=True, on_delete=OnDelete.cascade)
-    code = Varchar(length=8, unique=True, index=True)
+    code = Varchar(length=8, unique=True)
     title = Varchar(length=200)
     is_open = Boolean(default=False)
     premoderation = Boolean(default=False)
@@ -45,7 +45,7 @@ class Space(Table, tablename="live_space"):
 
 class Participant(Table, tablename="live_participant"):
     space = ForeignKey(references=Space, index=True, on_delete=OnDelete.cascade)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     name = Varchar(length=80, null=True, default=None)  # purged with the event's retention
     joined_at = Timestamptz(default=TimestamptzNow())
 

@@ -29,7 +29,7 @@ ROLE_ORDER = (OrgRole.VIEWER, OrgRole.EDITOR, OrgRole.OWNER)
 
 
 class Organisation(Table, tablename="organisation"):
-    slug = Varchar(length=80, unique=True, index=True)
+    slug = Varchar(length=80, unique=True)
     name = Varchar(length=200)
     contact_email = Varchar(length=254, default="")
     website = Text(default="")
@@ -47,7 +47,7 @@ class OrganisationLogo(Table, tablename="organisation_logo"):
     row so that reading an organisation never reads the image; its type and digest are on the row, so a new logo
     changes the organisation (and bumps the public pages' content version)."""
 
-    organisation = ForeignKey(references=Organisation, unique=True, index=True, on_delete=OnDelete.cascade)
+    organisation = ForeignKey(references=Organisation, unique=True, on_delete=OnDelete.cascade)
     content_type = Varchar(length=40)
     data = Bytea()
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -56,7 +56,7 @@ class OrganisationLogo(Table, tablename="organisation_logo"):
 class Membership(Table, tablename="organisation_membership"):
     """UNIQUE (organisation, member): one role per person per organisation (see the migration)."""
 
-    organisation = ForeignKey(references=Organisation, index=True, on_delete=OnDelete.cascade)
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade)
     member = ForeignKey(references=User, index=True, on_delete=OnDelete.cascade)
     role = Varchar(length=20, default=OrgRole.VIEWER)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -69,7 +69,7 @@ class Invitation(Table, tablename="organisation_invitation"):
     organisation = ForeignKey(references=Organisation, index=True, on_delete=OnDelete.cascade)
     email = Varchar(length=254)  # normalised
     role = Varchar(length=20, default=OrgRole.EDITOR)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     invited_by = ForeignKey(references=User, null=True, index=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()

@@ -52,7 +52,7 @@ class RecordingVisibility(StrEnum):
 
 
 class Event(Table, tablename="programme_event"):
-    slug = Varchar(length=120, unique=True, index=True)
+    slug = Varchar(length=120, unique=True)
     kind = Varchar(length=20, default="conference")  # conference | webinar | festival
     format = Varchar(length=20, default="online")  # online | onsite | hybrid
     status = Varchar(length=20, default="draft", index=True)  # draft | published | cancelled

@@ -36,7 +36,7 @@ class Quiz(Table, tablename="quiz_quiz"):
 
 
 class Question(Table, tablename="quiz_question"):
-    quiz = ForeignKey(references=Quiz, index=True)
+    quiz = ForeignKey(references=Quiz)
     position = Integer(default=0)
     kind = Varchar(length=20, default="single")  # single | multiple | truefalse | poll
     text = Text()
@@ -74,7 +74,7 @@ class Run(Table, tablename="quiz_run"):
 
 
 class Player(Table, tablename="quiz_player"):
-    run = ForeignKey(references=Run, index=True)
+    run = ForeignKey(references=Run)
     nickname = Varchar(length=40)
     nickname_key = Varchar(length=40)  # case-folded: UNIQUE (run, nickname_key) in the migration
     token_hash = Varchar(length=64, unique=True)
@@ -85,7 +85,7 @@ class Player(Table, tablename="quiz_player"):
 class Answer(Table, tablename="quiz_answer"):
     run = ForeignKey(references=Run, index=True)
     question = ForeignKey(references=Question, index=True)
-    player = ForeignKey(references=Player, index=True)  # UNIQUE (player, question) in the migration
+    player = ForeignKey(references=Player)  # UNIQUE (player, question) in the migration
     choices = Varchar(length=200, default="")  # option ids, comma-separated, ascending
     received_at = Timestamptz()
     response_ms = Integer()

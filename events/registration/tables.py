@@ -66,7 +66,8 @@ class AuditAction(StrEnum):
 
 
 class Registration(Table, tablename="registration_registration"):
-    event = ForeignKey(references=Event, index=True)
+    # No index of its own: `event` leads the UNIQUE (event, email_normalised) index, which serves lookups by event.
+    event = ForeignKey(references=Event)
     name = Varchar(length=200)
     email = Varchar(length=254)
     # Trimmed and lower-cased; UNIQUE together with `event` (see the migration), so one e-mail registers once.
@@ -77,7 +78,7 @@ class Registration(Table, tablename="registration_registration"):
     status = Varchar(length=20, default="confirmed", index=True)
     # Only the SHA-256 of the manage token is stored; the token is an HMAC of `token_nonce` under the site's
     # secret key, so later mails (promotion, reminder) can carry the link while the database alone cannot.
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)  # UNIQUE makes its index
     token_nonce = Varchar(length=64)
     queued_at = Timestamptz(default=TimestamptzNow())  # the waiting list is ordered by this, then id
     created_at = Timestamptz(default=TimestamptzNow())
@@ -111,7 +112,7 @@ class ReminderSent(Table, tablename="registration_reminder_sent"):
     """One reminder of the schedule that went (or was passed over) for a registration, for the event's start at the
     time: a moved event gets its reminders again, re-timed; UNIQUE (registration, minutes_before, starts_at)."""
 
-    registration = ForeignKey(references=Registration, index=True)
+    registration = ForeignKey(references=Registration)
     minutes_before = Integer()
     starts_at = Timestamptz()  # the event's start this reminder was for
     sent_at = Timestamptz(default=TimestamptzNow())
@@ -121,7 +122,7 @@ class FollowupSent(Table, tablename="registration_followup_sent"):
     """The follow-up mail that went to a registration: once per registration (UNIQUE registration, see the
     migration), also when two workers or a worker and the organiser's "send now" race."""
 
-    registration = ForeignKey(references=Registration, index=True)
+    registration = ForeignKey(references=Registration)
     kind = Varchar(length=30)  # a RegistrationMailKind: followup_attended | followup_no_show
     sent_at = Timestamptz(default=TimestamptzNow())
 

@@ -58,12 +58,12 @@ class Resource(Table, tablename="resources_resource"):
 
 
 class EventResource(Table, tablename="resources_event_resource"):
-    event = ForeignKey(references=Event, index=True)
+    event = ForeignKey(references=Event)
     resource = ForeignKey(references=Resource, index=True)
     position = Integer(default=0)
 
 
 class SessionResource(Table, tablename="resources_session_resource"):
-    session = ForeignKey(references=Session, index=True)
+    session = ForeignKey(references=Session)
     resource = ForeignKey(references=Resource, index=True)
     position = Integer(default=0)

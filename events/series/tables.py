@@ -24,7 +24,7 @@ class SeriesMailKind(StrEnum):
 
 class Series(Table, tablename="series_series"):
     organisation = ForeignKey(references=Organisation, index=True, on_delete=OnDelete.cascade)
-    slug = Varchar(length=120, unique=True, index=True)
+    slug = Varchar(length=120, unique=True)
     name = Varchar(length=200)
     description = Text(default="")  # markdown, rendered and sanitised on output
     created_at = Timestamptz(default=TimestamptzNow())
@@ -34,7 +34,7 @@ class Series(Table, tablename="series_series"):
 class SeriesEvent(Table, tablename="series_event"):
     """An event in a series: UNIQUE (series, event) in the migration; an event may be in several series."""
 
-    series = ForeignKey(references=Series, index=True, on_delete=OnDelete.cascade)
+    series = ForeignKey(references=Series, on_delete=OnDelete.cascade)
     event = ForeignKey(references=Event, index=True, on_delete=OnDelete.cascade)
     added_at = Timestamptz(default=TimestamptzNow())
 
@@ -44,7 +44,7 @@ class Subscriber(Table, tablename="series_subscriber"):
     migration. Not confirmed (`confirmed_at` empty) until the link of the confirmation mail is used; unconfirmed
     rows go after a few days (series.service.subscriptions.CONFIRM_DAYS), an unsubscribe deletes the row."""
 
-    series = ForeignKey(references=Series, index=True, on_delete=OnDelete.cascade)
+    series = ForeignKey(references=Series, on_delete=OnDelete.cascade)
     email = Varchar(length=254)
     language = Varchar(length=5, default="nl")
     confirmed_at = Timestamptz(null=True, default=None)
@@ -56,7 +56,7 @@ class SubscriberToken(Table, tablename="series_subscriber_token"):
 
     subscriber = ForeignKey(references=Subscriber, index=True, on_delete=OnDelete.cascade)
     purpose = Varchar(length=20)  # a TokenPurpose
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -64,6 +64,6 @@ class SeriesNotice(Table, tablename="series_notice"):
     """That a subscriber was told about an event: UNIQUE (subscriber, event) in the migration, so each confirmed
     subscriber hears of each new event once, however often it is published again."""
 
-    subscriber = ForeignKey(references=Subscriber, index=True, on_delete=OnDelete.cascade)
+    subscriber = ForeignKey(references=Subscriber, on_delete=OnDelete.cascade)
     event = ForeignKey(references=Event, index=True, on_delete=OnDelete.cascade)
     sent_at = Timestamptz(default=TimestamptzNow())
