@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from standardwebhooks import Webhook
 
-from events.webhooks.tables import WebhookDelivery
+from events.webhooks import service as webhooks
+from events.webhooks.tables import EventType, WebhookDelivery
 from tests.conftest import NOW
 from tests.webhooks.conftest import subscribe
 
@@ -143,3 +144,22 @@ async def test_an_idle_round_takes_no_write_lock(engine, deliverer, monkeypatch)
     monkeypatch.setattr(delivery, "write_transaction", lambda engine_: taken.append(engine_) or original(engine_))
     assert await deliverer(NOW) == 0
     assert taken == []
+
+
+async def test_a_batchs_messages_are_built_only_for_an_organisation_that_subscribed(api, owner_headers, team, other_team, receiver):
+    """`emit_for` consumes its happenings only when the organisation has an active endpoint: a registration batch
+    of an organisation without webhooks builds no message at all."""
+    built: list[str] = []
+
+    def happenings(organisation_id: int):
+        for subject in ("registrations/1", "registrations/2"):
+            built.append(subject)
+            yield webhooks.Happening(EventType.REGISTRATION_CREATED, organisation_id, subject, {"registration": {"id": 1}})
+
+    assert await webhooks.emit_for(other_team.organisation.id, happenings(other_team.organisation.id), NOW) == 0
+    assert await webhooks.emit_for(None, happenings(other_team.organisation.id), NOW) == 0
+    assert built == []
+    await subscribe(api, owner_headers, receiver.url, ["registration.created"])
+    assert await webhooks.emit_for(team.organisation.id, happenings(team.organisation.id), NOW) == 2
+    assert built == ["registrations/1", "registrations/2"]
+    assert await WebhookDelivery.count() == 2

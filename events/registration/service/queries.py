@@ -23,10 +23,15 @@ from events.registration.tables import ACTIVE_STATUSES, Question, Registration, 
 CHECKED_IN = "checked_in"
 
 
+# Written out: every registration batch reads them, inside its transaction (where answers are not remembered).
+_QUESTIONS = f"SELECT * FROM {Question._meta.tablename} WHERE event = {{}} ORDER BY position, id"
+
+
 @remembered(PROGRAMME)  # the questions' changes bump `programme` (migration registration …question_versions)
 async def questions_of(event_id: int) -> list[QuestionRow]:
-    rows = await Question.select().where(Question.event == event_id).order_by(Question.position).order_by(Question.id)
+    rows = await read_rows(_QUESTIONS, event_id)
     return [QuestionRow.from_row(row) for row in rows]
+
 
 
 async def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:

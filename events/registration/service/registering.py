@@ -95,7 +95,8 @@ class _EventShare:
     existing: dict[str, dict[str, Any]]  # normalised e-mail -> row
     confirmed: int
     waitlisted: int
-    fresh: list[tuple[int, dict[str, Any], dict[str, Any], int | None]] = field(default_factory=list)
+    # (request index, column values, the row as the batch sees it, waiting-list position, manage token)
+    fresh: list[tuple[int, dict[str, Any], dict[str, Any], int | None, str]] = field(default_factory=list)
     send_mails: bool = True
     render_mails: bool = True
     size: int = 1  # how many of the batch's requests are for this event
@@ -177,12 +178,13 @@ async def _take(share: _EventShare, index: int, applicant: Applicant, now: datet
     if known is not None:  # a cancelled registration comes back to life, with a place in today's queue
         return await _register_again(share, known, values, position, links, now)
     nonce = secrets.token_urlsafe(24)
-    token_hash = hash_token(links.manage_token(nonce))
+    token = links.manage_token(nonce)
+    token_hash = hash_token(token)
     record = {"event": event["id"], "email_normalised": email, "token_nonce": nonce, "token_hash": token_hash,
               "created_at": now, **values}  # column values: `insert_rows` gives the rest their defaults
     row = {**values, "id": None, "event": event["id"], "email_normalised": email, "token_nonce": nonce,
            "token_hash": token_hash, "duplicates": []}
-    share.fresh.append((index, record, row, position))
+    share.fresh.append((index, record, row, position, token))
     share.existing[email] = row
     return None
 
@@ -221,12 +223,12 @@ async def _register_again(
 async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLinks) -> None:
     """One INSERT for the share's new registrations, one for their mails."""
     event = share.event
-    inserted = await insert_rows(Registration, [record for _i, record, _r, _p in share.fresh], ("id", "token_hash"))
+    inserted = await insert_rows(Registration, [record for _i, record, *_rest in share.fresh], ("id", "token_hash"))
     ids = {item["token_hash"]: item["id"] for item in inserted}
     render_now = share.renders_inline
     organiser = await organiser_contact(event, links.sender) if render_now else None
     messages = []
-    for index, _record, row, position in share.fresh:
+    for index, _record, row, position, token in share.fresh:
         row["id"] = ids[row["token_hash"]]
         if not share.send_mails:
             pass
@@ -236,13 +238,12 @@ async def _insert_fresh(share: _EventShare, results: list[Any], links: ManageLin
             )
         else:
             messages.append(unrendered_registration_mail(event, row, position, row["status"], row["queued_at"]))
-        results[index] = _outcome(row, event, position, links, created=True)
+        results[index] = _outcome(row, event, position, links, created=True, token=token)
         for duplicate in row.pop("duplicates"):  # no token for the second request: it may not be the owner
             results[duplicate] = _outcome(row, event, position, links, created=False)
     await mail.queue_messages(messages)
-    await webhooks.emit_all(
-        [h for _i, _record, row, _p in share.fresh for h in status_happenings(event, row, created=True)], now=share.fresh[0][2]["queued_at"]
-    )
+    happenings = (h for _i, _record, row, *_rest in share.fresh for h in status_happenings(event, row, created=True))
+    await webhooks.emit_for(event.get("organisation"), happenings, now=share.fresh[0][2]["queued_at"])
 
 
 async def _existing_registration(share: _EventShare, known: dict[str, Any], links: ManageLinks, now: datetime) -> Outcome:
@@ -261,8 +262,13 @@ async def _existing_registration(share: _EventShare, known: dict[str, Any], link
     return _outcome(known, event, position, links, created=False)
 
 
-def _outcome(row: Mapping[str, Any], event: Mapping[str, Any], position: int | None, links: ManageLinks, created: bool) -> Outcome:
-    token = links.manage_token(row["token_nonce"]) if created else None
+def _outcome(
+    row: Mapping[str, Any], event: Mapping[str, Any], position: int | None, links: ManageLinks, created: bool,
+    token: str | None = None,
+) -> Outcome:
+    """The answer to one request; only the request that created the registration gets its token (`token`, when the
+    caller made it already)."""
+    token = (token or links.manage_token(row["token_nonce"])) if created else None
     return Outcome(
         id=row["id"],
         status=RegistrationStatus(row["status"]),
