@@ -248,6 +248,24 @@ def test_calendar_hook_builds_mixed_with_alternative_and_attachment():
     assert plain.get_content_type() == "multipart/alternative"
 
 
+def test_messages_reuse_the_headers_they_share_and_read_as_with_the_standard_policy():
+    """Parsed headers are remembered (most are the same in every message); what a reader sees does not change."""
+    import email
+    from email import policy
+
+    message = {"to_address": "a@x.nl", "subject": "Aanmelding: Weerbare organisatie – 12 maart", "text_body": "tekst é",
+               "html_body": "<p>html</p>", "language": "nl", "calendar_method": "REQUEST",
+               "calendar_ics": "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"}
+    first, second = (build_mime(message, "Evenementen <noreply@events.local>", NOW) for _ in range(2))
+    assert first["From"] is second["From"]
+    assert first.get_payload()[1]["Content-Disposition"] is second.get_payload()[1]["Content-Disposition"]
+    read = email.message_from_bytes(bytes(first), policy=policy.default)
+    assert read["Subject"] == message["subject"] and read["From"].addresses[0].display_name == "Evenementen"
+    standard = email.message_from_bytes(bytes(first), policy=policy.compat32)
+    assert [part.get_content_type() for part in read.walk()] == [part.get_content_type() for part in standard.walk()]
+    assert read.get_body(("plain",)).get_content() == "tekst é\n"
+
+
 async def test_programme_changes_reach_registrants_with_invitations(app, settings, clock, engine, site, make_event, smtp_server):
     """The programme's update/cancel call our listener inside their transaction: event changed (REQUEST) and
     event cancelled (CANCEL) mails, with the calendar domain's invitation when it exists."""

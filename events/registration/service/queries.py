@@ -113,9 +113,16 @@ async def registration_row_by_token(token: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+async def registration_row_by_id(registration_id: int) -> dict[str, Any] | None:
+    """The stored row of this registration (the mail worker renders each message from it)."""
+    rows = await read_rows(_BY_ID, registration_id)
+    return rows[0] if rows else None
+
+
 # Written out: the manage page, the join link and every personal page start here, and Piccolo built this query
 # anew in Python for each of them (a sixth of the manage page's time).
 _BY_TOKEN_HASH = f"SELECT * FROM {Registration._meta.tablename} WHERE token_hash = {{}} LIMIT 1"
+_BY_ID = f"SELECT * FROM {Registration._meta.tablename} WHERE id = {{}}"
 
 
 async def registration_by_token(token: str) -> RegistrationRow | None:
