@@ -47,3 +47,24 @@ async def test_a_probe_answers_its_few_bytes_uncompressed(client, monkeypatch):
     assert reply.status_code == 200 and reply.json() == {"status": "ok"}
     assert reply.headers["content-type"].startswith("application/json")
     assert "content-encoding" not in reply.headers and "vary" not in reply.headers
+
+
+async def test_a_registration_answer_skips_the_compression_middleware(client, organiser, monkeypatch):
+    """The registration API's answer is a few hundred bytes, under the compression threshold: the rush's requests
+    skip the middleware's wrapping of every send (opt REGISTER_API)."""
+    from litestar.middleware.compression import middleware as compression
+
+    from tests.programme.helpers import make_event
+
+    event = await make_event(organiser.id)
+
+    class Looked:
+        @staticmethod
+        def from_scope(_scope):
+            raise AssertionError("the compression middleware ran for a registration")
+
+    monkeypatch.setattr(compression, "Headers", Looked)
+    reply = await client.post(f"/api/events/{event['slug']}/registrations", json={"name": "Anna", "email": "anna@gemeente.nl"},
+                              headers={"accept-encoding": "gzip"})
+    assert reply.status_code == 201 and reply.json()["token"]
+    assert "content-encoding" not in reply.headers

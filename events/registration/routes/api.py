@@ -23,14 +23,15 @@ from events.registration.schemas import (
     RegistrationView,
 )
 from events.registration.service import Applicant
-from events.web.auth import SKIP_AUTH, organiser_guard
+from events.web.auth import SKIP_AUTH, SKIP_COMPRESSION, organiser_guard
 from events.web.deps import ClockDep, CurrentUserDep
 from events.web.pagination import PAGE_HEADERS, PagingDep
 
 # Public API calls need no session: skipping it spares a session-store write (and a cookie) per registration.
 PUBLIC_API = {"skip_session": True}
-# Registering needs no signed-in user either (anyone may register; the API has no organiser view of it).
-REGISTER_API = {**PUBLIC_API, SKIP_AUTH: True}
+# Registering needs no signed-in user either (anyone may register; the API has no organiser view of it), and its
+# answer (a few hundred bytes, under the compression threshold) skips the compression middleware's wrapping.
+REGISTER_API = {**PUBLIC_API, SKIP_AUTH: True, SKIP_COMPRESSION: True}
 
 
 def _view(outcome: service.Outcome) -> RegistrationView:
