@@ -136,6 +136,15 @@ def refuse_impossible_ids(request: Request) -> None:
 JSON_TYPE = re.compile(r"^application/([\w.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
 
 
+def _content_type(request: Request) -> str:
+    """The request's Content-Type as sent, read from the scope (Litestar's `request.headers` builds a header
+    object of every header: a twentieth of a registration request)."""
+    for name, value in request.scope["headers"]:
+        if name == b"content-type":
+            return value.decode("latin-1")
+    return ""
+
+
 def refuse_unsupported_media(request: Request) -> None:
     """415 for an /api body that is sent as something else than JSON to an operation that reads JSON (REST API
     Design Rules), instead of a confusing "JSON is malformed". Multipart uploads declare their own type."""
@@ -146,7 +155,7 @@ def refuse_unsupported_media(request: Request) -> None:
     if data is None:
         return
     encoding = getattr(data.kwarg_definition, "media_type", None) or RequestEncodingType.JSON
-    content_type = request.headers.get("content-type", "")
+    content_type = _content_type(request)
     if encoding == RequestEncodingType.JSON and content_type and not JSON_TYPE.match(content_type):
         raise HTTPException(status_code=415, detail="Send the body as JSON (Content-Type: application/json)")
 
@@ -164,7 +173,7 @@ async def refuse_control_characters(request: Request) -> None:
     materials' title is checked by their service)."""
     if request.method not in {"POST", "PUT", "PATCH"}:
         return
-    content_type = request.content_type[0]
+    content_type = _content_type(request).partition(";")[0].strip().lower()
     if content_type == RequestEncodingType.URL_ENCODED:
         if request.route_handler.opt.get(TEXT_CHECKED) and not wants_json(request):
             return
