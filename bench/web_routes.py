@@ -4,8 +4,8 @@ and in-process mail delivery on, as in production), each route under `wrk -t2 -c
     .venv/bin/python bench/web_routes.py
     .venv/bin/python bench/web_routes.py --duration 5 --routes /livez,/ --no-access-log
 
-It prints one line per route: `route=/path rate=… p99_ms=… ratio=… errors=…` (ratio = rate / the hello app's
-rate measured in the same run). `/registrations/{token}` cycles through --tokens different manage links (made
+It prints one line per route: `route=/path rate=… p99_ms=… ratio=… hello_rate=… errors=…` (ratio = rate / the
+hello app's rate measured just before that route, in the same run: the hello app stays up throughout). `/registrations/{token}` cycles through --tokens different manage links (made
 through the API first); the POST registers a fresh address on every request (bench/wrk/register.lua). Only
 127.0.0.1 is contacted; the database is a temporary SQLite file.
 """
@@ -66,19 +66,22 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def measure_hello(duration: float, connections: int, log: Path) -> dict:
+def start_hello(log: Path) -> tuple[subprocess.Popen, str]:
+    """The bare Litestar hello app (uvicorn, one worker, no access log), kept up for the whole run."""
     port = free_port()
     command = [
         sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "hello_app:app", "--port", str(port),
         "--workers", "1", "--no-access-log", "--log-level", "warning",
     ]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/")
-        wrk(f"http://127.0.0.1:{port}/", 1, connections)  # warm-up
-        return wrk(f"http://127.0.0.1:{port}/", duration, connections)
-    finally:
-        stop_server(process)
+    url = f"http://127.0.0.1:{port}/"
+    wait_for(url)
+    return process, url
+
+
+def measure_hello(url: str, duration: float, connections: int) -> dict:
+    wrk(url, 1, connections)  # warm-up
+    return wrk(url, duration, connections)
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -112,7 +115,9 @@ def wait_for_mail(mail_dir: Path, quiet_s: float = 2.0, timeout: float = 120) ->
         time.sleep(0.25)
 
 
-def measure_routes(args: argparse.Namespace, workdir: Path, hello_rate: float) -> None:
+def measure_routes(args: argparse.Namespace, workdir: Path, hello_url: str) -> None:
+    """Each route right after a fresh measurement of the hello app: this machine's speed drifts by a quarter
+    within minutes, and a ratio to a hello measured long before drifted with it."""
     port = free_port()
     env = {
         **os.environ,
@@ -146,11 +151,12 @@ def measure_routes(args: argparse.Namespace, workdir: Path, hello_rate: float) -
             else:
                 script, script_args, url = None, (), base + route
                 warm_up_args = script_args
+            hello = measure_hello(hello_url, args.duration, args.connections)
             wrk(url, 1, args.connections, script, warm_up_args)  # warm-up (and the caches' first fill)
             result = wrk(url, args.duration, args.connections, script, script_args)
             print(
                 f"route={route.replace(' ', '_')} rate={result['rate']:.0f} p99_ms={result['p99_ms']:.1f} "
-                f"ratio={result['rate'] / hello_rate:.3f} errors={result['errors']}",
+                f"ratio={result['rate'] / hello['rate']:.3f} hello_rate={hello['rate']:.0f} errors={result['errors']}",
                 flush=True,
             )
     finally:
@@ -169,11 +175,13 @@ def main() -> int:
         print("wrk is missing: apt-get install wrk (make bench does)", file=sys.stderr)
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="web-bench-"))
+    hello_server, hello_url = start_hello(workdir / "hello.log")
     try:
-        hello = measure_hello(args.duration, args.connections, workdir / "hello.log")
+        hello = measure_hello(hello_url, args.duration, args.connections)
         print(f"route=hello rate={hello['rate']:.0f} p99_ms={hello['p99_ms']:.1f} ratio=1.000 errors={hello['errors']}", flush=True)
-        measure_routes(args, workdir, hello["rate"])
+        measure_routes(args, workdir, hello_url)
     finally:
+        stop_server(hello_server)
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
