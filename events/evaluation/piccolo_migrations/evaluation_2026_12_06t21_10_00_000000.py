@@ -1,13 +1,13 @@
-"""Indexes that repeated others: a column's own index beside the one its UNIQUE constraint makes, or beside a
-UNIQUE or composite index that starts with the column. Every insert wrote both for nothing; lookups use the other
-(tests/test_database.py keeps the schema free of them)."""
+"""Drops the own index of evaluation_answered.registration, evaluation_form.event, evaluation_question.event: each repeated another index of its table (`kernel.schema`)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import ForeignKey
 
+from events.kernel.schema import drop_own_indexes
+
 ID = "2026-12-06T21:10:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "drop repeated indexes"
+DESCRIPTION = "drop repeated evaluation indexes"
 REPEATED = (
     ("Answered", "evaluation_answered", "registration", ForeignKey),
     ("Form", "evaluation_form", "event", ForeignKey),
@@ -16,17 +16,4 @@ REPEATED = (
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="evaluation", description=DESCRIPTION)
-    for class_name, tablename, column_name, column_class in REPEATED:
-        manager.alter_column(
-            table_class_name=class_name,
-            tablename=tablename,
-            column_name=column_name,
-            db_column_name=column_name,
-            params={"index": False},
-            old_params={"index": True},
-            column_class=column_class,
-            old_column_class=column_class,
-            schema=None,
-        )
-    return manager
+    return drop_own_indexes(MigrationManager(migration_id=ID, app_name="evaluation", description=DESCRIPTION), REPEATED)

@@ -8,6 +8,8 @@ reminders' and follow-ups' `registration` index repeated their UNIQUE indexes, w
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import ForeignKey, Varchar
 
+from events.kernel.schema import drop_own_indexes
+
 ID = "2026-12-06T21:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "drop repeated registration indexes"
@@ -20,17 +22,4 @@ REPEATED = (
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="registration", description=DESCRIPTION)
-    for class_name, tablename, column_name, column_class in REPEATED:
-        manager.alter_column(
-            table_class_name=class_name,
-            tablename=tablename,
-            column_name=column_name,
-            db_column_name=column_name,
-            params={"index": False},
-            old_params={"index": True},
-            column_class=column_class,
-            old_column_class=column_class,
-            schema=None,
-        )
-    return manager
+    return drop_own_indexes(MigrationManager(migration_id=ID, app_name="registration", description=DESCRIPTION), REPEATED)
